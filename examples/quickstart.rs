@@ -1,0 +1,66 @@
+//! The two lines of the README, in a service you can curl.
+//!
+//! ```sh
+//! cargo run --example quickstart            # PORT=8080 to move it off 3000
+//! curl localhost:3000/users/42
+//! curl localhost:3000/metrics
+//! ```
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use tower_monitoring::{Monitoring, MonitoringLayer};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let monitoring = Monitoring::builder().service_name("quickstart").install()?;
+
+    let app = Router::new()
+        .route("/", get(|| async { "tower-monitoring quickstart\n" }))
+        .route("/users/{id}", get(get_user))
+        .route("/echo", post(|body: Body| async move { body }))
+        .route("/slow", get(slow))
+        .route(
+            "/error",
+            get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "something broke\n") }),
+        )
+        .merge(monitoring.routes())
+        .layer(MonitoringLayer::new());
+
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+    println!(
+        "listening on http://{}  (metrics at /metrics)",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    monitoring.shutdown()?;
+    Ok(())
+}
+
+async fn get_user(Path(id): Path<u64>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "id": id, "name": format!("user-{id}") }))
+}
+
+#[derive(Deserialize)]
+struct SlowParams {
+    ms: Option<u64>,
+}
+
+async fn slow(Query(params): Query<SlowParams>) -> String {
+    // Capped so a stray request cannot park a connection for hours.
+    let ms = params.ms.unwrap_or(100).min(60_000);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    format!("slept {ms} ms\n")
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,70 @@
+//! `GET /metrics`: the Prometheus text exposition.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::http::header::CONTENT_TYPE;
+use axum::routing::get;
+use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::task::JoinHandle;
+
+use crate::{Error, Monitoring};
+
+/// Path of the Prometheus scrape endpoint.
+pub const METRICS_PATH: &str = "/metrics";
+
+const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+impl Monitoring {
+    /// The monitoring routes, to merge into the application's router: `GET /metrics`.
+    ///
+    /// [`MonitoringLayer`](crate::MonitoringLayer) skips these paths by default.
+    pub fn routes<S>(&self) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let monitoring = self.clone();
+        Router::new().route(
+            METRICS_PATH,
+            get(move || {
+                let text = monitoring.render_prometheus();
+                std::future::ready(([(CONTENT_TYPE, CONTENT_TYPE_TEXT)], text))
+            }),
+        )
+    }
+
+    /// Serves the monitoring routes on a listener of their own (a dedicated scrape port such
+    /// as `0.0.0.0:9090`) in a background task. Binding errors are returned here; the server
+    /// then runs until [`MetricsServer::shutdown`] or the end of the runtime.
+    pub async fn serve_metrics(&self, addr: impl ToSocketAddrs) -> Result<MetricsServer, Error> {
+        let listener = TcpListener::bind(addr).await.map_err(Error::io)?;
+        let local_addr = listener.local_addr().map_err(Error::io)?;
+        let app = self.routes::<()>();
+        let task = tokio::spawn(async move {
+            // The accept loop only ends with the runtime; errors on one connection are
+            // handled inside axum and never end it.
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(MetricsServer { local_addr, task })
+    }
+}
+
+/// Handle to the listener started by [`Monitoring::serve_metrics`]. Dropping it leaves the
+/// server running.
+#[derive(Debug)]
+pub struct MetricsServer {
+    local_addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl MetricsServer {
+    /// The bound address (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Stops accepting connections.
+    pub fn shutdown(self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,122 @@
+//! Body wrappers that count the bytes that actually stream, not `Content-Length`.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll, ready};
+
+use bytes::Buf;
+use http_body::{Body, Frame, SizeHint};
+use pin_project_lite::pin_project;
+
+use super::labels::ErrorLabel;
+use super::recorder::Recorder;
+
+pin_project! {
+    /// Request body passed to the inner service; adds each data frame's length to the
+    /// request's byte count.
+    #[derive(Debug)]
+    pub struct RequestBody<B> {
+        #[pin]
+        inner: B,
+        bytes: Option<Arc<AtomicU64>>,
+    }
+}
+
+impl<B> RequestBody<B> {
+    pub(crate) fn new(inner: B, bytes: Option<Arc<AtomicU64>>) -> Self {
+        Self { inner, bytes }
+    }
+}
+
+impl<B: Body> Body for RequestBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let this = self.project();
+        let frame = ready!(this.inner.poll_frame(cx));
+        if let (Some(bytes), Some(Ok(frame))) = (this.bytes.as_ref(), frame.as_ref()) {
+            if let Some(data) = frame.data_ref() {
+                bytes.fetch_add(data.remaining() as u64, Ordering::Relaxed);
+            }
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+pin_project! {
+    /// Response body returned by [`MonitoringService`](crate::MonitoringService); records the
+    /// request when the body ends, fails, or is dropped.
+    pub struct ResponseBody<B> {
+        #[pin]
+        inner: B,
+        recorder: Option<Recorder>,
+    }
+}
+
+impl<B> ResponseBody<B> {
+    pub(crate) fn new(inner: B, recorder: Option<Recorder>) -> Self {
+        Self { inner, recorder }
+    }
+}
+
+impl<B> std::fmt::Debug for ResponseBody<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseBody")
+            .field("recording", &self.recorder.is_some())
+            .finish()
+    }
+}
+
+impl<B: Body> Body for ResponseBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let mut this = self.project();
+        let frame = ready!(this.inner.as_mut().poll_frame(cx));
+        if let Some(recorder) = this.recorder.as_mut() {
+            let ended = match &frame {
+                Some(Ok(frame)) => {
+                    if let Some(data) = frame.data_ref() {
+                        recorder.add_response_bytes(data.remaining());
+                    }
+                    // Hyper stops polling once a body reports its end, so this is the
+                    // last chance to record a body that ends on a data frame.
+                    this.inner.is_end_stream().then_some(ErrorLabel::None)
+                }
+                Some(Err(_)) => Some(ErrorLabel::BodyError),
+                None => Some(ErrorLabel::None),
+            };
+            if let Some(error) = ended {
+                if let Some(recorder) = this.recorder.take() {
+                    recorder.finish(error);
+                }
+            }
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}

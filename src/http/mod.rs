@@ -1,0 +1,28 @@
+//! Inbound HTTP metrics: [`MonitoringLayer`] and the types it wraps requests in.
+//!
+//! Per request the layer records, following the OpenTelemetry HTTP semantic conventions:
+//!
+//! - `http.server.request.duration` (seconds), measured from the moment the layer sees the
+//!   request to the end of the response body, so a streaming response is one observation of
+//!   its whole length;
+//! - `http.server.active_requests`, held by a guard that is released however the request
+//!   ends (completion, error, dropped future, dropped body);
+//! - `http.server.request.body.size` and `http.server.response.body.size`, the bytes that
+//!   streamed through. The request body counts what the service had read by the time the
+//!   response ended.
+//!
+//! A request whose future or response body is dropped before the end is still recorded, with
+//! `error.type="cancelled"`; 5xx responses carry their status code as `error.type`.
+
+mod body;
+mod future;
+mod instruments;
+mod labels;
+mod layer;
+mod recorder;
+mod service;
+
+pub use body::{RequestBody, ResponseBody};
+pub use future::ResponseFuture;
+pub use layer::{DEFAULT_EXCLUDED_PATHS, MonitoringLayer};
+pub use service::MonitoringService;
