@@ -15,8 +15,7 @@ pub use pipeline::{Monitoring, MonitoringBuilder};
 
 pub use error::Error;
 pub use http::{
-    DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, RequestBody, ResponseBody,
-    ResponseFuture,
+    DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
 };
 pub use route::RouteTemplate;
 

@@ -13,18 +13,18 @@ use super::labels::ErrorLabel;
 use super::recorder::Recorder;
 
 pin_project! {
-    /// Request body passed to the inner service; adds each data frame's length to the
-    /// request's byte count.
+    /// A request body that adds each data frame's length to the request's byte count.
     #[derive(Debug)]
-    pub struct RequestBody<B> {
+    pub(crate) struct RequestBody<B> {
         #[pin]
         inner: B,
-        bytes: Option<Arc<AtomicU64>>,
+        bytes: Arc<AtomicU64>,
     }
 }
 
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
 impl<B> RequestBody<B> {
-    pub(crate) fn new(inner: B, bytes: Option<Arc<AtomicU64>>) -> Self {
+    pub(crate) fn new(inner: B, bytes: Arc<AtomicU64>) -> Self {
         Self { inner, bytes }
     }
 }
@@ -39,9 +39,10 @@ impl<B: Body> Body for RequestBody<B> {
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let this = self.project();
         let frame = ready!(this.inner.poll_frame(cx));
-        if let (Some(bytes), Some(Ok(frame))) = (this.bytes.as_ref(), frame.as_ref()) {
+        if let Some(Ok(frame)) = &frame {
             if let Some(data) = frame.data_ref() {
-                bytes.fetch_add(data.remaining() as u64, Ordering::Relaxed);
+                this.bytes
+                    .fetch_add(data.remaining() as u64, Ordering::Relaxed);
             }
         }
         Poll::Ready(frame)

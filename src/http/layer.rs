@@ -81,6 +81,8 @@ impl MonitoringLayer {
     }
 
     fn from_config(config: Config) -> Self {
+        // The TSC clock calibrates on first use; do it here rather than in a request.
+        let _ = quanta::Instant::now();
         Self {
             shared: Arc::new(Shared {
                 config,

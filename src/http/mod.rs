@@ -9,7 +9,9 @@
 //!   ends (completion, error, dropped future, dropped body);
 //! - `http.server.request.body.size` and `http.server.response.body.size`, the bytes that
 //!   streamed through. The request body counts what the service had read by the time the
-//!   response ended.
+//!   response ended. The inner service receives the request with its body type unchanged:
+//!   `axum::body::Body` is counted as it streams; a body of another type is sized by its
+//!   exact size hint (`Content-Length`) when it has one.
 //!
 //! A request whose future or response body is dropped before the end is still recorded, with
 //! `error.type="cancelled"`; 5xx responses carry their status code as `error.type`.
@@ -20,9 +22,12 @@ mod instruments;
 mod labels;
 mod layer;
 mod recorder;
+mod request_body;
+mod route_cache;
+mod series;
 mod service;
 
-pub use body::{RequestBody, ResponseBody};
+pub use body::ResponseBody;
 pub use future::ResponseFuture;
 pub use layer::{DEFAULT_EXCLUDED_PATHS, MonitoringLayer};
 pub use service::MonitoringService;

@@ -7,55 +7,46 @@
 //! path can leak the gauge.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+
+use quanta::Instant;
 
 use http::Request;
 
-use super::instruments::{Observation, SeriesKey};
-use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
-use super::layer::Shared;
-use crate::route::Route;
+use super::labels::{ErrorLabel, SchemeLabel, VersionLabel};
+use super::request_body::RequestBytes;
+use super::series::{Observation, Outcome, RouteSeries};
 
 pub(crate) struct Recorder {
-    shared: Arc<Shared>,
+    series: Arc<RouteSeries>,
     start: Instant,
-    route: Route,
-    method: MethodLabel,
     scheme: SchemeLabel,
     version: VersionLabel,
     status: u16,
-    request_bytes: Option<Arc<AtomicU64>>,
+    request_bytes: RequestBytes,
     response_bytes: u64,
     finished: bool,
 }
 
 impl Recorder {
     /// Starts timing `request` and counts it in flight.
-    pub(crate) fn start<B>(shared: Arc<Shared>, request: &Request<B>, route: Route) -> Self {
+    pub(crate) fn start<B>(
+        series: Arc<RouteSeries>,
+        request: &Request<B>,
+        request_bytes: RequestBytes,
+    ) -> Self {
         let start = Instant::now();
-        let method = MethodLabel::of(request.method());
         let scheme = SchemeLabel::of(request.uri());
-        shared.instruments().active(method, scheme).add(1);
+        series.active(scheme).add(1);
         Self {
-            shared,
+            series,
             start,
-            route,
-            method,
             scheme,
             version: VersionLabel::of(request.version()),
             status: 0,
-            request_bytes: None,
+            request_bytes,
             response_bytes: 0,
             finished: false,
         }
-    }
-
-    /// Shares a counter with the request body, which adds the bytes it streams.
-    pub(crate) fn count_request_body(&mut self) -> Arc<AtomicU64> {
-        self.request_bytes
-            .get_or_insert_with(Default::default)
-            .clone()
     }
 
     pub(crate) fn set_status(&mut self, status: http::StatusCode) {
@@ -78,28 +69,19 @@ impl Recorder {
             ErrorLabel::None if self.status >= 500 => ErrorLabel::ServerStatus,
             error => error,
         };
-        let instruments = self.shared.instruments();
-        instruments.active(self.method, self.scheme).add(-1);
-        let key = SeriesKey {
-            route: self.route.as_str(),
-            method: self.method,
+        self.series.active(self.scheme).add(-1);
+        let outcome = Outcome {
             status: self.status,
             scheme: self.scheme,
             version: self.version,
             error,
         };
-        let request_bytes = self
-            .request_bytes
-            .as_ref()
-            .map_or(0, |bytes| bytes.load(Ordering::Relaxed));
-        instruments.record(
-            key,
-            Observation {
-                duration_seconds,
-                request_bytes,
-                response_bytes: self.response_bytes,
-            },
-        );
+        let observation = Observation {
+            duration_seconds,
+            request_bytes: self.request_bytes.get(),
+            response_bytes: self.response_bytes,
+        };
+        self.series.record(outcome, observation);
     }
 }
 

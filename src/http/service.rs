@@ -5,31 +5,53 @@ use http::{Request, Response};
 use http_body::Body;
 use tower_service::Service;
 
-use super::body::{RequestBody, ResponseBody};
+use super::body::ResponseBody;
 use super::future::ResponseFuture;
+use super::labels::MethodLabel;
 use super::layer::Shared;
 use super::recorder::Recorder;
-use crate::route::Route;
+use super::request_body;
+use super::route_cache::RouteCache;
+use crate::route::RouteRef;
 
 /// The service [`MonitoringLayer`](crate::MonitoringLayer) wraps around an inner service.
 ///
 /// Errors of the inner service pass through unchanged; recording never fails a request.
-#[derive(Clone, Debug)]
 pub struct MonitoringService<S> {
     inner: S,
-    shared: Arc<Shared>,
+    cache: Arc<RouteCache>,
+}
+
+impl<S: Clone> Clone for MonitoringService<S> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            cache: self.cache.clone(),
+        }
+    }
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for MonitoringService<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitoringService")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<S> MonitoringService<S> {
     pub(crate) fn new(inner: S, shared: Arc<Shared>) -> Self {
-        Self { inner, shared }
+        Self {
+            inner,
+            cache: Arc::new(RouteCache::new(shared)),
+        }
     }
 }
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for MonitoringService<S>
 where
-    S: Service<Request<RequestBody<ReqBody>>, Response = Response<ResBody>>,
-    ReqBody: Body,
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ReqBody: Body + 'static,
     ResBody: Body,
 {
     type Response = Response<ResponseBody<ResBody>>;
@@ -41,18 +63,14 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let route = Route::of(request.extensions());
-        if self
-            .shared
-            .is_excluded(route.as_str().unwrap_or(request.uri().path()))
-        {
-            let request = request.map(|body| RequestBody::new(body, None));
+        let route = RouteRef::of(request.extensions());
+        let method = MethodLabel::of(request.method());
+        let Some(series) = self.cache.series(route, request.uri().path(), method) else {
             return ResponseFuture::new(self.inner.call(request), None);
-        }
-        let mut recorder = Recorder::start(self.shared.clone(), &request, route);
-        // Bodiless requests (most GETs) skip the shared counter and its allocation.
-        let bytes = (!request.body().is_end_stream()).then(|| recorder.count_request_body());
-        let request = request.map(|body| RequestBody::new(body, bytes));
+        };
+        let mut request = request;
+        let request_bytes = request_body::count(request.body_mut());
+        let recorder = Recorder::start(series, &request, request_bytes);
         ResponseFuture::new(self.inner.call(request), Some(recorder))
     }
 }

@@ -1,0 +1,69 @@
+//! A service's memory of the route it serves, so most requests find their series without a
+//! lock or a hash.
+//!
+//! `Router::layer` wraps every route in a service of its own, so a service nearly always sees
+//! one route: it keeps that route and its series per method in lock-free slots. A service
+//! that sees many routes (a layer around a whole custom router) falls back to the shared map.
+
+use std::sync::{Arc, OnceLock};
+
+use super::labels::MethodLabel;
+use super::layer::Shared;
+use super::series::RouteSeries;
+use crate::route::{Route, RouteRef};
+
+pub(crate) struct RouteCache {
+    shared: Arc<Shared>,
+    first: OnceLock<CachedRoute>,
+}
+
+struct CachedRoute {
+    route: Route,
+    excluded: bool,
+    by_method: [OnceLock<Arc<RouteSeries>>; MethodLabel::COUNT],
+}
+
+impl RouteCache {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        Self {
+            shared,
+            first: OnceLock::new(),
+        }
+    }
+
+    /// The series to record into, or `None` when the request is excluded. `path` is only
+    /// read for requests that matched no route.
+    pub(crate) fn series(
+        &self,
+        route: RouteRef<'_>,
+        path: &str,
+        method: MethodLabel,
+    ) -> Option<Arc<RouteSeries>> {
+        let cached = self.first.get_or_init(|| CachedRoute {
+            route: route.to_owned(),
+            excluded: route
+                .as_str()
+                .is_some_and(|route| self.shared.is_excluded(route)),
+            by_method: std::array::from_fn(|_| OnceLock::new()),
+        });
+        if cached.route.is(route) {
+            if cached.excluded || (route.as_str().is_none() && self.shared.is_excluded(path)) {
+                return None;
+            }
+            let series = cached.by_method[method as usize].get_or_init(|| {
+                self.shared
+                    .instruments()
+                    .route_series(route.as_str(), method)
+            });
+            return Some(series.clone());
+        }
+        if self.shared.is_excluded(route.as_str().unwrap_or(path)) {
+            return None;
+        }
+        Some(
+            self.shared
+                .instruments()
+                .route_series(route.as_str(), method),
+        )
+    }
+}

@@ -1,0 +1,181 @@
+//! The bound series of one (route, method): one set of bound histograms per outcome.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+
+use hashbrown::HashMap;
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{BoundHistogram, BoundUpDownCounter};
+
+use super::instruments::{ActiveRequests, Histograms, MAX_BOUND_SERIES};
+use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
+use crate::names::{attr, error_type};
+
+/// Everything about a finished request that is not its route or method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Outcome {
+    /// `0` when no response was produced.
+    pub(crate) status: u16,
+    pub(crate) scheme: SchemeLabel,
+    pub(crate) version: VersionLabel,
+    pub(crate) error: ErrorLabel,
+}
+
+/// What one finished request reports.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Observation {
+    pub(crate) duration_seconds: f64,
+    pub(crate) request_bytes: u64,
+    pub(crate) response_bytes: u64,
+}
+
+struct BoundOutcome {
+    duration: BoundHistogram<f64>,
+    request_size: BoundHistogram<u64>,
+    response_size: BoundHistogram<u64>,
+}
+
+impl BoundOutcome {
+    fn record(&self, observation: Observation) {
+        self.duration.record(observation.duration_seconds);
+        self.request_size.record(observation.request_bytes);
+        self.response_size.record(observation.response_bytes);
+    }
+}
+
+/// Outcomes looked up without a lock. A route rarely sees more distinct outcomes than this
+/// (a few status codes, one scheme and version); the rest go to a locked overflow map.
+const OUTCOME_SLOTS: usize = 12;
+
+pub(crate) struct RouteSeries {
+    route: Option<Box<str>>,
+    method: MethodLabel,
+    histograms: Arc<Histograms>,
+    active: Arc<ActiveRequests>,
+    /// `None` beside an outcome means the bound-series cap was reached: record unbound.
+    slots: [OnceLock<(Outcome, Option<BoundOutcome>)>; OUTCOME_SLOTS],
+    overflow: RwLock<HashMap<Outcome, Option<BoundOutcome>>>,
+}
+
+impl RouteSeries {
+    pub(crate) fn new(
+        route: Option<&str>,
+        method: MethodLabel,
+        histograms: Arc<Histograms>,
+        active: Arc<ActiveRequests>,
+    ) -> Self {
+        Self {
+            route: route.map(Box::from),
+            method,
+            histograms,
+            active,
+            slots: std::array::from_fn(|_| OnceLock::new()),
+            overflow: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn active(&self, scheme: SchemeLabel) -> &BoundUpDownCounter<i64> {
+        self.active.get(self.method, scheme)
+    }
+
+    pub(crate) fn record(&self, outcome: Outcome, observation: Observation) {
+        for slot in &self.slots {
+            let (stored, bound) = match slot.get() {
+                Some(entry) => entry,
+                // Two threads may race for an empty slot; the loser sees the winner's
+                // outcome there and moves on to the next slot.
+                None => slot.get_or_init(|| (outcome, self.bind(outcome))),
+            };
+            if *stored == outcome {
+                return self.record_bound(bound.as_ref(), outcome, observation);
+            }
+        }
+        self.record_overflow(outcome, observation);
+    }
+
+    #[cold]
+    fn record_overflow(&self, outcome: Outcome, observation: Observation) {
+        {
+            let overflow = self.overflow.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(bound) = overflow.get(&outcome) {
+                return self.record_bound(bound.as_ref(), outcome, observation);
+            }
+        }
+        let mut overflow = self
+            .overflow
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let bound = overflow
+            .entry(outcome)
+            .or_insert_with(|| self.bind(outcome));
+        self.record_bound(bound.as_ref(), outcome, observation);
+    }
+
+    fn record_bound(
+        &self,
+        bound: Option<&BoundOutcome>,
+        outcome: Outcome,
+        observation: Observation,
+    ) {
+        match bound {
+            Some(bound) => bound.record(observation),
+            None => {
+                let attributes = self.attributes(outcome);
+                self.histograms
+                    .duration
+                    .record(observation.duration_seconds, &attributes);
+                self.histograms
+                    .request_size
+                    .record(observation.request_bytes, &attributes);
+                self.histograms
+                    .response_size
+                    .record(observation.response_bytes, &attributes);
+            }
+        }
+    }
+
+    fn bind(&self, outcome: Outcome) -> Option<BoundOutcome> {
+        if self.histograms.bound.fetch_add(1, Ordering::Relaxed) >= MAX_BOUND_SERIES {
+            return None;
+        }
+        let attributes = self.attributes(outcome);
+        Some(BoundOutcome {
+            duration: self.histograms.duration.bind(&attributes),
+            request_size: self.histograms.request_size.bind(&attributes),
+            response_size: self.histograms.response_size.bind(&attributes),
+        })
+    }
+
+    fn attributes(&self, outcome: Outcome) -> Vec<KeyValue> {
+        let mut attributes = Vec::with_capacity(6);
+        attributes.push(KeyValue::new(
+            attr::HTTP_REQUEST_METHOD,
+            self.method.as_str(),
+        ));
+        if let Some(route) = &self.route {
+            attributes.push(KeyValue::new(attr::HTTP_ROUTE, route.to_string()));
+        }
+        if outcome.status != 0 {
+            attributes.push(KeyValue::new(
+                attr::HTTP_RESPONSE_STATUS_CODE,
+                i64::from(outcome.status),
+            ));
+        }
+        attributes.push(KeyValue::new(attr::URL_SCHEME, outcome.scheme.as_str()));
+        attributes.push(KeyValue::new(
+            attr::NETWORK_PROTOCOL_VERSION,
+            outcome.version.as_str(),
+        ));
+        let error = match outcome.error {
+            ErrorLabel::None => None,
+            ErrorLabel::ServerStatus => Some(outcome.status.to_string()),
+            ErrorLabel::Cancelled => Some(error_type::CANCELLED.to_owned()),
+            ErrorLabel::BodyError => Some(error_type::BODY_ERROR.to_owned()),
+            ErrorLabel::ServiceError => Some(error_type::OTHER.to_owned()),
+        };
+        if let Some(error) = error {
+            attributes.push(KeyValue::new(attr::ERROR_TYPE, error));
+        }
+        attributes
+    }
+}
