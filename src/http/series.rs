@@ -179,3 +179,70 @@ impl RouteSeries {
         attributes
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry::metrics::MeterProvider;
+    use opentelemetry_sdk::metrics::SdkMeterProvider;
+
+    use super::*;
+    use crate::http::instruments::HttpInstruments;
+
+    fn outcome(status: u16) -> Outcome {
+        Outcome {
+            status,
+            scheme: SchemeLabel::Http,
+            version: VersionLabel::of(http::Version::HTTP_11),
+            error: ErrorLabel::None,
+        }
+    }
+
+    const OBSERVATION: Observation = Observation {
+        duration_seconds: 0.01,
+        request_bytes: 0,
+        response_bytes: 0,
+    };
+
+    #[test]
+    fn binding_stops_at_the_cap_and_recording_goes_on_unbound() {
+        let provider = SdkMeterProvider::builder().build();
+        let instruments = HttpInstruments::new(&provider.meter("test"));
+        let series = instruments.route_series(Some("/r"), MethodLabel::Get);
+        // Pretend the rest of the process already bound all but three series.
+        series
+            .histograms
+            .bound
+            .store(MAX_BOUND_SERIES - 3, std::sync::atomic::Ordering::Relaxed);
+        for status in 200..210 {
+            series.record(outcome(status), OBSERVATION);
+        }
+        let bound = series
+            .slots
+            .iter()
+            .filter_map(|slot| slot.get())
+            .filter(|(_, b)| b.is_some())
+            .count();
+        assert_eq!(bound, 3);
+        let used = series
+            .slots
+            .iter()
+            .filter(|slot| slot.get().is_some())
+            .count();
+        assert_eq!(
+            used, 10,
+            "past the cap outcomes still get a slot, recorded unbound"
+        );
+    }
+
+    #[test]
+    fn outcomes_beyond_the_slots_go_to_the_overflow_map() {
+        let provider = SdkMeterProvider::builder().build();
+        let instruments = HttpInstruments::new(&provider.meter("test"));
+        let series = instruments.route_series(None, MethodLabel::Post);
+        for status in 100..(100 + OUTCOME_SLOTS as u16 + 5) {
+            series.record(outcome(status), OBSERVATION);
+            series.record(outcome(status), OBSERVATION);
+        }
+        assert_eq!(series.overflow.read().unwrap().len(), 5);
+    }
+}

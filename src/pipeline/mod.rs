@@ -66,16 +66,39 @@ impl MonitoringBuilder {
     }
 
     fn resource(&self) -> Resource {
-        // `Resource::builder` already reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES;
-        // an explicit name wins over both, and the binary's name beats `unknown_service`.
+        // `Resource::builder` reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES itself; the
+        // name is set explicitly only when the builder or the binary's name must win.
         let builder = Resource::builder();
-        let from_env = std::env::var("OTEL_SERVICE_NAME").is_ok_and(|name| !name.is_empty());
-        match (&self.service_name, from_env) {
-            (Some(name), _) => builder.with_service_name(name.clone()),
-            (None, true) => builder,
-            (None, false) => builder.with_service_name(binary_name()),
+        let from_env = std::env::var("OTEL_SERVICE_NAME").ok();
+        match service_name(
+            self.service_name.as_deref(),
+            from_env.as_deref(),
+            binary_name,
+        ) {
+            ServiceName::FromEnvironment => builder,
+            ServiceName::Explicit(name) => builder.with_service_name(name),
         }
         .build()
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum ServiceName {
+    Explicit(String),
+    FromEnvironment,
+}
+
+/// `service.name` precedence: the builder, else a non-empty `OTEL_SERVICE_NAME`, else the
+/// file name of the running binary (rather than the SDK's `unknown_service`).
+fn service_name(
+    configured: Option<&str>,
+    environment: Option<&str>,
+    binary: impl FnOnce() -> String,
+) -> ServiceName {
+    match (configured, environment) {
+        (Some(name), _) => ServiceName::Explicit(name.to_owned()),
+        (None, Some(name)) if !name.is_empty() => ServiceName::FromEnvironment,
+        (None, _) => ServiceName::Explicit(binary()),
     }
 }
 
@@ -164,5 +187,41 @@ impl Monitoring {
             .meter_provider
             .shutdown()
             .map_err(Error::exporter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_name_prefers_builder_then_environment_then_binary() {
+        let binary = || "orders-bin".to_owned();
+        assert_eq!(
+            service_name(Some("orders"), Some("env"), binary),
+            ServiceName::Explicit("orders".into())
+        );
+        assert_eq!(
+            service_name(None, Some("env"), binary),
+            ServiceName::FromEnvironment
+        );
+        assert_eq!(
+            service_name(None, Some(""), binary),
+            ServiceName::Explicit("orders-bin".into())
+        );
+        assert_eq!(
+            service_name(None, None, binary),
+            ServiceName::Explicit("orders-bin".into())
+        );
+    }
+
+    #[test]
+    fn namespaces_must_be_prometheus_identifiers() {
+        assert!(validate_namespace("orders").is_ok());
+        assert!(validate_namespace("_svc_2").is_ok());
+        for bad in ["", "2fast", "has-dash", "has space", "ünïcode"] {
+            let err = validate_namespace(bad).unwrap_err().to_string();
+            assert!(err.contains("must match"), "{bad:?}: {err}");
+        }
     }
 }

@@ -1,0 +1,128 @@
+//! `Monitoring::builder()`: resource, namespace, independent instances, the separate
+//! metrics listener.
+
+mod support;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
+use axum::routing::get;
+use http_body_util::BodyExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tower::ServiceExt;
+use tower_monitoring::{Monitoring, MonitoringLayer};
+
+async fn hit(router: &Router, uri: &str) {
+    let response = router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    response.into_body().collect().await.unwrap();
+}
+
+fn app(layer: MonitoringLayer) -> Router {
+    Router::new()
+        .route("/a", get(|| async { "a" }))
+        .route("/b", get(|| async { "b" }))
+        .layer(layer)
+}
+
+#[tokio::test]
+async fn service_name_reaches_the_target_info_series() {
+    let monitoring = Monitoring::builder()
+        .service_name("orders")
+        .build()
+        .unwrap();
+    let text = monitoring.render_prometheus();
+    assert!(
+        text.contains("target_info{service_name=\"orders\""),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_namespace_prefixes_every_metric_name() {
+    let monitoring = Monitoring::builder().namespace("orders").build().unwrap();
+    hit(&app(monitoring.layer()), "/a").await;
+    let text = monitoring.render_prometheus();
+    assert!(
+        text.contains("\norders_http_server_request_duration_seconds_count{"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("\nhttp_server_request_duration_seconds_count{"),
+        "{text}"
+    );
+    support::prometheus::promtool_accepts(&text);
+}
+
+#[tokio::test]
+async fn an_invalid_namespace_is_a_clear_error() {
+    let err = Monitoring::builder()
+        .namespace("my-service")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid monitoring configuration: metric namespace \"my-service\" must match [a-zA-Z_][a-zA-Z0-9_]*"
+    );
+}
+
+#[tokio::test]
+async fn two_instances_in_one_process_do_not_see_each_other() {
+    let first = Monitoring::builder().service_name("first").build().unwrap();
+    let second = Monitoring::builder()
+        .service_name("second")
+        .build()
+        .unwrap();
+    hit(&app(first.layer()), "/a").await;
+    hit(&app(second.layer()), "/b").await;
+    hit(&app(second.layer()), "/b").await;
+
+    let first_text = first.render_prometheus();
+    let second_text = second.render_prometheus();
+    assert!(first_text.contains("http_route=\"/a\"") && !first_text.contains("http_route=\"/b\""));
+    assert!(
+        second_text.contains("http_route=\"/b\"") && !second_text.contains("http_route=\"/a\"")
+    );
+    assert!(
+        first_text.contains("service_name=\"first\"")
+            && second_text.contains("service_name=\"second\"")
+    );
+}
+
+#[tokio::test]
+async fn metrics_can_be_served_on_a_listener_of_their_own() {
+    let monitoring = Monitoring::builder().build().unwrap();
+    hit(&app(monitoring.layer()), "/a").await;
+    let server = monitoring.serve_metrics("127.0.0.1:0").await.unwrap();
+
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.contains("http_route=\"/a\""), "{response}");
+    server.shutdown();
+}
+
+#[tokio::test]
+async fn binding_a_busy_address_is_an_error_not_a_panic() {
+    let monitoring = Monitoring::builder().build().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let err = monitoring
+        .serve_metrics(taken.local_addr().unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("monitoring endpoint I/O failed"),
+        "{err}"
+    );
+}

@@ -1,0 +1,137 @@
+//! `GET /metrics`: a snapshot of the exposition text that the real Prometheus parser accepts.
+
+mod support;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use axum::routing::{get, post};
+use http_body_util::BodyExt;
+use support::prometheus::promtool_accepts;
+use tower::ServiceExt;
+use tower_monitoring::Monitoring;
+
+async fn get_text(router: &Router, uri: &str) -> (StatusCode, Option<String>, String) {
+    let response = router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        content_type,
+        String::from_utf8(body.to_vec()).unwrap(),
+    )
+}
+
+/// Removes what varies between runs (timings, versions) and orders each family's samples.
+fn normalise(text: &str) -> String {
+    let timing = |line: &str| {
+        line.starts_with("http_server_request_duration_seconds_bucket")
+            || line.starts_with("http_server_request_duration_seconds_sum")
+    };
+    let mut out = Vec::new();
+    let mut samples: Vec<String> = Vec::new();
+    for line in text.lines().filter(|line| !timing(line)) {
+        let line = line.replace(
+            &format!("otel_scope_version=\"{}\"", env!("CARGO_PKG_VERSION")),
+            "otel_scope_version=\"VERSION\"",
+        );
+        let line = regex_free_replace_sdk_version(&line);
+        if line.starts_with('#') {
+            samples.sort();
+            out.append(&mut samples);
+            out.push(line);
+        } else {
+            samples.push(line);
+        }
+    }
+    samples.sort();
+    out.append(&mut samples);
+    out.join("\n") + "\n"
+}
+
+fn regex_free_replace_sdk_version(line: &str) -> String {
+    match line.find("telemetry_sdk_version=\"") {
+        Some(start) => {
+            let value = start + "telemetry_sdk_version=\"".len();
+            let end = value + line[value..].find('"').unwrap();
+            format!("{}VERSION{}", &line[..value], &line[end..])
+        }
+        None => line.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn metrics_text_matches_the_snapshot_and_parses_with_promtool() {
+    let monitoring = Monitoring::builder()
+        .service_name("snapshot")
+        .build()
+        .unwrap();
+    let router = Router::new()
+        .route("/users/{id}", get(|| async { "user" }))
+        .route("/echo", post(|body: Body| async move { body }))
+        .route(
+            "/error",
+            get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }),
+        )
+        .merge(monitoring.routes())
+        .layer(monitoring.layer());
+
+    for uri in ["/users/1", "/users/2", "/error", "/nowhere"] {
+        get_text(&router, uri).await;
+    }
+    let echo = Request::builder()
+        .method(Method::POST)
+        .uri("/echo")
+        .body(Body::from("x".repeat(300)))
+        .unwrap();
+    router
+        .clone()
+        .oneshot(echo)
+        .await
+        .unwrap()
+        .into_body()
+        .collect()
+        .await
+        .unwrap();
+
+    let (status, content_type, text) = get_text(&router, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        content_type.as_deref(),
+        Some("text/plain; version=0.0.4; charset=utf-8")
+    );
+    promtool_accepts(&text);
+
+    let snapshot_path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/metrics.txt");
+    let actual = normalise(&text);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(snapshot_path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(snapshot_path)
+        .expect("snapshot missing: run with UPDATE_SNAPSHOTS=1 to create it");
+    assert_eq!(
+        actual, expected,
+        "the /metrics text changed; if intended, rerun with UPDATE_SNAPSHOTS=1"
+    );
+}
+
+#[tokio::test]
+async fn the_scrape_itself_is_not_recorded() {
+    let monitoring = Monitoring::builder().build().unwrap();
+    let router = Router::<()>::new()
+        .merge(monitoring.routes())
+        .layer(monitoring.layer());
+    for _ in 0..3 {
+        get_text(&router, "/metrics").await;
+    }
+    let (_, _, text) = get_text(&router, "/metrics").await;
+    assert!(!text.contains("http_route=\"/metrics\""), "{text}");
+}

@@ -1,0 +1,211 @@
+//! Shared helpers: an in-memory meter the tests collect from on demand (no sleeps), and
+//! bodies that stream in chunks or stall, to exercise the layer's body handling.
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::{BTreeMap, VecDeque};
+use std::pin::Pin;
+use std::sync::{Arc, Weak};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
+use opentelemetry_sdk::metrics::reader::MetricReader;
+use opentelemetry_sdk::metrics::{
+    InstrumentKind, ManualReader, Pipeline, SdkMeterProvider, Temporality,
+};
+use tower_monitoring::MonitoringLayer;
+
+/// A `ManualReader` the test keeps a handle to after giving it to the provider.
+#[derive(Debug, Clone)]
+struct SharedReader(Arc<ManualReader>);
+
+impl MetricReader for SharedReader {
+    fn register_pipeline(&self, pipeline: Weak<Pipeline>) {
+        self.0.register_pipeline(pipeline)
+    }
+    fn collect(&self, rm: &mut ResourceMetrics) -> OTelSdkResult {
+        self.0.collect(rm)
+    }
+    fn force_flush(&self) -> OTelSdkResult {
+        self.0.force_flush()
+    }
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.0.shutdown_with_timeout(timeout)
+    }
+    fn temporality(&self, kind: InstrumentKind) -> Temporality {
+        self.0.temporality(kind)
+    }
+}
+
+/// Attributes of one data point, as strings, sorted by key.
+pub type Attributes = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistogramPoint {
+    pub attributes: Attributes,
+    pub count: u64,
+    pub sum: f64,
+}
+
+/// A meter provider whose metrics a test reads directly.
+pub struct TestMetrics {
+    pub provider: SdkMeterProvider,
+    reader: SharedReader,
+}
+
+impl TestMetrics {
+    pub fn new() -> Self {
+        let reader = SharedReader(Arc::new(ManualReader::builder().build()));
+        let provider = SdkMeterProvider::builder()
+            .with_reader(reader.clone())
+            .build();
+        Self { provider, reader }
+    }
+
+    pub fn layer(&self) -> MonitoringLayer {
+        MonitoringLayer::new().with_meter_provider(&self.provider)
+    }
+
+    fn collect(&self) -> ResourceMetrics {
+        let mut metrics = ResourceMetrics::default();
+        self.reader.collect(&mut metrics).expect("collect");
+        metrics
+    }
+
+    fn with_metric<T>(&self, name: &str, read: impl FnOnce(&AggregatedMetrics) -> T) -> Option<T> {
+        let metrics = self.collect();
+        let metric = metrics
+            .scope_metrics()
+            .flat_map(|scope| scope.metrics())
+            .find(|metric| metric.name() == name)?;
+        Some(read(metric.data()))
+    }
+
+    /// Every data point of histogram `name` (either number type).
+    pub fn histogram(&self, name: &str) -> Vec<HistogramPoint> {
+        self.with_metric(name, |data| match data {
+            AggregatedMetrics::F64(MetricData::Histogram(h)) => h
+                .data_points()
+                .map(|p| HistogramPoint {
+                    attributes: attributes(p.attributes()),
+                    count: p.count(),
+                    sum: p.sum(),
+                })
+                .collect(),
+            AggregatedMetrics::U64(MetricData::Histogram(h)) => h
+                .data_points()
+                .map(|p| HistogramPoint {
+                    attributes: attributes(p.attributes()),
+                    count: p.count(),
+                    sum: p.sum() as f64,
+                })
+                .collect(),
+            other => panic!("{name} is not a histogram: {other:?}"),
+        })
+        .unwrap_or_default()
+    }
+
+    /// Every data point of the i64 sum (counter or up-down counter) `name`.
+    pub fn sum_i64(&self, name: &str) -> Vec<(Attributes, i64)> {
+        self.with_metric(name, |data| match data {
+            AggregatedMetrics::I64(MetricData::Sum(sum)) => sum
+                .data_points()
+                .map(|p| (attributes(p.attributes()), p.value()))
+                .collect(),
+            other => panic!("{name} is not an i64 sum: {other:?}"),
+        })
+        .unwrap_or_default()
+    }
+
+    /// The total of `http.server.active_requests` over all its series.
+    pub fn active_requests(&self) -> i64 {
+        self.sum_i64(tower_monitoring::names::HTTP_SERVER_ACTIVE_REQUESTS)
+            .iter()
+            .map(|(_, v)| v)
+            .sum()
+    }
+
+    /// The duration points whose attributes contain every `(key, value)` given.
+    pub fn durations_where(&self, wanted: &[(&str, &str)]) -> Vec<HistogramPoint> {
+        self.histogram(tower_monitoring::names::HTTP_SERVER_REQUEST_DURATION)
+            .into_iter()
+            .filter(|p| {
+                wanted
+                    .iter()
+                    .all(|(k, v)| p.attributes.get(*k).map(String::as_str) == Some(*v))
+            })
+            .collect()
+    }
+}
+
+fn attributes<'a>(kvs: impl Iterator<Item = &'a opentelemetry::KeyValue>) -> Attributes {
+    kvs.map(|kv| (kv.key.to_string(), kv.value.to_string()))
+        .collect()
+}
+
+/// Builds an attribute map from pairs, for exact comparisons.
+pub fn attrs(pairs: &[(&str, &str)]) -> Attributes {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A body that yields its chunks one frame at a time, with no size hint (like chunked
+/// transfer encoding), then optionally stalls forever instead of ending.
+#[derive(Debug)]
+pub struct ChunkedBody {
+    chunks: VecDeque<Bytes>,
+    stall_at_end: bool,
+}
+
+impl ChunkedBody {
+    pub fn new(chunks: impl IntoIterator<Item = Bytes>) -> Self {
+        Self {
+            chunks: chunks.into_iter().collect(),
+            stall_at_end: false,
+        }
+    }
+
+    /// After the chunks, stays pending forever: a stream the client stops reading.
+    pub fn stalling(chunks: impl IntoIterator<Item = Bytes>) -> Self {
+        Self {
+            stall_at_end: true,
+            ..Self::new(chunks)
+        }
+    }
+}
+
+impl Body for ChunkedBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        match self.chunks.pop_front() {
+            Some(chunk) => Poll::Ready(Some(Ok(Frame::data(chunk)))),
+            None if self.stall_at_end => Poll::Pending,
+            None => Poll::Ready(None),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.chunks.is_empty() && !self.stall_at_end
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::default()
+    }
+}
+
+/// `n` chunks of `size` bytes each.
+pub fn chunks(n: usize, size: usize) -> Vec<Bytes> {
+    (0..n).map(|_| Bytes::from(vec![b'x'; size])).collect()
+}
+
+pub mod prometheus;
