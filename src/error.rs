@@ -13,6 +13,7 @@ pub struct Error {
 enum Kind {
     Config(String),
     Exporter(opentelemetry_sdk::error::OTelSdkError),
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
     Io(std::io::Error),
 }
 
@@ -29,6 +30,7 @@ impl Error {
         }
     }
 
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(crate) fn io(err: std::io::Error) -> Self {
         Self {
             kind: Kind::Io(err),
@@ -41,6 +43,7 @@ impl fmt::Display for Error {
         match &self.kind {
             Kind::Config(message) => write!(f, "invalid monitoring configuration: {message}"),
             Kind::Exporter(err) => write!(f, "telemetry exporter failed: {err}"),
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
             Kind::Io(err) => write!(f, "monitoring endpoint I/O failed: {err}"),
         }
     }
@@ -51,6 +54,7 @@ impl std::error::Error for Error {
         match &self.kind {
             Kind::Config(_) => None,
             Kind::Exporter(err) => Some(err),
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
             Kind::Io(err) => Some(err),
         }
     }

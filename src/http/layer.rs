@@ -81,8 +81,8 @@ impl MonitoringLayer {
     }
 
     fn from_config(config: Config) -> Self {
-        // The TSC clock calibrates on first use; do it here rather than in a request.
-        let _ = quanta::Instant::now();
+        // The TSC clock calibrates once per process; do it here rather than in a request.
+        let _ = quanta::Clock::new();
         Self {
             shared: Arc::new(Shared {
                 config,

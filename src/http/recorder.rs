@@ -8,8 +8,6 @@
 
 use std::sync::Arc;
 
-use quanta::Instant;
-
 use http::Request;
 
 use super::labels::{ErrorLabel, SchemeLabel, VersionLabel};
@@ -18,7 +16,8 @@ use super::series::{Observation, Outcome, RouteSeries};
 
 pub(crate) struct Recorder {
     series: Arc<RouteSeries>,
-    start: Instant,
+    /// Raw clock reading at arrival.
+    start: u64,
     scheme: SchemeLabel,
     version: VersionLabel,
     status: u16,
@@ -34,9 +33,8 @@ impl Recorder {
         request: &Request<B>,
         request_bytes: RequestBytes,
     ) -> Self {
-        let start = Instant::now();
         let scheme = SchemeLabel::of(request.uri());
-        series.active(scheme).add(1);
+        let start = series.start(scheme);
         Self {
             series,
             start,
@@ -64,12 +62,11 @@ impl Recorder {
 
     fn record(&mut self, error: ErrorLabel) {
         self.finished = true;
-        let duration_seconds = self.start.elapsed().as_secs_f64();
+        let duration_seconds = self.series.end(self.scheme, self.start);
         let error = match error {
             ErrorLabel::None if self.status >= 500 => ErrorLabel::ServerStatus,
             error => error,
         };
-        self.series.active(self.scheme).add(-1);
         let outcome = Outcome {
             status: self.status,
             scheme: self.scheme,

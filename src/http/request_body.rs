@@ -7,9 +7,6 @@
 //! other type is left alone and its size is taken from its exact size hint when it has one
 //! (`Content-Length`), else recorded as 0.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
-
 use http_body::Body;
 
 /// The request bytes a finished request reports.
@@ -19,7 +16,8 @@ pub(crate) enum RequestBytes {
     #[default]
     Empty,
     /// Added to by the counting body as frames stream.
-    Counted(Arc<AtomicU64>),
+    #[cfg(feature = "axum")]
+    Counted(std::sync::Arc<std::sync::atomic::AtomicU64>),
     /// From the exact size hint of a body that could not be wrapped.
     Hinted(u64),
 }
@@ -28,6 +26,7 @@ impl RequestBytes {
     pub(crate) fn get(&self) -> u64 {
         match self {
             Self::Empty => 0,
+            #[cfg(feature = "axum")]
             Self::Counted(bytes) => bytes.load(std::sync::atomic::Ordering::Relaxed),
             Self::Hinted(bytes) => *bytes,
         }
@@ -41,7 +40,7 @@ pub(crate) fn count<B: Body + 'static>(body: &mut B) -> RequestBytes {
     }
     #[cfg(feature = "axum")]
     if let Some(body) = (body as &mut dyn std::any::Any).downcast_mut::<axum::body::Body>() {
-        let bytes = Arc::new(AtomicU64::new(0));
+        let bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let inner = std::mem::take(body);
         *body = axum::body::Body::new(super::body::RequestBody::new(inner, bytes.clone()));
         return RequestBytes::Counted(bytes);

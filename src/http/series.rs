@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use hashbrown::HashMap;
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::{BoundHistogram, BoundUpDownCounter};
+use opentelemetry::metrics::BoundHistogram;
 
 use super::instruments::{ActiveRequests, Histograms, MAX_BOUND_SERIES};
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
@@ -52,6 +52,7 @@ pub(crate) struct RouteSeries {
     method: MethodLabel,
     histograms: Arc<Histograms>,
     active: Arc<ActiveRequests>,
+    clock: quanta::Clock,
     /// `None` beside an outcome means the bound-series cap was reached: record unbound.
     slots: [OnceLock<(Outcome, Option<BoundOutcome>)>; OUTCOME_SLOTS],
     overflow: RwLock<HashMap<Outcome, Option<BoundOutcome>>>,
@@ -63,19 +64,29 @@ impl RouteSeries {
         method: MethodLabel,
         histograms: Arc<Histograms>,
         active: Arc<ActiveRequests>,
+        clock: quanta::Clock,
     ) -> Self {
         Self {
             route: route.map(Box::from),
             method,
             histograms,
             active,
+            clock,
             slots: std::array::from_fn(|_| OnceLock::new()),
             overflow: RwLock::new(HashMap::new()),
         }
     }
 
-    pub(crate) fn active(&self, scheme: SchemeLabel) -> &BoundUpDownCounter<i64> {
-        self.active.get(self.method, scheme)
+    /// Counts a request of this route in flight, and returns the clock's raw start time.
+    pub(crate) fn start(&self, scheme: SchemeLabel) -> u64 {
+        self.active.increment(self.method, scheme);
+        self.clock.raw()
+    }
+
+    /// Releases the in-flight count taken by [`start`](Self::start); returns the seconds since.
+    pub(crate) fn end(&self, scheme: SchemeLabel, start: u64) -> f64 {
+        self.active.decrement(self.method, scheme);
+        self.clock.delta_as_nanos(start, self.clock.raw()) as f64 * 1e-9
     }
 
     pub(crate) fn record(&self, outcome: Outcome, observation: Observation) {
