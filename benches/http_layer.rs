@@ -11,8 +11,16 @@
 //! cargo bench --bench http_layer
 //! ```
 //!
-//! Latest figures (2 shared cores; compare the ratios of one run, not absolute numbers
-//! across runs): see the table in README.md, section "Overhead".
+//! Latest figures (2 shared cores, 2026-11-22, `--warm-up-time 3 --measurement-time 15`;
+//! compare within one run, not across runs):
+//!
+//! | router | per request | over bare |
+//! |---|---|---|
+//! | bare_axum | 1 007 ns | |
+//! | identity_layer | 1 103 ns | +96 ns |
+//! | tower_monitoring | 1 411 ns | +404 ns |
+//! | axum_otel_metrics | 2 339 ns | +1 332 ns |
+//! | axum_prometheus | 2 845 ns | +1 838 ns |
 
 use axum::Router;
 use axum::body::Body;
