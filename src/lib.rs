@@ -77,13 +77,16 @@ mod pipeline;
 mod route;
 
 #[cfg(all(feature = "axum", feature = "prometheus"))]
-pub use endpoints::{METRICS_PATH, MetricsServer};
+pub use endpoints::MetricsServer;
 pub use error::Error;
 pub use http::{
     DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
 };
 pub use pipeline::{Monitoring, MonitoringBuilder};
 pub use route::RouteTemplate;
+
+/// Path of the Prometheus scrape endpoint served by `Monitoring::routes`.
+pub const METRICS_PATH: &str = "/metrics";
 
 /// The OpenTelemetry API crate this crate is built on; depend on it through this re-export
 /// so that your instruments and ours share one global provider.

@@ -1,23 +1,18 @@
 //! `MonitoringLayer::new()` records into whatever global provider is installed, never panics
 //! without one, and may be built before `install()`. Its own test binary: it owns the global.
 
+mod support;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 use tower_monitoring::{Monitoring, MonitoringLayer};
 
 async fn hit(router: &Router) -> StatusCode {
-    let response = router
-        .clone()
-        .oneshot(Request::get("/a").body(Body::empty()).unwrap())
+    support::send(router, Request::get("/a").body(Body::empty()).unwrap())
         .await
-        .unwrap();
-    let status = response.status();
-    response.into_body().collect().await.unwrap();
-    status
+        .0
 }
 
 #[tokio::test]

@@ -7,9 +7,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use axum::routing::{get, post};
-use http_body_util::BodyExt;
 use support::{TestMetrics, attrs};
-use tower::ServiceExt;
 use tower_monitoring::names::{self, attr};
 
 fn app() -> Router {
@@ -36,10 +34,7 @@ async fn send(router: &Router, method: Method, uri: &str) -> StatusCode {
         .uri(uri)
         .body(Body::empty())
         .unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    response.into_body().collect().await.unwrap();
-    status
+    support::send(router, request).await.0
 }
 
 #[tokio::test]
@@ -217,14 +212,7 @@ async fn client_controlled_headers_never_become_labels() {
         .header("x-forwarded-host", "evil.example")
         .body(Body::empty())
         .unwrap();
-    router
-        .oneshot(request)
-        .await
-        .unwrap()
-        .into_body()
-        .collect()
-        .await
-        .unwrap();
+    support::send(&router, request).await;
     let point = &metrics.histogram(names::HTTP_SERVER_REQUEST_DURATION)[0];
     assert_eq!(
         point.attributes[attr::URL_SCHEME],
@@ -245,14 +233,7 @@ async fn http2_requests_report_their_protocol_version() {
         .version(axum::http::Version::HTTP_2)
         .body(Body::empty())
         .unwrap();
-    router
-        .oneshot(request)
-        .await
-        .unwrap()
-        .into_body()
-        .collect()
-        .await
-        .unwrap();
+    support::send(&router, request).await;
     let point = &metrics.histogram(names::HTTP_SERVER_REQUEST_DURATION)[0];
     assert_eq!(point.attributes[attr::NETWORK_PROTOCOL_VERSION], "2");
     assert_eq!(

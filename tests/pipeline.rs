@@ -7,18 +7,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use axum::routing::get;
-use http_body_util::BodyExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tower::ServiceExt;
 use tower_monitoring::{Monitoring, MonitoringLayer};
 
 async fn hit(router: &Router, uri: &str) {
-    let response = router
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    response.into_body().collect().await.unwrap();
+    support::send(router, Request::get(uri).body(Body::empty()).unwrap()).await;
 }
 
 fn app(layer: MonitoringLayer) -> Router {

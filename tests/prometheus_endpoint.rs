@@ -92,15 +92,7 @@ async fn metrics_text_matches_the_snapshot_and_parses_with_promtool() {
         .uri("/echo")
         .body(Body::from("x".repeat(300)))
         .unwrap();
-    router
-        .clone()
-        .oneshot(echo)
-        .await
-        .unwrap()
-        .into_body()
-        .collect()
-        .await
-        .unwrap();
+    support::send(&router, echo).await;
 
     let (status, content_type, text) = get_text(&router, "/metrics").await;
     assert_eq!(status, StatusCode::OK);

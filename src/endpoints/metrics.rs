@@ -8,10 +8,7 @@ use axum::routing::get;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::task::JoinHandle;
 
-use crate::{Error, Monitoring};
-
-/// Path of the Prometheus scrape endpoint.
-pub const METRICS_PATH: &str = "/metrics";
+use crate::{Error, METRICS_PATH, Monitoring};
 
 const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 

@@ -2,4 +2,4 @@
 
 mod metrics;
 
-pub use metrics::{METRICS_PATH, MetricsServer};
+pub use metrics::MetricsServer;

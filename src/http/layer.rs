@@ -8,7 +8,7 @@ use super::instruments::HttpInstruments;
 use super::service::MonitoringService;
 
 /// Paths skipped by default: the crate's own endpoints, so scrapes do not count themselves.
-pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &["/metrics"];
+pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[crate::METRICS_PATH];
 
 /// A tower [`Layer`] that records HTTP server metrics for every request.
 ///

@@ -209,3 +209,25 @@ pub fn chunks(n: usize, size: usize) -> Vec<Bytes> {
 }
 
 pub mod prometheus;
+
+/// Sends `request` through `router` and reads the whole response, as a client would.
+pub async fn send(
+    router: &axum::Router,
+    request: http::Request<axum::body::Body>,
+) -> (http::StatusCode, Bytes) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("axum routers are infallible");
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("response body")
+        .to_bytes();
+    (status, body)
+}
