@@ -109,10 +109,19 @@ async fn metrics_text_matches_the_snapshot_and_parses_with_promtool() {
     }
     let expected = std::fs::read_to_string(snapshot_path)
         .expect("snapshot missing: run with UPDATE_SNAPSHOTS=1 to create it");
-    assert_eq!(
-        actual, expected,
-        "the /metrics text changed; if intended, rerun with UPDATE_SNAPSHOTS=1"
-    );
+    if actual != expected {
+        let only = |a: &str, b: &str| -> Vec<String> {
+            a.lines()
+                .filter(|line| !b.lines().any(|other| other == *line))
+                .map(|line| format!("  {line}"))
+                .collect()
+        };
+        panic!(
+            "the /metrics text changed; if intended, rerun with UPDATE_SNAPSHOTS=1\nnew lines:\n{}\nmissing lines:\n{}",
+            only(&actual, &expected).join("\n"),
+            only(&expected, &actual).join("\n"),
+        );
+    }
 }
 
 #[tokio::test]

@@ -56,6 +56,8 @@ where
                     if let Some(recorder) = recorder.take() {
                         recorder.finish(ErrorLabel::None);
                     }
+                } else if let Some(recorder) = recorder.as_mut() {
+                    recorder.expect_response_body();
                 }
                 Ok(response.map(|body| ResponseBody::new(body, recorder)))
             }

@@ -22,7 +22,8 @@ pub(crate) struct Recorder {
     version: VersionLabel,
     status: u16,
     request_bytes: RequestBytes,
-    response_bytes: u64,
+    /// `None` until a response with a body starts streaming.
+    response_bytes: Option<u64>,
     finished: bool,
 }
 
@@ -42,7 +43,7 @@ impl Recorder {
             version: VersionLabel::of(request.version()),
             status: 0,
             request_bytes,
-            response_bytes: 0,
+            response_bytes: None,
             finished: false,
         }
     }
@@ -51,8 +52,17 @@ impl Recorder {
         self.status = status.as_u16();
     }
 
+    /// Marks the response as having a body, whose bytes [`add_response_bytes`] then counts.
+    ///
+    /// [`add_response_bytes`]: Self::add_response_bytes
+    pub(crate) fn expect_response_body(&mut self) {
+        self.response_bytes = Some(0);
+    }
+
     pub(crate) fn add_response_bytes(&mut self, bytes: usize) {
-        self.response_bytes += bytes as u64;
+        if let Some(total) = &mut self.response_bytes {
+            *total += bytes as u64;
+        }
     }
 
     /// Records the request; `error` is `None` for a response that ended normally.

@@ -5,16 +5,17 @@
 //! stream, a body of a type the layer can rebuild (`axum::body::Body`, which is what every
 //! axum route and `axum::serve` see) is swapped in place for one that wraps it. A body of any
 //! other type is left alone and its size is taken from its exact size hint when it has one
-//! (`Content-Length`), else recorded as 0.
+//! (`Content-Length`). A request without a body, or whose size cannot be known, records no
+//! body-size observation at all.
 
 use http_body::Body;
 
 /// The request bytes a finished request reports.
 #[derive(Debug, Default)]
 pub(crate) enum RequestBytes {
-    /// No body, or a body of unknown length that could not be counted.
+    /// No body, or a body of unknown length that could not be counted: nothing to record.
     #[default]
-    Empty,
+    None,
     /// Added to by the counting body as frames stream.
     #[cfg(feature = "axum")]
     Counted(std::sync::Arc<std::sync::atomic::AtomicU64>),
@@ -23,12 +24,12 @@ pub(crate) enum RequestBytes {
 }
 
 impl RequestBytes {
-    pub(crate) fn get(&self) -> u64 {
+    pub(crate) fn get(&self) -> Option<u64> {
         match self {
-            Self::Empty => 0,
+            Self::None => None,
             #[cfg(feature = "axum")]
-            Self::Counted(bytes) => bytes.load(std::sync::atomic::Ordering::Relaxed),
-            Self::Hinted(bytes) => *bytes,
+            Self::Counted(bytes) => Some(bytes.load(std::sync::atomic::Ordering::Relaxed)),
+            Self::Hinted(bytes) => Some(*bytes),
         }
     }
 }
@@ -36,7 +37,7 @@ impl RequestBytes {
 /// Arranges for `body`'s bytes to be counted. Bodiless requests (most GETs) cost nothing.
 pub(crate) fn count<B: Body + 'static>(body: &mut B) -> RequestBytes {
     if body.is_end_stream() {
-        return RequestBytes::Empty;
+        return RequestBytes::None;
     }
     #[cfg(feature = "axum")]
     if let Some(body) = (body as &mut dyn std::any::Any).downcast_mut::<axum::body::Body>() {
@@ -47,6 +48,6 @@ pub(crate) fn count<B: Body + 'static>(body: &mut B) -> RequestBytes {
     }
     match body.size_hint().exact() {
         Some(bytes) => RequestBytes::Hinted(bytes),
-        None => RequestBytes::Empty,
+        None => RequestBytes::None,
     }
 }

@@ -25,21 +25,35 @@ pub(crate) struct Outcome {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Observation {
     pub(crate) duration_seconds: f64,
-    pub(crate) request_bytes: u64,
-    pub(crate) response_bytes: u64,
+    /// `None` when the request carried no body: there is no size to observe.
+    pub(crate) request_bytes: Option<u64>,
+    /// `None` when the response carried no body.
+    pub(crate) response_bytes: Option<u64>,
 }
 
+/// The bound histograms of one outcome. The size histograms are bound on the first body
+/// they see: a bound series is exported even before it records, and a route that never
+/// receives a request body should not show an empty request-size series.
 struct BoundOutcome {
+    attributes: Vec<KeyValue>,
     duration: BoundHistogram<f64>,
-    request_size: BoundHistogram<u64>,
-    response_size: BoundHistogram<u64>,
+    request_size: OnceLock<BoundHistogram<u64>>,
+    response_size: OnceLock<BoundHistogram<u64>>,
 }
 
 impl BoundOutcome {
-    fn record(&self, observation: Observation) {
+    fn record(&self, histograms: &Histograms, observation: Observation) {
         self.duration.record(observation.duration_seconds);
-        self.request_size.record(observation.request_bytes);
-        self.response_size.record(observation.response_bytes);
+        if let Some(bytes) = observation.request_bytes {
+            self.request_size
+                .get_or_init(|| histograms.request_size.bind(&self.attributes))
+                .record(bytes);
+        }
+        if let Some(bytes) = observation.response_bytes {
+            self.response_size
+                .get_or_init(|| histograms.response_size.bind(&self.attributes))
+                .record(bytes);
+        }
     }
 }
 
@@ -129,18 +143,18 @@ impl RouteSeries {
         observation: Observation,
     ) {
         match bound {
-            Some(bound) => bound.record(observation),
+            Some(bound) => bound.record(&self.histograms, observation),
             None => {
                 let attributes = self.attributes(outcome);
                 self.histograms
                     .duration
                     .record(observation.duration_seconds, &attributes);
-                self.histograms
-                    .request_size
-                    .record(observation.request_bytes, &attributes);
-                self.histograms
-                    .response_size
-                    .record(observation.response_bytes, &attributes);
+                if let Some(bytes) = observation.request_bytes {
+                    self.histograms.request_size.record(bytes, &attributes);
+                }
+                if let Some(bytes) = observation.response_bytes {
+                    self.histograms.response_size.record(bytes, &attributes);
+                }
             }
         }
     }
@@ -152,8 +166,9 @@ impl RouteSeries {
         let attributes = self.attributes(outcome);
         Some(BoundOutcome {
             duration: self.histograms.duration.bind(&attributes),
-            request_size: self.histograms.request_size.bind(&attributes),
-            response_size: self.histograms.response_size.bind(&attributes),
+            request_size: OnceLock::new(),
+            response_size: OnceLock::new(),
+            attributes,
         })
     }
 
@@ -210,8 +225,8 @@ mod tests {
 
     const OBSERVATION: Observation = Observation {
         duration_seconds: 0.01,
-        request_bytes: 0,
-        response_bytes: 0,
+        request_bytes: None,
+        response_bytes: Some(0),
     };
 
     #[test]

@@ -62,13 +62,12 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let route = RouteRef::of(request.extensions());
         let method = MethodLabel::of(request.method());
         let Some(series) = self.cache.series(route, request.uri().path(), method) else {
             return ResponseFuture::new(self.inner.call(request), None);
         };
-        let mut request = request;
         let request_bytes = request_body::count(request.body_mut());
         let recorder = Recorder::start(series, &request, request_bytes);
         ResponseFuture::new(self.inner.call(request), Some(recorder))
