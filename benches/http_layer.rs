@@ -16,11 +16,11 @@
 //!
 //! | router | per request | over bare |
 //! |---|---|---|
-//! | bare_axum | 1 007 ns | |
-//! | identity_layer | 1 103 ns | +96 ns |
-//! | tower_monitoring | 1 411 ns | +404 ns |
-//! | axum_otel_metrics | 2 339 ns | +1 332 ns |
-//! | axum_prometheus | 2 845 ns | +1 838 ns |
+//! | bare_axum | 999 ns | |
+//! | identity_layer | 1 135 ns | +137 ns |
+//! | tower_monitoring | 1 331 ns | +332 ns |
+//! | axum_otel_metrics | 2 321 ns | +1 322 ns |
+//! | axum_prometheus | 2 882 ns | +1 883 ns |
 
 use axum::Router;
 use axum::body::Body;

@@ -42,7 +42,8 @@
 //!
 //! Duration runs from the moment the layer sees the request to the end of the response
 //! body, so a streamed response is one observation of its whole length. Body sizes are the
-//! bytes that streamed, not `Content-Length`.
+//! bytes that streamed, not `Content-Length`, observed only for requests and responses that
+//! carry a body (count requests with the duration histogram).
 //!
 //! # Cardinality
 //!

@@ -12,9 +12,11 @@ pub const SCOPE: &str = "tower-monitoring";
 pub const HTTP_SERVER_REQUEST_DURATION: &str = "http.server.request.duration";
 /// Inbound HTTP requests currently being served (up-down counter).
 pub const HTTP_SERVER_ACTIVE_REQUESTS: &str = "http.server.active_requests";
-/// Bytes of request body that streamed through the service (histogram, bytes).
+/// Bytes of request body that streamed through the service (histogram, bytes); observed only
+/// for requests that carry a body.
 pub const HTTP_SERVER_REQUEST_BODY_SIZE: &str = "http.server.request.body.size";
-/// Bytes of response body that streamed through the service (histogram, bytes).
+/// Bytes of response body that streamed through the service (histogram, bytes); observed only
+/// for responses that carry a body.
 pub const HTTP_SERVER_RESPONSE_BODY_SIZE: &str = "http.server.response.body.size";
 
 /// Unit of durations (UCUM seconds).

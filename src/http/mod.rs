@@ -9,7 +9,8 @@
 //!   ends (completion, error, dropped future, dropped body);
 //! - `http.server.request.body.size` and `http.server.response.body.size`, the bytes that
 //!   streamed through. The request body counts what the service had read by the time the
-//!   response ended. The inner service receives the request with its body type unchanged:
+//!   response ended. Requests and responses without a body add no size observation. The
+//!   inner service receives the request with its body type unchanged:
 //!   `axum::body::Body` is counted as it streams; a body of another type is sized by its
 //!   exact size hint (`Content-Length`) when it has one.
 //!
