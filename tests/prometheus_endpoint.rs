@@ -43,7 +43,7 @@ fn normalise(text: &str) -> String {
             &format!("otel_scope_version=\"{}\"", env!("CARGO_PKG_VERSION")),
             "otel_scope_version=\"VERSION\"",
         );
-        let line = regex_free_replace_sdk_version(&line);
+        let line = normalise_sdk_version(&line);
         if line.starts_with('#') {
             samples.sort();
             out.append(&mut samples);
@@ -57,7 +57,7 @@ fn normalise(text: &str) -> String {
     out.join("\n") + "\n"
 }
 
-fn regex_free_replace_sdk_version(line: &str) -> String {
+fn normalise_sdk_version(line: &str) -> String {
     match line.find("telemetry_sdk_version=\"") {
         Some(start) => {
             let value = start + "telemetry_sdk_version=\"".len();
@@ -135,4 +135,26 @@ async fn the_scrape_itself_is_not_recorded() {
     }
     let (_, _, text) = get_text(&router, "/metrics").await;
     assert!(!text.contains("http_route=\"/metrics\""), "{text}");
+}
+
+#[tokio::test]
+async fn label_values_are_escaped_in_the_exposition() {
+    use tower::Layer;
+    let monitoring = Monitoring::builder().build().unwrap();
+    // A route template may hold any static string: quotes, backslashes, newlines, non-ASCII.
+    let service = monitoring
+        .layer()
+        .layer(tower::service_fn(|_: Request<Body>| async {
+            Ok::<_, std::convert::Infallible>(axum::http::Response::new(Body::from("odd")))
+        }));
+    let mut request = Request::get("/odd").body(Body::empty()).unwrap();
+    request
+        .extensions_mut()
+        .insert(tower_monitoring::RouteTemplate("/a\"b\\c\nd/ünï"));
+    let response = service.oneshot(request).await.unwrap();
+    response.into_body().collect().await.unwrap();
+
+    let text = monitoring.render_prometheus();
+    assert!(text.contains(r#"http_route="/a\"b\\c\nd/ünï""#), "{text}");
+    promtool_accepts(&text);
 }
