@@ -163,3 +163,39 @@ async fn many_distinct_outcomes_on_one_route_are_all_recorded() {
     assert_eq!(points.len(), codes.len());
     assert!(points.iter().all(|p| p.count == 2), "{points:?}");
 }
+
+#[tokio::test]
+async fn one_service_serving_several_routes_labels_each_correctly() {
+    // A hand-written router behind a single layered service: the per-service cache holds the
+    // first route only; the others must still get their own series.
+    let metrics = TestMetrics::new();
+    let inner = service_fn(|_: Request<Full<Bytes>>| async {
+        Ok::<_, Infallible>(Response::new(Full::<Bytes>::default()))
+    });
+    let service = metrics.layer().layer(inner);
+    let templates = ["/a/{x}", "/b/{x}", "/c/{x}"];
+    for i in 0..30 {
+        let template = templates[i % 3];
+        let mut request = Request::get(format!("/{}/{i}", &template[1..2]))
+            .body(Full::default())
+            .unwrap();
+        request.extensions_mut().insert(RouteTemplate(template));
+        service
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap()
+            .into_body()
+            .collect()
+            .await
+            .unwrap();
+    }
+    for template in templates {
+        let points = metrics.durations_where(&[(attr::HTTP_ROUTE, template)]);
+        assert_eq!(
+            points.iter().map(|p| p.count).sum::<u64>(),
+            10,
+            "{template}"
+        );
+    }
+}

@@ -46,24 +46,22 @@ impl RouteCache {
                 .is_some_and(|route| self.shared.is_excluded(route)),
             by_method: std::array::from_fn(|_| OnceLock::new()),
         });
-        if cached.route.is(route) {
-            if cached.excluded || (route.as_str().is_none() && self.shared.is_excluded(path)) {
-                return None;
-            }
-            let series = cached.by_method[method as usize].get_or_init(|| {
-                self.shared
-                    .instruments()
-                    .route_series(route.as_str(), method)
-            });
-            return Some(series.clone());
+        if !cached.route.is(route) {
+            // A service that sees several routes keeps no memory of them: the shared map.
+            let excluded = self.shared.is_excluded(route.as_str().unwrap_or(path));
+            return (!excluded).then(|| self.route_series(route, method));
         }
-        if self.shared.is_excluded(route.as_str().unwrap_or(path)) {
+        if cached.excluded || (route.as_str().is_none() && self.shared.is_excluded(path)) {
             return None;
         }
-        Some(
-            self.shared
-                .instruments()
-                .route_series(route.as_str(), method),
-        )
+        let series =
+            cached.by_method[method as usize].get_or_init(|| self.route_series(route, method));
+        Some(series.clone())
+    }
+
+    fn route_series(&self, route: RouteRef<'_>, method: MethodLabel) -> Arc<RouteSeries> {
+        self.shared
+            .instruments()
+            .route_series(route.as_str(), method)
     }
 }
