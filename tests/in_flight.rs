@@ -167,3 +167,25 @@ async fn a_timeout_layer_dropping_the_future_is_a_cancellation() {
         1
     );
 }
+
+#[tokio::test]
+async fn two_layers_on_one_provider_add_up_their_in_flight_requests() {
+    let metrics = TestMetrics::new();
+    let first = app().layer(metrics.layer());
+    let second = app().layer(metrics.layer());
+    let mut calls = Vec::new();
+    for (router, n) in [(&first, 2), (&second, 3)] {
+        for _ in 0..n {
+            let mut call = Box::pin(
+                router
+                    .clone()
+                    .oneshot(Request::get("/wait").body(Body::empty()).unwrap()),
+            );
+            assert!(poll_once(call.as_mut()).is_pending());
+            calls.push(call);
+        }
+    }
+    assert_eq!(metrics.active_requests(), 5);
+    drop(calls);
+    assert_eq!(metrics.active_requests(), 0);
+}

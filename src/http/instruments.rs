@@ -6,12 +6,12 @@
 //! histograms. The map from route to series is only consulted when a service sees a route
 //! for the first time; afterwards the service's own cache answers (see `service.rs`).
 
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use hashbrown::{Equivalent, HashMap};
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::{AsyncInstrument, Histogram, Meter, ObservableUpDownCounter};
+use opentelemetry::metrics::{BoundUpDownCounter, Histogram, Meter, UpDownCounter};
 
 use super::labels::{MethodLabel, SchemeLabel};
 use super::series::RouteSeries;
@@ -31,63 +31,36 @@ pub(crate) struct Histograms {
 pub(crate) const MAX_BOUND_SERIES: usize = 2_000;
 
 /// `http.server.active_requests`, which carries only method and scheme (per the semantic
-/// conventions): all twenty combinations fit in an array of plain atomics, which an
-/// observable instrument reads at collection time. Combinations never seen are not reported,
-/// so idle ones export no zero series.
+/// conventions): all twenty combinations fit in an array, each bound on first use so idle
+/// combinations export no zero series.
+///
+/// It is a synchronous up-down counter rather than atomics read by a callback: several layers
+/// may record into one meter, and the SDK sums their adds, whereas it would keep only one
+/// callback's observation per attribute set.
 pub(crate) struct ActiveRequests {
-    counts: [AtomicI64; SLOTS],
-    seen: [AtomicBool; SLOTS],
+    counter: UpDownCounter<i64>,
+    bound: [OnceLock<BoundUpDownCounter<i64>>; MethodLabel::COUNT * SchemeLabel::COUNT],
 }
 
-const SLOTS: usize = MethodLabel::COUNT * SchemeLabel::COUNT;
-
 impl ActiveRequests {
-    fn slot(method: MethodLabel, scheme: SchemeLabel) -> usize {
-        method as usize * SchemeLabel::COUNT + scheme as usize
+    fn get(&self, method: MethodLabel, scheme: SchemeLabel) -> &BoundUpDownCounter<i64> {
+        let slot = method as usize * SchemeLabel::COUNT + scheme as usize;
+        self.bound[slot].get_or_init(|| {
+            self.counter.bind(&[
+                KeyValue::new(attr::HTTP_REQUEST_METHOD, method.as_str()),
+                KeyValue::new(attr::URL_SCHEME, scheme.as_str()),
+            ])
+        })
     }
 
     pub(crate) fn increment(&self, method: MethodLabel, scheme: SchemeLabel) {
-        let slot = Self::slot(method, scheme);
-        if !self.seen[slot].load(Ordering::Relaxed) {
-            self.seen[slot].store(true, Ordering::Relaxed);
-        }
-        self.counts[slot].fetch_add(1, Ordering::Relaxed);
+        self.get(method, scheme).add(1);
     }
 
     pub(crate) fn decrement(&self, method: MethodLabel, scheme: SchemeLabel) {
-        self.counts[Self::slot(method, scheme)].fetch_sub(1, Ordering::Relaxed);
-    }
-
-    fn observe(&self, observer: &dyn AsyncInstrument<i64>) {
-        for method in METHODS {
-            for scheme in [SchemeLabel::Http, SchemeLabel::Https] {
-                let index = Self::slot(method, scheme);
-                if self.seen[index].load(Ordering::Relaxed) {
-                    observer.observe(
-                        self.counts[index].load(Ordering::Relaxed),
-                        &[
-                            KeyValue::new(attr::HTTP_REQUEST_METHOD, method.as_str()),
-                            KeyValue::new(attr::URL_SCHEME, scheme.as_str()),
-                        ],
-                    );
-                }
-            }
-        }
+        self.get(method, scheme).add(-1);
     }
 }
-
-const METHODS: [MethodLabel; MethodLabel::COUNT] = [
-    MethodLabel::Get,
-    MethodLabel::Head,
-    MethodLabel::Post,
-    MethodLabel::Put,
-    MethodLabel::Delete,
-    MethodLabel::Connect,
-    MethodLabel::Options,
-    MethodLabel::Trace,
-    MethodLabel::Patch,
-    MethodLabel::Other,
-];
 
 /// (route, method) as stored, and as looked up without allocating.
 #[derive(PartialEq, Eq, Hash)]
@@ -106,8 +79,6 @@ impl Equivalent<RouteKey<Box<str>>> for RouteKey<&str> {
 pub(crate) struct HttpInstruments {
     histograms: Arc<Histograms>,
     active: Arc<ActiveRequests>,
-    // Keeps the callback's instrument alive as long as the layer.
-    _active_instrument: ObservableUpDownCounter<i64>,
     clock: quanta::Clock,
     routes: RwLock<HashMap<RouteKey<Box<str>>, Arc<RouteSeries>>>,
 }
@@ -137,21 +108,17 @@ impl HttpInstruments {
                 .build(),
             bound: AtomicUsize::new(0),
         };
-        let active = Arc::new(ActiveRequests {
-            counts: std::array::from_fn(|_| AtomicI64::new(0)),
-            seen: std::array::from_fn(|_| AtomicBool::new(false)),
-        });
-        let observed = active.clone();
-        let active_instrument = meter
-            .i64_observable_up_down_counter(names::HTTP_SERVER_ACTIVE_REQUESTS)
-            .with_unit(names::UNIT_REQUESTS)
-            .with_description("Number of active HTTP server requests.")
-            .with_callback(move |observer| observed.observe(observer))
-            .build();
+        let active = ActiveRequests {
+            counter: meter
+                .i64_up_down_counter(names::HTTP_SERVER_ACTIVE_REQUESTS)
+                .with_unit(names::UNIT_REQUESTS)
+                .with_description("Number of active HTTP server requests.")
+                .build(),
+            bound: std::array::from_fn(|_| OnceLock::new()),
+        };
         Self {
             histograms: Arc::new(histograms),
-            active,
-            _active_instrument: active_instrument,
+            active: Arc::new(active),
             clock: quanta::Clock::new(),
             routes: RwLock::new(HashMap::new()),
         }
