@@ -16,11 +16,11 @@
 //!
 //! | router | per request | over bare |
 //! |---|---|---|
-//! | bare_axum | 999 ns | |
-//! | identity_layer | 1 135 ns | +137 ns |
-//! | tower_monitoring | 1 331 ns | +332 ns |
-//! | axum_otel_metrics | 2 321 ns | +1 322 ns |
-//! | axum_prometheus | 2 882 ns | +1 883 ns |
+//! | bare_axum | 1 040 ns | |
+//! | identity_layer | 1 081 ns | +41 ns |
+//! | tower_monitoring | 1 366 ns | +327 ns |
+//! | axum_otel_metrics | 2 265 ns | +1 226 ns |
+//! | axum_prometheus | 2 768 ns | +1 728 ns |
 
 use axum::Router;
 use axum::body::Body;
