@@ -69,7 +69,8 @@ pub(crate) struct RouteSeries {
     clock: quanta::Clock,
     /// `None` beside an outcome means the bound-series cap was reached: record unbound.
     slots: [OnceLock<(Outcome, Option<BoundOutcome>)>; OUTCOME_SLOTS],
-    overflow: RwLock<HashMap<Outcome, Option<BoundOutcome>>>,
+    /// Only bound outcomes are stored here; past the cap nothing is, so it stays bounded.
+    overflow: RwLock<HashMap<Outcome, BoundOutcome>>,
 }
 
 impl RouteSeries {
@@ -123,17 +124,22 @@ impl RouteSeries {
         {
             let overflow = self.overflow.read().unwrap_or_else(PoisonError::into_inner);
             if let Some(bound) = overflow.get(&outcome) {
-                return self.record_bound(bound.as_ref(), outcome, observation);
+                return self.record_bound(Some(bound), outcome, observation);
             }
         }
         let mut overflow = self
             .overflow
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        let bound = overflow
-            .entry(outcome)
-            .or_insert_with(|| self.bind(outcome));
-        self.record_bound(bound.as_ref(), outcome, observation);
+        if !overflow.contains_key(&outcome) {
+            match self.bind(outcome) {
+                Some(bound) => {
+                    overflow.insert(outcome, bound);
+                }
+                None => return self.record_bound(None, outcome, observation),
+            }
+        }
+        self.record_bound(overflow.get(&outcome), outcome, observation);
     }
 
     fn record_bound(
@@ -270,5 +276,20 @@ mod tests {
             series.record(outcome(status), OBSERVATION);
         }
         assert_eq!(series.overflow.read().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn past_the_cap_the_overflow_map_stores_nothing() {
+        let provider = SdkMeterProvider::builder().build();
+        let instruments = HttpInstruments::new(&provider.meter("test"));
+        let series = instruments.route_series(Some("/r"), MethodLabel::Put);
+        series
+            .histograms
+            .bound
+            .store(MAX_BOUND_SERIES, std::sync::atomic::Ordering::Relaxed);
+        for status in 100..600 {
+            series.record(outcome(status), OBSERVATION);
+        }
+        assert!(series.overflow.read().unwrap().is_empty());
     }
 }
