@@ -84,7 +84,7 @@ pub(crate) struct HttpInstruments {
 }
 
 impl HttpInstruments {
-    pub(crate) fn new(meter: &Meter) -> Self {
+    pub(crate) fn new(meter: &Meter, clock: quanta::Clock) -> Self {
         let histograms = Histograms {
             duration: meter
                 .f64_histogram(names::HTTP_SERVER_REQUEST_DURATION)
@@ -119,7 +119,7 @@ impl HttpInstruments {
         Self {
             histograms: Arc::new(histograms),
             active: Arc::new(active),
-            clock: quanta::Clock::new(),
+            clock,
             routes: RwLock::new(HashMap::new()),
         }
     }

@@ -33,6 +33,7 @@ struct Config {
 /// State shared by the layer and every service and request it creates.
 pub(crate) struct Shared {
     config: Config,
+    clock: quanta::Clock,
     instruments: OnceLock<HttpInstruments>,
 }
 
@@ -47,8 +48,11 @@ impl std::fmt::Debug for Shared {
 impl Shared {
     pub(crate) fn instruments(&self) -> &HttpInstruments {
         self.instruments.get_or_init(|| match &self.config.meter {
-            Some(meter) => HttpInstruments::new(meter),
-            None => HttpInstruments::new(&opentelemetry::global::meter_with_scope(crate::scope())),
+            Some(meter) => HttpInstruments::new(meter, self.clock.clone()),
+            None => HttpInstruments::new(
+                &opentelemetry::global::meter_with_scope(crate::scope()),
+                self.clock.clone(),
+            ),
         })
     }
 
@@ -81,11 +85,11 @@ impl MonitoringLayer {
     }
 
     fn from_config(config: Config) -> Self {
-        // The TSC clock calibrates once per process; do it here rather than in a request.
-        let _ = quanta::Clock::new();
         Self {
             shared: Arc::new(Shared {
                 config,
+                // Built here, not on the first request: the TSC clock calibrates on creation.
+                clock: quanta::Clock::new(),
                 instruments: OnceLock::new(),
             }),
         }

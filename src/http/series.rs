@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn binding_stops_at_the_cap_and_recording_goes_on_unbound() {
         let provider = SdkMeterProvider::builder().build();
-        let instruments = HttpInstruments::new(&provider.meter("test"));
+        let instruments = HttpInstruments::new(&provider.meter("test"), quanta::Clock::new());
         let series = instruments.route_series(Some("/r"), MethodLabel::Get);
         // Pretend the rest of the process already bound all but three series.
         series
@@ -269,7 +269,7 @@ mod tests {
     #[test]
     fn outcomes_beyond_the_slots_go_to_the_overflow_map() {
         let provider = SdkMeterProvider::builder().build();
-        let instruments = HttpInstruments::new(&provider.meter("test"));
+        let instruments = HttpInstruments::new(&provider.meter("test"), quanta::Clock::new());
         let series = instruments.route_series(None, MethodLabel::Post);
         for status in 100..(100 + OUTCOME_SLOTS as u16 + 5) {
             series.record(outcome(status), OBSERVATION);
@@ -281,7 +281,7 @@ mod tests {
     #[test]
     fn past_the_cap_the_overflow_map_stores_nothing() {
         let provider = SdkMeterProvider::builder().build();
-        let instruments = HttpInstruments::new(&provider.meter("test"));
+        let instruments = HttpInstruments::new(&provider.meter("test"), quanta::Clock::new());
         let series = instruments.route_series(Some("/r"), MethodLabel::Put);
         series
             .histograms
