@@ -85,12 +85,12 @@ pub(crate) enum Route {
 }
 
 impl Route {
-    fn as_str(&self) -> Option<&str> {
+    fn borrow(&self) -> RouteRef<'_> {
         match self {
-            Self::Unmatched => None,
-            Self::Template(template) => Some(template),
+            Self::Unmatched => RouteRef::Unmatched,
+            Self::Template(template) => RouteRef::Template(template),
             #[cfg(feature = "axum")]
-            Self::Matched(matched) => Some(matched.as_str()),
+            Self::Matched(matched) => RouteRef::Matched(matched),
         }
     }
 
@@ -98,7 +98,7 @@ impl Route {
     /// request, so the pointer comparison usually answers; this `Route` keeps that allocation
     /// alive, so an equal pointer cannot belong to another string.
     pub(crate) fn is(&self, other: RouteRef<'_>) -> bool {
-        match (self.as_str(), other.as_str()) {
+        match (self.borrow().as_str(), other.as_str()) {
             (None, None) => true,
             (Some(mine), Some(theirs)) => std::ptr::eq(mine, theirs) || mine == theirs,
             _ => false,
