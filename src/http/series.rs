@@ -229,6 +229,14 @@ mod tests {
         }
     }
 
+    /// A series of a fresh provider; the provider is returned so it outlives the test body.
+    fn series(route: Option<&str>, method: MethodLabel) -> (SdkMeterProvider, Arc<RouteSeries>) {
+        let provider = SdkMeterProvider::builder().build();
+        let instruments = HttpInstruments::new(&provider.meter("test"), quanta::Clock::new());
+        let series = instruments.route_series(route, method);
+        (provider, series)
+    }
+
     const OBSERVATION: Observation = Observation {
         duration_seconds: 0.01,
         request_bytes: None,
@@ -237,9 +245,7 @@ mod tests {
 
     #[test]
     fn binding_stops_at_the_cap_and_recording_goes_on_unbound() {
-        let provider = SdkMeterProvider::builder().build();
-        let instruments = HttpInstruments::new(&provider.meter("test"), quanta::Clock::new());
-        let series = instruments.route_series(Some("/r"), MethodLabel::Get);
+        let (_provider, series) = series(Some("/r"), MethodLabel::Get);
         // Pretend the rest of the process already bound all but three series.
         series
             .histograms
@@ -268,9 +274,7 @@ mod tests {
 
     #[test]
     fn outcomes_beyond_the_slots_go_to_the_overflow_map() {
-        let provider = SdkMeterProvider::builder().build();
-        let instruments = HttpInstruments::new(&provider.meter("test"), quanta::Clock::new());
-        let series = instruments.route_series(None, MethodLabel::Post);
+        let (_provider, series) = series(None, MethodLabel::Post);
         for status in 100..(100 + OUTCOME_SLOTS as u16 + 5) {
             series.record(outcome(status), OBSERVATION);
             series.record(outcome(status), OBSERVATION);
@@ -280,9 +284,7 @@ mod tests {
 
     #[test]
     fn past_the_cap_the_overflow_map_stores_nothing() {
-        let provider = SdkMeterProvider::builder().build();
-        let instruments = HttpInstruments::new(&provider.meter("test"), quanta::Clock::new());
-        let series = instruments.route_series(Some("/r"), MethodLabel::Put);
+        let (_provider, series) = series(Some("/r"), MethodLabel::Put);
         series
             .histograms
             .bound

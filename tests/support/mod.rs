@@ -210,18 +210,25 @@ pub fn chunks(n: usize, size: usize) -> Vec<Bytes> {
 
 pub mod prometheus;
 
-/// Sends `request` through `router` and reads the whole response, as a client would.
-pub async fn send(
-    router: &axum::Router,
-    request: http::Request<axum::body::Body>,
-) -> (http::StatusCode, Bytes) {
+/// Sends `request` through `service` (an axum router or any tower service) and reads the
+/// whole response, as a client would.
+pub async fn send<S, ReqBody, ResBody>(
+    service: &S,
+    request: http::Request<ReqBody>,
+) -> (http::StatusCode, Bytes)
+where
+    S: tower::Service<http::Request<ReqBody>, Response = http::Response<ResBody>> + Clone,
+    S::Error: std::fmt::Debug,
+    ResBody: Body,
+    ResBody::Error: std::fmt::Debug,
+{
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let response = router
+    let response = service
         .clone()
         .oneshot(request)
         .await
-        .expect("axum routers are infallible");
+        .expect("service call");
     let status = response.status();
     let body = response
         .into_body()
