@@ -41,7 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
-    monitoring.shutdown()?;
+    monitoring.shutdown().await?;
     Ok(())
 }
 

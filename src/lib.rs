@@ -75,6 +75,7 @@ mod endpoints;
 mod error;
 mod http;
 mod pipeline;
+mod propagation;
 mod route;
 
 #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -83,7 +84,11 @@ pub use error::Error;
 pub use http::{
     DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
 };
-pub use pipeline::{Monitoring, MonitoringBuilder};
+#[cfg(feature = "otlp")]
+pub use pipeline::OtlpProtocol;
+pub use pipeline::{DEFAULT_SHUTDOWN_TIMEOUT, Monitoring, MonitoringBuilder};
+#[cfg(feature = "subscriber")]
+pub use pipeline::{JsonFormat, LogFormat, bridge_layer};
 pub use route::RouteTemplate;
 
 /// Path of the Prometheus scrape endpoint served by `Monitoring::routes`.

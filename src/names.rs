@@ -19,12 +19,19 @@ pub const HTTP_SERVER_REQUEST_BODY_SIZE: &str = "http.server.request.body.size";
 /// for responses that carry a body.
 pub const HTTP_SERVER_RESPONSE_BODY_SIZE: &str = "http.server.response.body.size";
 
+/// Spans the OTLP exporter failed to deliver (counter, `error.type` says why). Spans the
+/// batch queue had no room for are counted by the SDK itself, as
+/// `otel.sdk.processor.span.processed` with `error.type="queue_full"`.
+pub const OTEL_SDK_EXPORTER_SPAN_EXPORTED: &str = "otel.sdk.exporter.span.exported";
+
 /// Unit of durations (UCUM seconds).
 pub const UNIT_SECONDS: &str = "s";
 /// Unit of sizes (UCUM bytes).
 pub const UNIT_BYTES: &str = "By";
 /// Unit of a count of things in flight.
 pub const UNIT_REQUESTS: &str = "{request}";
+/// Unit of a count of spans.
+pub const UNIT_SPANS: &str = "{span}";
 
 /// Bucket bounds of `http.server.request.duration`: the semantic-convention advice.
 pub const DURATION_BUCKETS: &[f64] = &[
@@ -53,6 +60,16 @@ pub mod attr {
     pub const ERROR_TYPE: &str = "error.type";
     /// `service.name` resource attribute.
     pub const SERVICE_NAME: &str = "service.name";
+    /// Path of the request URI (server spans only: never a metric label).
+    pub const URL_PATH: &str = "url.path";
+    /// Query of the request URI, credentials redacted (server spans, when enabled).
+    pub const URL_QUERY: &str = "url.query";
+    /// The `User-Agent` header (server spans only).
+    pub const USER_AGENT_ORIGINAL: &str = "user_agent.original";
+    /// Peer address of the connection, when the server provides it (server spans only).
+    pub const CLIENT_ADDRESS: &str = "client.address";
+    /// Peer port of the connection (server spans only).
+    pub const CLIENT_PORT: &str = "client.port";
 }
 
 /// Values of `error.type` the crate sets besides 5xx status codes.
@@ -64,6 +81,8 @@ pub mod error_type {
     pub const BODY_ERROR: &str = "body_error";
     /// The inner service returned an error instead of a response.
     pub const OTHER: &str = "_OTHER";
+    /// The exporter could not deliver a batch of spans (collector down, timeout, rejected).
+    pub const EXPORT_FAILED: &str = "export_failed";
 }
 
 /// The names as the Prometheus exporter renders them (without a namespace prefix).
@@ -76,4 +95,8 @@ pub mod prometheus {
     pub const HTTP_SERVER_REQUEST_BODY_SIZE: &str = "http_server_request_body_size_bytes";
     /// `http.server.response.body.size`.
     pub const HTTP_SERVER_RESPONSE_BODY_SIZE: &str = "http_server_response_body_size_bytes";
+    /// `otel.sdk.exporter.span.exported`.
+    pub const OTEL_SDK_EXPORTER_SPAN_EXPORTED: &str = "otel_sdk_exporter_span_exported_total";
+    /// `otel.sdk.processor.span.processed`, the SDK's count of spans handed on or dropped.
+    pub const OTEL_SDK_PROCESSOR_SPAN_PROCESSED: &str = "otel_sdk_processor_span_processed_total";
 }

@@ -37,5 +37,5 @@ async fn the_layer_follows_the_global_provider() {
     let text = monitoring.render_prometheus();
     assert!(text.contains("http_route=\"/a\""), "{text}");
     assert!(text.contains("http_server_request_duration_seconds_count{http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/a\""), "{text}");
-    monitoring.shutdown().unwrap();
+    monitoring.shutdown().await.unwrap();
 }

@@ -25,13 +25,24 @@ fn app(layer: MonitoringLayer) -> Router {
 async fn service_name_reaches_the_target_info_series() {
     let monitoring = Monitoring::builder()
         .service_name("orders")
+        .service_version("1.2.3")
         .build()
         .unwrap();
     let text = monitoring.render_prometheus();
-    assert!(
-        text.contains("target_info{service_name=\"orders\""),
-        "{text}"
-    );
+    let target_info = text
+        .lines()
+        .find(|line| line.starts_with("target_info{"))
+        .unwrap_or_else(|| panic!("no target_info in\n{text}"));
+    for expected in [
+        "service_name=\"orders\"",
+        "service_version=\"1.2.3\"",
+        "service_instance_id=\"",
+    ] {
+        assert!(
+            target_info.contains(expected),
+            "{expected} in {target_info}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -43,7 +43,8 @@ fn normalise(text: &str) -> String {
             &format!("otel_scope_version=\"{}\"", env!("CARGO_PKG_VERSION")),
             "otel_scope_version=\"VERSION\"",
         );
-        let line = normalise_sdk_version(&line);
+        let line = mask_label(&line, "telemetry_sdk_version", "VERSION");
+        let line = mask_label(&line, "service_instance_id", "ID");
         if line.starts_with('#') {
             samples.sort();
             out.append(&mut samples);
@@ -57,12 +58,14 @@ fn normalise(text: &str) -> String {
     out.join("\n") + "\n"
 }
 
-fn normalise_sdk_version(line: &str) -> String {
-    match line.find("telemetry_sdk_version=\"") {
+/// Replaces the value of label `name` with `mask`.
+fn mask_label(line: &str, name: &str, mask: &str) -> String {
+    let key = format!("{name}=\"");
+    match line.find(&key) {
         Some(start) => {
-            let value = start + "telemetry_sdk_version=\"".len();
+            let value = start + key.len();
             let end = value + line[value..].find('"').unwrap();
-            format!("{}VERSION{}", &line[..value], &line[end..])
+            format!("{}{mask}{}", &line[..value], &line[end..])
         }
         None => line.to_owned(),
     }

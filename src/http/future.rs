@@ -45,6 +45,11 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        let _entered = this
+            .recorder
+            .as_ref()
+            .and_then(Recorder::trace_context)
+            .map(|trace| trace.clone().attach());
         let result = ready!(this.inner.poll(cx));
         let mut recorder = this.recorder.take();
         Poll::Ready(match result {

@@ -3,7 +3,11 @@
 //! Each is a `Copy` enum so a request carries bytes, not strings; the strings are written
 //! once per series when its attribute set is built.
 
+use std::borrow::Cow;
+
 use http::{Method, Version};
+
+use crate::names::error_type;
 
 /// `http.request.method`: the nine standard methods, everything else `_OTHER`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,6 +106,8 @@ impl VersionLabel {
 }
 
 /// `error.type`: why a request failed, or `None`.
+///
+/// Shared by metrics and spans, so both name a failure the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum ErrorLabel {
     None,
@@ -113,6 +119,19 @@ pub(crate) enum ErrorLabel {
     BodyError,
     /// The inner service returned `Err`.
     ServiceError,
+}
+
+impl ErrorLabel {
+    /// The `error.type` value; `status` is the response's, for a 5xx.
+    pub(crate) fn value(self, status: u16) -> Option<Cow<'static, str>> {
+        match self {
+            Self::None => None,
+            Self::ServerStatus => Some(Cow::Owned(status.to_string())),
+            Self::Cancelled => Some(Cow::Borrowed(error_type::CANCELLED)),
+            Self::BodyError => Some(Cow::Borrowed(error_type::BODY_ERROR)),
+            Self::ServiceError => Some(Cow::Borrowed(error_type::OTHER)),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,15 +2,18 @@ use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use opentelemetry::metrics::{Meter, MeterProvider};
+use opentelemetry::trace::TracerProvider;
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 use tower_layer::Layer;
 
 use super::instruments::HttpInstruments;
 use super::service::MonitoringService;
+use crate::propagation::Propagation;
 
 /// Paths skipped by default: the crate's own endpoints, so scrapes do not count themselves.
 pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[crate::METRICS_PATH];
 
-/// A tower [`Layer`] that records HTTP server metrics for every request.
+/// A tower [`Layer`] that records HTTP server metrics and a server span for every request.
 ///
 /// Add it with `Router::layer` (not `route_layer`) so that it sees axum's `MatchedPath` and
 /// also the requests that match no route. It works on any `Service<http::Request<B>>`.
@@ -19,6 +22,15 @@ pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[crate::METRICS_PATH];
 /// one set of instruments. Without [`with_meter_provider`](Self::with_meter_provider) the
 /// instruments come from the global `MeterProvider`, resolved on the first request, so the
 /// layer may be built before the pipeline is installed.
+///
+/// Spans come from the tracer provider that [`MonitoringBuilder::install`] built, resolved
+/// on the first request too, or from [`with_tracer_provider`](Self::with_tracer_provider).
+/// With neither, or after [`without_traces`](Self::without_traces), the layer records
+/// metrics only and spends nothing on tracing. The incoming context is read with the
+/// pipelines' propagators (`OTEL_PROPAGATORS`, by default W3C `traceparent`, `tracestate`
+/// and `baggage`): the caller's trace continues, and a malformed header starts a new one.
+///
+/// [`MonitoringBuilder::install`]: crate::MonitoringBuilder::install
 #[derive(Clone, Debug)]
 pub struct MonitoringLayer {
     shared: Arc<Shared>,
@@ -28,6 +40,18 @@ pub struct MonitoringLayer {
 struct Config {
     excluded_paths: Vec<Cow<'static, str>>,
     meter: Option<Meter>,
+    traces: Traces,
+    record_query: bool,
+}
+
+/// Where server spans come from.
+#[derive(Clone, Debug, Default)]
+enum Traces {
+    /// The tracer of the installed pipelines, if any.
+    #[default]
+    Installed,
+    Tracer(SdkTracer, Propagation),
+    Off,
 }
 
 /// State shared by the layer and every service and request it creates.
@@ -35,6 +59,7 @@ pub(crate) struct Shared {
     config: Config,
     clock: quanta::Clock,
     instruments: OnceLock<HttpInstruments>,
+    tracer: OnceLock<Option<(SdkTracer, Propagation)>>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -54,6 +79,22 @@ impl Shared {
                 self.clock.clone(),
             ),
         })
+    }
+
+    /// The tracer for server spans and the propagators for the incoming context, `None`
+    /// when this layer records metrics only.
+    pub(crate) fn tracer(&self) -> Option<&(SdkTracer, Propagation)> {
+        self.tracer
+            .get_or_init(|| match &self.config.traces {
+                Traces::Installed => crate::pipeline::installed_tracer(),
+                Traces::Tracer(tracer, propagation) => Some((tracer.clone(), propagation.clone())),
+                Traces::Off => None,
+            })
+            .as_ref()
+    }
+
+    pub(crate) fn record_query(&self) -> bool {
+        self.config.record_query
     }
 
     /// Exact match against the route template, or the raw path when no route matched.
@@ -80,7 +121,7 @@ impl MonitoringLayer {
                 .iter()
                 .map(|path| Cow::Borrowed(*path))
                 .collect(),
-            meter: None,
+            ..Config::default()
         })
     }
 
@@ -91,6 +132,7 @@ impl MonitoringLayer {
                 // Built here, not on the first request: the TSC clock calibrates on creation.
                 clock: quanta::Clock::new(),
                 instruments: OnceLock::new(),
+                tracer: OnceLock::new(),
             }),
         }
     }
@@ -107,8 +149,36 @@ impl MonitoringLayer {
         self.map_config(|config| config.meter = Some(meter))
     }
 
+    /// Makes server spans with `provider` instead of the installed pipelines' tracer, and
+    /// reads the caller's context with the W3C TraceContext and Baggage propagators.
+    pub fn with_tracer_provider(self, provider: &SdkTracerProvider) -> Self {
+        self.with_traces(provider, Propagation::w3c())
+    }
+
+    pub(crate) fn with_traces(
+        self,
+        provider: &SdkTracerProvider,
+        propagation: Propagation,
+    ) -> Self {
+        let tracer = provider.tracer_with_scope(crate::scope());
+        self.map_config(|config| config.traces = Traces::Tracer(tracer, propagation))
+    }
+
+    /// Records metrics only: no server span, no context propagation.
+    pub fn without_traces(self) -> Self {
+        self.map_config(|config| config.traces = Traces::Off)
+    }
+
+    /// Records the query string as `url.query` on server spans (default: off, since query
+    /// strings often carry personal data). Values of parameters whose names look like
+    /// credentials (`token`, `password`, `key`, `sig`, `auth`, `session`, `code`, ...) are
+    /// replaced by `REDACTED`. Metrics never carry the query.
+    pub fn record_url_query(self, record: bool) -> Self {
+        self.map_config(|config| config.record_query = record)
+    }
+
     /// Also skips `path` (a route template such as `/users/{id}`, or an exact path):
-    /// nothing is recorded for it, in-flight count included.
+    /// nothing is recorded for it, in-flight count included, and it gets no span.
     pub fn exclude_path(self, path: impl Into<Cow<'static, str>>) -> Self {
         let path = path.into();
         self.map_config(|config| config.excluded_paths.push(path))

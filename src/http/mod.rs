@@ -1,4 +1,5 @@
-//! Inbound HTTP metrics: [`MonitoringLayer`] and the types it wraps requests in.
+//! Inbound HTTP metrics and server spans: [`MonitoringLayer`] and the types it wraps
+//! requests in.
 //!
 //! Per request the layer records, following the OpenTelemetry HTTP semantic conventions:
 //!
@@ -16,17 +17,24 @@
 //!
 //! A request whose future or response body is dropped before the end is still recorded, with
 //! `error.type="cancelled"`; 5xx responses carry their status code as `error.type`.
+//!
+//! When tracing is on, each request also gets one server span (`span.rs`) named
+//! `"{method} {route}"`, continuing the caller's W3C trace context, with the HTTP semantic
+//! convention attributes; it ends when the metrics are recorded, with status error for 5xx
+//! and cancelled requests.
 
 mod body;
 mod future;
 mod instruments;
 mod labels;
 mod layer;
+mod query;
 mod recorder;
 mod request_body;
 mod route_cache;
 mod series;
 mod service;
+mod span;
 
 pub use body::ResponseBody;
 pub use future::ResponseFuture;

@@ -4,7 +4,8 @@
 //! response body, and records when the body ends. If it is dropped first — the client went
 //! away, a timeout dropped the future, the server dropped the body mid-stream — its `Drop`
 //! records the request with `error.type="cancelled"` and releases the in-flight count, so no
-//! path can leak the gauge.
+//! path can leak the gauge. It also owns the request's server span and ends it at the same
+//! moment, with the same `error.type`.
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use http::Request;
 use super::labels::{ErrorLabel, SchemeLabel, VersionLabel};
 use super::request_body::RequestBytes;
 use super::series::{Observation, Outcome, RouteSeries};
+use super::span::ServerSpan;
 
 pub(crate) struct Recorder {
     series: Arc<RouteSeries>,
@@ -24,6 +26,7 @@ pub(crate) struct Recorder {
     request_bytes: RequestBytes,
     /// `None` until a response with a body starts streaming.
     response_bytes: Option<u64>,
+    span: Option<ServerSpan>,
     finished: bool,
 }
 
@@ -33,6 +36,7 @@ impl Recorder {
         series: Arc<RouteSeries>,
         request: &Request<B>,
         request_bytes: RequestBytes,
+        span: Option<ServerSpan>,
     ) -> Self {
         let scheme = SchemeLabel::of(request.uri());
         let start = series.start(scheme);
@@ -44,8 +48,14 @@ impl Recorder {
             status: 0,
             request_bytes,
             response_bytes: None,
+            span,
             finished: false,
         }
+    }
+
+    /// The context of the server span, to make current while the request is served.
+    pub(crate) fn trace_context(&self) -> Option<&opentelemetry::Context> {
+        self.span.as_ref().map(ServerSpan::context)
     }
 
     pub(crate) fn set_status(&mut self, status: http::StatusCode) {
@@ -83,6 +93,9 @@ impl Recorder {
             version: self.version,
             error,
         };
+        if let Some(span) = self.span.take() {
+            span.end(self.status, error.value(self.status));
+        }
         let observation = Observation {
             duration_seconds,
             request_bytes: self.request_bytes.get(),

@@ -31,6 +31,10 @@ impl RouteCache {
         }
     }
 
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
     /// The series to record into, or `None` when the request is excluded. `path` is only
     /// read for requests that matched no route.
     pub(crate) fn series(

@@ -9,7 +9,7 @@ use opentelemetry::metrics::BoundHistogram;
 
 use super::instruments::{ActiveRequests, Histograms, MAX_BOUND_SERIES};
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
-use crate::names::{attr, error_type};
+use crate::names::attr;
 
 /// Everything about a finished request that is not its route or method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,6 +57,19 @@ impl BoundOutcome {
     }
 }
 
+/// The semantic conventions' span name: `{method} {route}`, the method alone without a
+/// route, and `HTTP` for a method outside the standard set.
+fn span_name(method: MethodLabel, route: Option<&str>) -> String {
+    let method = match method {
+        MethodLabel::Other => "HTTP",
+        method => method.as_str(),
+    };
+    match route {
+        Some(route) => format!("{method} {route}"),
+        None => method.to_owned(),
+    }
+}
+
 /// Outcomes looked up without a lock. A route rarely sees more distinct outcomes than this
 /// (a few status codes, one scheme and version); the rest go to a locked overflow map.
 const OUTCOME_SLOTS: usize = 12;
@@ -64,6 +77,8 @@ const OUTCOME_SLOTS: usize = 12;
 pub(crate) struct RouteSeries {
     route: Option<Box<str>>,
     method: MethodLabel,
+    /// `"{method} {route}"` (or the method alone), the name of this route's server spans.
+    span_name: Box<str>,
     histograms: Arc<Histograms>,
     active: Arc<ActiveRequests>,
     clock: quanta::Clock,
@@ -84,12 +99,25 @@ impl RouteSeries {
         Self {
             route: route.map(Box::from),
             method,
+            span_name: span_name(method, route).into(),
             histograms,
             active,
             clock,
             slots: std::array::from_fn(|_| OnceLock::new()),
             overflow: RwLock::new(HashMap::new()),
         }
+    }
+
+    pub(crate) fn route(&self) -> Option<&str> {
+        self.route.as_deref()
+    }
+
+    pub(crate) fn method(&self) -> MethodLabel {
+        self.method
+    }
+
+    pub(crate) fn span_name(&self) -> &str {
+        &self.span_name
     }
 
     /// Counts a request of this route in flight, and returns the clock's raw start time.
@@ -198,13 +226,7 @@ impl RouteSeries {
             attr::NETWORK_PROTOCOL_VERSION,
             outcome.version.as_str(),
         ));
-        let error = match outcome.error {
-            ErrorLabel::None => None,
-            ErrorLabel::ServerStatus => Some(outcome.status.to_string()),
-            ErrorLabel::Cancelled => Some(error_type::CANCELLED.to_owned()),
-            ErrorLabel::BodyError => Some(error_type::BODY_ERROR.to_owned()),
-            ErrorLabel::ServiceError => Some(error_type::OTHER.to_owned()),
-        };
+        let error = outcome.error.value(outcome.status);
         if let Some(error) = error {
             attributes.push(KeyValue::new(attr::ERROR_TYPE, error));
         }

@@ -12,6 +12,7 @@ use super::layer::Shared;
 use super::recorder::Recorder;
 use super::request_body;
 use super::route_cache::RouteCache;
+use super::span::ServerSpan;
 use crate::route::RouteRef;
 
 /// The service [`MonitoringLayer`](crate::MonitoringLayer) wraps around an inner service.
@@ -69,7 +70,14 @@ where
             return ResponseFuture::new(self.inner.call(request), None);
         };
         let request_bytes = request_body::count(request.body_mut());
-        let recorder = Recorder::start(series, &request, request_bytes);
-        ResponseFuture::new(self.inner.call(request), Some(recorder))
+        let shared = self.cache.shared();
+        let span = shared
+            .tracer()
+            .map(|tracer| ServerSpan::start(tracer, &request, &series, shared.record_query()));
+        let recorder = Recorder::start(series, &request, request_bytes, span);
+        // Handlers may open their spans as soon as they are called, before the first poll.
+        let _entered = recorder.trace_context().map(|cx| cx.clone().attach());
+        let future = self.inner.call(request);
+        ResponseFuture::new(future, Some(recorder))
     }
 }

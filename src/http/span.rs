@@ -1,0 +1,133 @@
+//! The server span of one request.
+//!
+//! The span is an OpenTelemetry span made directly with the SDK tracer, and its context is
+//! made current while the inner service runs, so `tracing` spans of the handler (through
+//! tracing-opentelemetry, which parents a new span on the current context) and outgoing
+//! calls nest under it. It is not itself a `tracing` span: a `tracing` span bridged by
+//! tracing-opentelemetry costs about 2 µs per request even when the sampler drops it,
+//! while here an unsampled request costs one sampler call and one small allocation.
+//!
+//! The sampler decides from the parent context (the caller's `traceparent`) and the span
+//! kind; the span's attributes are added only once it is known to be recorded.
+
+use std::borrow::Cow;
+
+use http::Request;
+use opentelemetry::trace::{
+    Span as _, SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _,
+};
+use opentelemetry::{Context, KeyValue};
+use opentelemetry_sdk::trace::SdkTracer;
+
+use super::labels::{MethodLabel, SchemeLabel, VersionLabel};
+use super::query;
+use super::series::RouteSeries;
+use crate::names::attr;
+use crate::propagation::Propagation;
+
+pub(crate) struct ServerSpan {
+    /// The request's context: the caller's, plus this span (or, when it is not sampled,
+    /// its span context, so that children know not to record either).
+    cx: Context,
+    recording: bool,
+}
+
+impl ServerSpan {
+    pub(crate) fn start<B>(
+        (tracer, propagation): &(SdkTracer, Propagation),
+        request: &Request<B>,
+        series: &RouteSeries,
+        record_query: bool,
+    ) -> Self {
+        let parent = propagation.extract(request.headers());
+        let method = series.method();
+        let builder = SpanBuilder::from_name(method.as_str()).with_kind(SpanKind::Server);
+        let mut span = tracer.build_with_context(builder, &parent);
+        if !span.is_recording() {
+            let span_context = span.span_context().clone();
+            return Self {
+                cx: parent.with_remote_span_context(span_context),
+                recording: false,
+            };
+        }
+        span.update_name(series.span_name().to_owned());
+        span.set_attributes(attributes(request, series, record_query));
+        Self {
+            cx: parent.with_span(span),
+            recording: true,
+        }
+    }
+
+    /// The context to make current while the request is served.
+    pub(crate) fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    /// Ends the span. `status` is `0` when no response was produced; `error` is the
+    /// request's `error.type`, which also marks the span as failed.
+    pub(crate) fn end(self, status: u16, error: Option<Cow<'static, str>>) {
+        if !self.recording {
+            return;
+        }
+        let span = self.cx.span();
+        if status != 0 {
+            span.set_attribute(KeyValue::new(
+                attr::HTTP_RESPONSE_STATUS_CODE,
+                i64::from(status),
+            ));
+        }
+        if let Some(error) = error {
+            span.set_status(Status::error(error.clone()));
+            span.set_attribute(KeyValue::new(attr::ERROR_TYPE, error));
+        }
+        span.end();
+    }
+}
+
+fn attributes<B>(request: &Request<B>, series: &RouteSeries, record_query: bool) -> Vec<KeyValue> {
+    let uri = request.uri();
+    let mut attributes = Vec::with_capacity(10);
+    attributes.push(KeyValue::new(
+        attr::HTTP_REQUEST_METHOD,
+        series.method().as_str(),
+    ));
+    if series.method() == MethodLabel::Other {
+        attributes.push(KeyValue::new(
+            "http.request.method_original",
+            request.method().as_str().to_owned(),
+        ));
+    }
+    if let Some(route) = series.route() {
+        attributes.push(KeyValue::new(attr::HTTP_ROUTE, route.to_owned()));
+    }
+    attributes.push(KeyValue::new(attr::URL_PATH, uri.path().to_owned()));
+    attributes.push(KeyValue::new(
+        attr::URL_SCHEME,
+        SchemeLabel::of(uri).as_str(),
+    ));
+    if record_query {
+        if let Some(query) = uri.query() {
+            attributes.push(KeyValue::new(attr::URL_QUERY, query::redacted(query)));
+        }
+    }
+    attributes.push(KeyValue::new(
+        attr::NETWORK_PROTOCOL_VERSION,
+        VersionLabel::of(request.version()).as_str(),
+    ));
+    if let Some(agent) = request
+        .headers()
+        .get(http::header::USER_AGENT)
+        .and_then(|agent| agent.to_str().ok())
+    {
+        attributes.push(KeyValue::new(attr::USER_AGENT_ORIGINAL, agent.to_owned()));
+    }
+    #[cfg(feature = "axum")]
+    if let Some(axum::extract::ConnectInfo(peer)) = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    {
+        attributes.push(KeyValue::new(attr::CLIENT_ADDRESS, peer.ip().to_string()));
+        attributes.push(KeyValue::new(attr::CLIENT_PORT, i64::from(peer.port())));
+    }
+    attributes
+}

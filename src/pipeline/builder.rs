@@ -1,0 +1,322 @@
+//! [`MonitoringBuilder`]: every setting of the pipelines, from code or the environment.
+
+use std::time::Duration;
+
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::{Sampler, SpanExporter};
+
+use super::env::{self, ProcessEnv, Vars};
+#[cfg(feature = "subscriber")]
+use super::logs::{self, LogFormat};
+use super::monitoring::{Monitoring, Parts};
+#[cfg(feature = "otlp")]
+use super::otlp::{self, OtlpProtocol};
+use super::traces::{self, ProcessorFactory};
+use super::resource;
+#[cfg(feature = "subscriber")]
+use super::shutdown;
+use crate::Error;
+
+/// How long [`Monitoring::shutdown`] waits for the last spans and metrics by default.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Configures and installs the telemetry pipelines. Start with [`Monitoring::builder`].
+///
+/// Every setting left unset falls back to the standard OpenTelemetry variable named in its
+/// documentation, then to the OpenTelemetry default. A variable whose value cannot be
+/// understood makes [`install`](Self::install) fail with a message naming it.
+#[must_use = "a builder does nothing until `install` or `build` is called"]
+pub struct MonitoringBuilder {
+    service_name: Option<String>,
+    service_version: Option<String>,
+    namespace: Option<String>,
+    sampler: Option<Sampler>,
+    span_processor: Option<ProcessorFactory>,
+    #[cfg(feature = "otlp")]
+    otlp_endpoint: Option<String>,
+    #[cfg(feature = "otlp")]
+    otlp_protocol: Option<OtlpProtocol>,
+    #[cfg(feature = "subscriber")]
+    subscriber: bool,
+    #[cfg(feature = "subscriber")]
+    log_format: Option<LogFormat>,
+    #[cfg(feature = "subscriber")]
+    log_filter: Option<String>,
+    shutdown_timeout: Duration,
+}
+
+impl Default for MonitoringBuilder {
+    fn default() -> Self {
+        Self {
+            service_name: None,
+            service_version: None,
+            namespace: None,
+            sampler: None,
+            span_processor: None,
+            #[cfg(feature = "otlp")]
+            otlp_endpoint: None,
+            #[cfg(feature = "otlp")]
+            otlp_protocol: None,
+            #[cfg(feature = "subscriber")]
+            subscriber: true,
+            #[cfg(feature = "subscriber")]
+            log_format: None,
+            #[cfg(feature = "subscriber")]
+            log_filter: None,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+        }
+    }
+}
+
+impl std::fmt::Debug for MonitoringBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitoringBuilder")
+            .field("service_name", &self.service_name)
+            .field("service_version", &self.service_version)
+            .field("namespace", &self.namespace)
+            .field("sampler", &self.sampler)
+            .field("custom_span_exporter", &self.span_processor.is_some())
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MonitoringBuilder {
+    /// The `service.name` resource attribute. Without it, `OTEL_SERVICE_NAME` is used, and
+    /// without that the file name of the running binary.
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.service_name = Some(name.into());
+        self
+    }
+
+    /// The `service.version` resource attribute, typically `env!("CARGO_PKG_VERSION")`.
+    /// Without it the version comes only from `OTEL_RESOURCE_ATTRIBUTES`, if at all.
+    pub fn service_version(mut self, version: impl Into<String>) -> Self {
+        self.service_version = Some(version.into());
+        self
+    }
+
+    /// A prefix for every Prometheus metric name: `orders` turns
+    /// `http_server_request_duration_seconds` into `orders_http_server_request_duration_seconds`.
+    /// It must match `[a-zA-Z_][a-zA-Z0-9_]*`.
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// The head sampler. Without it, `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`
+    /// (`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`,
+    /// `parentbased_always_off`, `parentbased_traceidratio`), else parent-based always-on.
+    pub fn sampler(mut self, sampler: Sampler) -> Self {
+        self.sampler = Some(sampler);
+        self
+    }
+
+    /// Enables tracing with `exporter` instead of OTLP, behind the same bounded batch
+    /// processor: an in-memory exporter in tests, or a vendor's exporter.
+    pub fn span_exporter<E: SpanExporter + 'static>(mut self, exporter: E) -> Self {
+        self.span_processor = Some(traces::processor(exporter));
+        self
+    }
+
+    /// Enables tracing over OTLP to `endpoint`, a base URL such as `http://localhost:4317`
+    /// (gRPC) or `http://localhost:4318` (HTTP). Without it, tracing is enabled when
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set, unless
+    /// `OTEL_TRACES_EXPORTER=none` or `OTEL_SDK_DISABLED=true`.
+    #[cfg(feature = "otlp")]
+    pub fn otlp_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.otlp_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The OTLP transport. Without it, `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` or
+    /// `OTEL_EXPORTER_OTLP_PROTOCOL` (`grpc`, `http/protobuf`), else gRPC.
+    #[cfg(feature = "otlp")]
+    pub fn otlp_protocol(mut self, protocol: OtlpProtocol) -> Self {
+        self.otlp_protocol = Some(protocol);
+        self
+    }
+
+    /// Whether [`install`](Self::install) sets the global `tracing` subscriber (default
+    /// `true`). Switch it off to compose your own from [`bridge_layer`](crate::bridge_layer)
+    /// and [`JsonFormat`](crate::JsonFormat).
+    #[cfg(feature = "subscriber")]
+    pub fn tracing_subscriber(mut self, install: bool) -> Self {
+        self.subscriber = install;
+        self
+    }
+
+    /// The log line format. Without it, `LOG_FORMAT` (`json` or `text`), else text.
+    #[cfg(feature = "subscriber")]
+    pub fn log_format(mut self, format: LogFormat) -> Self {
+        self.log_format = Some(format);
+        self
+    }
+
+    /// Filter directives used when `RUST_LOG` is unset, such as `info,sqlx=warn` (default
+    /// `info`). `RUST_LOG` wins, so operators can turn logging up without a rebuild.
+    #[cfg(feature = "subscriber")]
+    pub fn log_filter(mut self, directives: impl Into<String>) -> Self {
+        self.log_filter = Some(directives.into());
+        self
+    }
+
+    /// The most [`Monitoring::shutdown`] waits for spans and metrics to be flushed
+    /// (default [`DEFAULT_SHUTDOWN_TIMEOUT`]). It bounds the exit even when the collector is
+    /// down or never answers.
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Builds the pipelines and installs them as the OpenTelemetry globals (meter provider,
+    /// tracer provider, and the propagators of `OTEL_PROPAGATORS`, by default W3C
+    /// TraceContext and Baggage), so that [`MonitoringLayer::new`](crate::MonitoringLayer::new)
+    /// and any other instrumentation record into them, and sets the `tracing` subscriber.
+    ///
+    /// Fails on a configuration error, or when a `tracing` subscriber is already set (see
+    /// [`tracing_subscriber`](Self::tracing_subscriber)).
+    pub fn install(self) -> Result<Monitoring, Error> {
+        let vars = ProcessEnv;
+        #[cfg(feature = "subscriber")]
+        let log_format = env::log_format(self.log_format, &vars)?;
+        #[cfg(feature = "subscriber")]
+        let (subscriber, log_filter) = (self.subscriber, self.log_filter.clone());
+        // The meter provider goes global first: the span processor built next finds its
+        // queue-full counter through the global meter provider.
+        let parts = self.parts(&vars, |meter_provider| {
+            opentelemetry::global::set_meter_provider(meter_provider.clone());
+        })?;
+        if let Some(tracer_provider) = &parts.tracer_provider {
+            opentelemetry::global::set_tracer_provider(tracer_provider.clone());
+            traces::set_installed(tracer_provider, parts.propagation.clone());
+        }
+        opentelemetry::global::set_text_map_propagator(parts.propagation.clone());
+        #[cfg(feature = "subscriber")]
+        if subscriber {
+            let tracer = parts.tracer_provider.as_ref().map(|provider| {
+                opentelemetry::trace::TracerProvider::tracer_with_scope(provider, crate::scope())
+            });
+            if let Err(err) = logs::install(log_format, log_filter.as_deref(), tracer) {
+                let _ = shutdown::blocking(parts.shutdown_timeout, parts.shutdown_work());
+                return Err(err);
+            }
+        }
+        Ok(Monitoring::from_parts(parts))
+    }
+
+    /// Builds the pipelines without touching any global; use [`Monitoring::layer`] to record
+    /// into them. Several such instances can live in one process (tests, multi-tenant hosts).
+    ///
+    /// Spans dropped because the batch queue is full are counted only by
+    /// [`install`](Self::install)ed pipelines (the SDK reports them through the global meter
+    /// provider); failed exports are counted either way.
+    pub fn build(self) -> Result<Monitoring, Error> {
+        Ok(Monitoring::from_parts(self.parts(&ProcessEnv, |_| {})?))
+    }
+
+    fn parts(
+        mut self,
+        vars: &impl Vars,
+        before_traces: impl FnOnce(&SdkMeterProvider),
+    ) -> Result<Parts, Error> {
+        if let Some(namespace) = &self.namespace {
+            validate_namespace(namespace)?;
+        }
+        let resource = resource::build(
+            self.service_name.as_deref(),
+            self.service_version.as_deref(),
+        );
+        let sampler = env::sampler(self.sampler.take(), vars)?;
+        let propagation = env::propagator(vars)?;
+        let processor = match self.span_processor.take() {
+            Some(custom) => Some(custom),
+            None => otlp_processor(&self, vars)?,
+        };
+
+        let provider = SdkMeterProvider::builder().with_resource(resource.clone());
+        #[cfg(feature = "prometheus")]
+        let (provider, prometheus) = {
+            let prometheus = super::prometheus::PrometheusEndpoint::new(self.namespace.as_deref());
+            (provider.with_reader(prometheus.reader()?), prometheus)
+        };
+        let meter_provider = provider.build();
+        before_traces(&meter_provider);
+
+        let tracer_provider = processor.map(|processor| {
+            let meter = opentelemetry::metrics::MeterProvider::meter_with_scope(
+                &meter_provider,
+                crate::scope(),
+            );
+            traces::provider(processor(&meter), sampler, resource.clone())
+        });
+        Ok(Parts {
+            meter_provider,
+            tracer_provider,
+            propagation,
+            resource,
+            #[cfg(feature = "prometheus")]
+            prometheus,
+            shutdown_timeout: self.shutdown_timeout,
+        })
+    }
+}
+
+/// The OTLP processor when tracing is enabled by the builder or the environment.
+#[cfg(feature = "otlp")]
+fn otlp_processor(
+    builder: &MonitoringBuilder,
+    vars: &impl Vars,
+) -> Result<Option<ProcessorFactory>, Error> {
+    if !env::traces_enabled(builder.otlp_endpoint.is_some(), vars)? {
+        return Ok(None);
+    }
+    let protocol = env::otlp_protocol(builder.otlp_protocol, vars)?;
+    let exporter = otlp::span_exporter(protocol, builder.otlp_endpoint.as_deref())?;
+    Ok(Some(traces::processor(exporter)))
+}
+
+/// Without the `otlp` feature an endpoint in the environment cannot be honoured; saying so
+/// beats exporting nothing in silence.
+#[cfg(not(feature = "otlp"))]
+fn otlp_processor(
+    _builder: &MonitoringBuilder,
+    vars: &impl Vars,
+) -> Result<Option<ProcessorFactory>, Error> {
+    if env::traces_enabled(false, vars)? {
+        return Err(Error::config(
+            "OTEL_EXPORTER_OTLP_ENDPOINT is set but tower-monitoring was built without its \
+             `otlp` feature",
+        ));
+    }
+    Ok(None)
+}
+
+fn validate_namespace(namespace: &str) -> Result<(), Error> {
+    let mut chars = namespace.chars();
+    let valid_start = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if valid_start && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "metric namespace {namespace:?} must match [a-zA-Z_][a-zA-Z0-9_]*"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_must_be_prometheus_identifiers() {
+        assert!(validate_namespace("orders").is_ok());
+        assert!(validate_namespace("_svc_2").is_ok());
+        for bad in ["", "2fast", "has-dash", "has space", "ünïcode"] {
+            let err = validate_namespace(bad).unwrap_err().to_string();
+            assert!(err.contains("must match"), "{bad:?}: {err}");
+        }
+    }
+}

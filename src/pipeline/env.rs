@@ -1,0 +1,307 @@
+//! The standard `OTEL_*` variables (and `LOG_FORMAT`), read into typed settings.
+//!
+//! Every function takes the variables as a lookup so that tests can pass their own; a value
+//! that cannot be understood is a configuration error naming the variable, never a silent
+//! fallback to a default the user did not ask for.
+
+use opentelemetry::propagation::TextMapPropagator;
+use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
+use opentelemetry_sdk::trace::Sampler;
+
+#[cfg(feature = "subscriber")]
+use super::LogFormat;
+#[cfg(feature = "otlp")]
+use super::OtlpProtocol;
+use crate::Error;
+use crate::propagation::Propagation;
+
+/// Where settings come from: the process environment, or a map in tests.
+pub(super) trait Vars {
+    /// The variable's value; unset and empty are the same.
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment.
+pub(super) struct ProcessEnv;
+
+impl Vars for ProcessEnv {
+    fn get(&self, name: &str) -> Option<String> {
+        std::env::var(name)
+            .ok()
+            .filter(|value| !value.trim().is_empty())
+    }
+}
+
+/// Whether spans are exported: an endpoint is configured, unless the SDK or the trace
+/// exporter is switched off (`OTEL_SDK_DISABLED=true`, `OTEL_TRACES_EXPORTER=none`).
+pub(super) fn traces_enabled(configured: bool, vars: &impl Vars) -> Result<bool, Error> {
+    if vars
+        .get("OTEL_SDK_DISABLED")
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case("true"))
+    {
+        return Ok(false);
+    }
+    match vars.get("OTEL_TRACES_EXPORTER").as_deref().map(str::trim) {
+        None | Some("otlp") => {}
+        Some("none") => return Ok(false),
+        Some(other) => {
+            return Err(Error::config(format!(
+                "OTEL_TRACES_EXPORTER={other:?} is not supported; use \"otlp\" or \"none\""
+            )));
+        }
+    }
+    Ok(configured
+        || vars.get("OTEL_EXPORTER_OTLP_ENDPOINT").is_some()
+        || vars.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").is_some())
+}
+
+/// The OTLP protocol: the builder, else `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else
+/// `OTEL_EXPORTER_OTLP_PROTOCOL`, else gRPC.
+#[cfg(feature = "otlp")]
+pub(super) fn otlp_protocol(
+    configured: Option<OtlpProtocol>,
+    vars: &impl Vars,
+) -> Result<OtlpProtocol, Error> {
+    if let Some(protocol) = configured {
+        return Ok(protocol);
+    }
+    for name in [
+        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+        "OTEL_EXPORTER_OTLP_PROTOCOL",
+    ] {
+        if let Some(value) = vars.get(name) {
+            return match value.trim() {
+                "grpc" => Ok(OtlpProtocol::Grpc),
+                "http/protobuf" => Ok(OtlpProtocol::HttpProtobuf),
+                other => Err(Error::config(format!(
+                    "{name}={other:?} is not supported; use \"grpc\" or \"http/protobuf\""
+                ))),
+            };
+        }
+    }
+    Ok(OtlpProtocol::Grpc)
+}
+
+/// The head sampler: the builder, else `OTEL_TRACES_SAMPLER` with `OTEL_TRACES_SAMPLER_ARG`,
+/// else parent-based always-on (the OpenTelemetry default).
+pub(super) fn sampler(configured: Option<Sampler>, vars: &impl Vars) -> Result<Sampler, Error> {
+    if let Some(sampler) = configured {
+        return Ok(sampler);
+    }
+    let Some(name) = vars.get("OTEL_TRACES_SAMPLER") else {
+        return Ok(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
+    };
+    let ratio = || -> Result<f64, Error> {
+        let Some(arg) = vars.get("OTEL_TRACES_SAMPLER_ARG") else {
+            return Ok(1.0);
+        };
+        match arg.trim().parse::<f64>() {
+            Ok(ratio) if (0.0..=1.0).contains(&ratio) => Ok(ratio),
+            _ => Err(Error::config(format!(
+                "OTEL_TRACES_SAMPLER_ARG={arg:?} must be a number from 0 to 1"
+            ))),
+        }
+    };
+    let parent_based = |root: Sampler| Sampler::ParentBased(Box::new(root));
+    Ok(match name.trim() {
+        "always_on" => Sampler::AlwaysOn,
+        "always_off" => Sampler::AlwaysOff,
+        "traceidratio" => Sampler::TraceIdRatioBased(ratio()?),
+        "parentbased_always_on" => parent_based(Sampler::AlwaysOn),
+        "parentbased_always_off" => parent_based(Sampler::AlwaysOff),
+        "parentbased_traceidratio" => parent_based(Sampler::TraceIdRatioBased(ratio()?)),
+        other => {
+            return Err(Error::config(format!(
+                "OTEL_TRACES_SAMPLER={other:?} is not supported; use always_on, always_off, \
+                 traceidratio, parentbased_always_on, parentbased_always_off or \
+                 parentbased_traceidratio"
+            )));
+        }
+    })
+}
+
+/// The propagators of `OTEL_PROPAGATORS` (default `tracecontext,baggage`).
+pub(super) fn propagator(vars: &impl Vars) -> Result<Propagation, Error> {
+    let list = vars
+        .get("OTEL_PROPAGATORS")
+        .unwrap_or_else(|| "tracecontext,baggage".to_owned());
+    let mut propagators: Vec<Box<dyn TextMapPropagator + Send + Sync>> = Vec::new();
+    for name in list
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        match name {
+            "tracecontext" => propagators.push(Box::new(TraceContextPropagator::new())),
+            "baggage" => propagators.push(Box::new(BaggagePropagator::new())),
+            "none" => propagators.clear(),
+            other => {
+                return Err(Error::config(format!(
+                    "OTEL_PROPAGATORS names {other:?}; supported are tracecontext, baggage and none"
+                )));
+            }
+        }
+    }
+    Ok(Propagation::new(propagators))
+}
+
+/// The log format: the builder, else `LOG_FORMAT` (`json`, or `text`), else text.
+#[cfg(feature = "subscriber")]
+pub(super) fn log_format(
+    configured: Option<LogFormat>,
+    vars: &impl Vars,
+) -> Result<LogFormat, Error> {
+    if let Some(format) = configured {
+        return Ok(format);
+    }
+    match vars
+        .get("LOG_FORMAT")
+        .map(|value| value.trim().to_ascii_lowercase())
+    {
+        None => Ok(LogFormat::Text),
+        Some(value) if value == "json" => Ok(LogFormat::Json),
+        Some(value) if value == "text" || value == "pretty" => Ok(LogFormat::Text),
+        Some(other) => Err(Error::config(format!(
+            "LOG_FORMAT={other:?} is not supported; use \"json\" or \"text\""
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// Variables from a list.
+    struct Map(HashMap<&'static str, &'static str>);
+
+    impl Vars for Map {
+        fn get(&self, name: &str) -> Option<String> {
+            self.0.get(name).map(|value| (*value).to_owned())
+        }
+    }
+
+    fn vars(pairs: &[(&'static str, &'static str)]) -> Map {
+        Map(pairs.iter().copied().collect())
+    }
+
+    #[test]
+    fn traces_need_an_endpoint_and_can_be_switched_off() {
+        assert!(!traces_enabled(false, &vars(&[])).unwrap());
+        assert!(traces_enabled(true, &vars(&[])).unwrap());
+        let endpoint = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317");
+        assert!(traces_enabled(false, &vars(&[endpoint])).unwrap());
+        let traces_endpoint = (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "http://c:4318/v1/traces",
+        );
+        assert!(traces_enabled(false, &vars(&[traces_endpoint])).unwrap());
+        assert!(!traces_enabled(true, &vars(&[("OTEL_SDK_DISABLED", "true")])).unwrap());
+        assert!(!traces_enabled(true, &vars(&[("OTEL_TRACES_EXPORTER", "none")])).unwrap());
+        let err = traces_enabled(true, &vars(&[("OTEL_TRACES_EXPORTER", "zipkin")])).unwrap_err();
+        assert!(err.to_string().contains("OTEL_TRACES_EXPORTER"), "{err}");
+    }
+
+    #[test]
+    #[cfg(feature = "otlp")]
+    fn protocol_prefers_builder_then_traces_variable_then_generic() {
+        assert_eq!(otlp_protocol(None, &vars(&[])).unwrap(), OtlpProtocol::Grpc);
+        let http = ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        assert_eq!(
+            otlp_protocol(None, &vars(&[http])).unwrap(),
+            OtlpProtocol::HttpProtobuf
+        );
+        let grpc = ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc");
+        assert_eq!(
+            otlp_protocol(None, &vars(&[http, grpc])).unwrap(),
+            OtlpProtocol::Grpc
+        );
+        assert_eq!(
+            otlp_protocol(Some(OtlpProtocol::HttpProtobuf), &vars(&[grpc])).unwrap(),
+            OtlpProtocol::HttpProtobuf
+        );
+        let json = ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
+        let err = otlp_protocol(None, &vars(&[json])).unwrap_err();
+        assert!(err.to_string().contains("http/json"), "{err}");
+    }
+
+    #[test]
+    fn samplers_from_the_standard_variables() {
+        let named = |name, arg| {
+            let mut pairs = vec![("OTEL_TRACES_SAMPLER", name)];
+            if let Some(arg) = arg {
+                pairs.push(("OTEL_TRACES_SAMPLER_ARG", arg));
+            }
+            format!("{:?}", sampler(None, &vars(&pairs)).unwrap())
+        };
+        assert_eq!(
+            format!("{:?}", sampler(None, &vars(&[])).unwrap()),
+            "ParentBased(AlwaysOn)"
+        );
+        assert_eq!(named("always_on", None), "AlwaysOn");
+        assert_eq!(named("always_off", None), "AlwaysOff");
+        assert_eq!(named("traceidratio", Some("0.1")), "TraceIdRatioBased(0.1)");
+        assert_eq!(named("traceidratio", None), "TraceIdRatioBased(1.0)");
+        assert_eq!(
+            named("parentbased_always_on", None),
+            "ParentBased(AlwaysOn)"
+        );
+        assert_eq!(
+            named("parentbased_traceidratio", Some("0.25")),
+            "ParentBased(TraceIdRatioBased(0.25))"
+        );
+        assert_eq!(
+            format!(
+                "{:?}",
+                sampler(Some(Sampler::AlwaysOff), &vars(&[])).unwrap()
+            ),
+            "AlwaysOff"
+        );
+        for (name, arg) in [
+            ("traceidratio", "2"),
+            ("traceidratio", "half"),
+            ("jaeger", "1"),
+        ] {
+            let pairs = [
+                ("OTEL_TRACES_SAMPLER", name),
+                ("OTEL_TRACES_SAMPLER_ARG", arg),
+            ];
+            let err = sampler(None, &vars(&pairs)).unwrap_err().to_string();
+            assert!(err.contains("OTEL_TRACES_SAMPLER"), "{name} {arg}: {err}");
+        }
+    }
+
+    #[test]
+    fn propagators_default_to_w3c_and_reject_unknown_names() {
+        let fields = |pairs: &[(&'static str, &'static str)]| {
+            let propagator = propagator(&vars(pairs)).unwrap();
+            let mut fields: Vec<String> = propagator.fields().map(str::to_owned).collect();
+            fields.sort();
+            fields
+        };
+        assert_eq!(fields(&[]), ["baggage", "traceparent", "tracestate"]);
+        assert_eq!(
+            fields(&[("OTEL_PROPAGATORS", "tracecontext")]),
+            ["traceparent", "tracestate"]
+        );
+        assert!(fields(&[("OTEL_PROPAGATORS", "none")]).is_empty());
+        let err = propagator(&vars(&[("OTEL_PROPAGATORS", "tracecontext,b3")])).unwrap_err();
+        assert!(err.to_string().contains("\"b3\""), "{err}");
+    }
+
+    #[test]
+    #[cfg(feature = "subscriber")]
+    fn log_format_from_builder_or_variable() {
+        assert_eq!(log_format(None, &vars(&[])).unwrap(), LogFormat::Text);
+        assert_eq!(
+            log_format(None, &vars(&[("LOG_FORMAT", "JSON")])).unwrap(),
+            LogFormat::Json
+        );
+        assert_eq!(
+            log_format(Some(LogFormat::Text), &vars(&[("LOG_FORMAT", "json")])).unwrap(),
+            LogFormat::Text
+        );
+        assert!(log_format(None, &vars(&[("LOG_FORMAT", "xml")])).is_err());
+    }
+}

@@ -1,0 +1,123 @@
+//! Failed span exports are counted and logged at a bounded rate.
+//!
+//! With the collector down every batch fails; logging each failure would flood the logs
+//! with the same line, and logging none would hide the outage. [`CountedExporter`] counts
+//! the spans of every failed batch in `otel.sdk.exporter.span.exported` and logs the first
+//! failure at once, then at most one line per [`LOG_INTERVAL`] saying how many followed.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Counter, Meter};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{SpanData, SpanExporter};
+
+use crate::names;
+
+/// At most one export-failure log line per this interval.
+pub(super) const LOG_INTERVAL: Duration = Duration::from_secs(30);
+
+/// Wraps a span exporter; see the module docs.
+#[derive(Debug)]
+pub(super) struct CountedExporter<E> {
+    inner: E,
+    exported: Counter<u64>,
+    failed: [KeyValue; 1],
+    log: Mutex<RateLimit>,
+}
+
+impl<E> CountedExporter<E> {
+    pub(super) fn new(inner: E, meter: &Meter) -> Self {
+        Self {
+            inner,
+            exported: meter
+                .u64_counter(names::OTEL_SDK_EXPORTER_SPAN_EXPORTED)
+                .with_unit(names::UNIT_SPANS)
+                .with_description("Spans handed to the exporter, by outcome")
+                .build(),
+            failed: [KeyValue::new(
+                names::attr::ERROR_TYPE,
+                names::error_type::EXPORT_FAILED,
+            )],
+            log: Mutex::new(RateLimit::default()),
+        }
+    }
+}
+
+impl<E: SpanExporter> SpanExporter for CountedExporter<E> {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let spans = batch.len() as u64;
+        let result = self.inner.export(batch).await;
+        match &result {
+            Ok(()) => self.exported.add(spans, &[]),
+            Err(err) => {
+                self.exported.add(spans, &self.failed);
+                let mut log = self.log.lock().unwrap_or_else(|poison| poison.into_inner());
+                if let Some(suppressed) = log.admit(Instant::now()) {
+                    tracing::warn!(
+                        target: "tower_monitoring::export",
+                        error = %err,
+                        spans,
+                        suppressed_failures = suppressed,
+                        "span export failed; spans are dropped until the collector answers"
+                    );
+                }
+            }
+        }
+        result
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        self.inner.force_flush()
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
+}
+
+/// Admits the first event, then one per [`LOG_INTERVAL`], counting those in between.
+#[derive(Debug, Default)]
+struct RateLimit {
+    last: Option<Instant>,
+    suppressed: u64,
+}
+
+impl RateLimit {
+    /// `Some(events suppressed since the last admitted one)` when this one may be logged.
+    fn admit(&mut self, now: Instant) -> Option<u64> {
+        match self.last {
+            Some(last) if now.duration_since(last) < LOG_INTERVAL => {
+                self.suppressed += 1;
+                None
+            }
+            _ => {
+                self.last = Some(now);
+                Some(std::mem::take(&mut self.suppressed))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admits_one_event_per_interval_and_counts_the_rest() {
+        let start = Instant::now();
+        let mut limit = RateLimit::default();
+        assert_eq!(limit.admit(start), Some(0));
+        for i in 1..=1000 {
+            assert_eq!(limit.admit(start + Duration::from_millis(i)), None);
+        }
+        assert_eq!(limit.admit(start + LOG_INTERVAL), Some(1000));
+        assert_eq!(limit.admit(start + LOG_INTERVAL), None);
+    }
+}

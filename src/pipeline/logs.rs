@@ -1,0 +1,115 @@
+//! The `tracing` subscriber `install()` sets up: `RUST_LOG`-style filtering, log lines as
+//! text or JSON, and the tracing-opentelemetry bridge that turns `tracing` spans into
+//! OpenTelemetry spans nested under the request's server span.
+
+use opentelemetry_sdk::trace::SdkTracer;
+use tracing::Subscriber;
+use tracing_subscriber::filter::{EnvFilter, FilterFn};
+use tracing_subscriber::layer::{Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
+
+use super::json_logs::JsonFormat;
+use crate::Error;
+
+/// How log lines are written to standard output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LogFormat {
+    /// Human-readable lines, coloured on a terminal.
+    #[default]
+    Text,
+    /// One JSON object per line with `trace_id` and `span_id`; see [`JsonFormat`].
+    Json,
+}
+
+/// The filter used when `RUST_LOG` is unset.
+pub(super) const DEFAULT_FILTER: &str = "info";
+
+/// The bridge from `tracing` spans to OpenTelemetry spans, for a subscriber of your own.
+///
+/// It leaves out the spans of the crates that carry the export itself (tonic, h2, hyper,
+/// reqwest, opentelemetry): exporting those would produce new spans to export, forever.
+pub fn bridge_layer<S>(tracer: SdkTracer) -> impl Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    tracing_opentelemetry::layer()
+        .with_tracer(tracer)
+        .with_filter(FilterFn::new(|metadata| {
+            !is_export_stack(metadata.target())
+        }))
+}
+
+fn is_export_stack(target: &str) -> bool {
+    const EXPORT_STACK: &[&str] = &[
+        "tonic",
+        "h2",
+        "hyper",
+        "hyper_util",
+        "reqwest",
+        "tower",
+        "opentelemetry",
+        "opentelemetry_sdk",
+        "opentelemetry_otlp",
+    ];
+    let crate_name = target.split("::").next().unwrap_or(target);
+    EXPORT_STACK.contains(&crate_name) || target.starts_with("tower_monitoring::export")
+}
+
+/// Installs the global subscriber. Fails, rather than silently doing nothing, when the
+/// application already installed one.
+pub(super) fn install(
+    format: LogFormat,
+    default_filter: Option<&str>,
+    tracer: Option<SdkTracer>,
+) -> Result<(), Error> {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(&directives)
+            .map_err(|err| Error::config(format!("RUST_LOG={directives:?}: {err}")))?,
+        _ => {
+            let directives = default_filter.unwrap_or(DEFAULT_FILTER);
+            EnvFilter::try_new(directives)
+                .map_err(|err| Error::config(format!("log filter {directives:?}: {err}")))?
+        }
+    };
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let lines = match format {
+        LogFormat::Text => tracing_subscriber::fmt::layer().with_ansi(ansi).boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .event_format(JsonFormat)
+            .boxed(),
+    };
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(lines)
+        .with(tracer.map(bridge_layer))
+        .try_init()
+        .map_err(|_| {
+            Error::config(
+                "a global tracing subscriber is already set; build with \
+                 `.tracing_subscriber(false)` and add `bridge_layer` to your own",
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_export_stack_is_not_bridged() {
+        for target in [
+            "h2::codec",
+            "tonic::transport",
+            "hyper_util::client",
+            "opentelemetry_sdk",
+        ] {
+            assert!(is_export_stack(target), "{target}");
+        }
+        assert!(is_export_stack("tower_monitoring::export"));
+        for target in ["orders", "orders::db", "tower_monitoring::http", "hyperion"] {
+            assert!(!is_export_stack(target), "{target}");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! [`Monitoring`]: the handle that owns the built pipelines.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+
+use super::builder::MonitoringBuilder;
+use super::shutdown;
+use crate::propagation::Propagation;
+use crate::{Error, MonitoringLayer};
+
+/// The installed pipelines. Cloning is cheap; every clone refers to the same pipelines.
+///
+/// ```no_run
+/// use axum::{Router, routing::get};
+/// use tower_monitoring::{Monitoring, MonitoringLayer};
+///
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), tower_monitoring::Error> {
+/// let monitoring = Monitoring::builder().service_name("orders").install()?;
+/// let app: Router = Router::new()
+///     .route("/users/{id}", get(|| async { "user" }))
+///     .merge(monitoring.routes())
+///     .layer(MonitoringLayer::new());
+/// // ... serve `app` until a shutdown signal, then flush what is left:
+/// monitoring.shutdown().await?;
+/// # Ok(()) }
+/// ```
+///
+/// Dropping the last clone flushes too, blocking for at most the shutdown timeout; awaiting
+/// [`shutdown`](Self::shutdown) is better, since it lets the runtime drive the export.
+#[derive(Clone, Debug)]
+pub struct Monitoring {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    parts: Parts,
+    shut_down: AtomicBool,
+}
+
+/// What the builder made.
+#[derive(Debug)]
+pub(super) struct Parts {
+    pub(super) meter_provider: SdkMeterProvider,
+    pub(super) tracer_provider: Option<SdkTracerProvider>,
+    pub(super) propagation: Propagation,
+    pub(super) resource: Resource,
+    #[cfg(feature = "prometheus")]
+    pub(super) prometheus: super::prometheus::PrometheusEndpoint,
+    pub(super) shutdown_timeout: Duration,
+}
+
+impl Parts {
+    /// Flushes and stops both providers, each within the timeout.
+    pub(super) fn shutdown_work(&self) -> Box<dyn FnOnce() -> Result<(), Error> + Send> {
+        let meters = self.meter_provider.clone();
+        let tracers = self.tracer_provider.clone();
+        let timeout = self.shutdown_timeout;
+        Box::new(move || {
+            let traced = tracers.map_or(Ok(()), |tracers| tracers.shutdown_with_timeout(timeout));
+            let metered = meters.shutdown_with_timeout(timeout);
+            traced.and(metered).map_err(Error::exporter)
+        })
+    }
+}
+
+impl Monitoring {
+    /// Starts configuring the pipelines.
+    pub fn builder() -> MonitoringBuilder {
+        MonitoringBuilder::default()
+    }
+
+    pub(super) fn from_parts(parts: Parts) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                parts,
+                shut_down: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// The meter provider, for instruments of your own or for
+    /// [`MonitoringLayer::with_meter_provider`].
+    pub fn meter_provider(&self) -> &SdkMeterProvider {
+        &self.inner.parts.meter_provider
+    }
+
+    /// The tracer provider, when tracing is enabled (an OTLP endpoint or a span exporter is
+    /// configured).
+    pub fn tracer_provider(&self) -> Option<&SdkTracerProvider> {
+        self.inner.parts.tracer_provider.as_ref()
+    }
+
+    /// The resource every signal carries: `service.name`, `service.version`,
+    /// `service.instance.id` and the `OTEL_RESOURCE_ATTRIBUTES`.
+    pub fn resource(&self) -> &Resource {
+        &self.inner.parts.resource
+    }
+
+    /// A [`MonitoringLayer`] that records into these pipelines, whatever the globals are.
+    pub fn layer(&self) -> MonitoringLayer {
+        let layer = MonitoringLayer::new().with_meter_provider(self.meter_provider());
+        match self.tracer_provider() {
+            Some(provider) => layer.with_traces(provider, self.inner.parts.propagation.clone()),
+            None => layer.without_traces(),
+        }
+    }
+
+    /// The current metrics in the Prometheus text exposition format.
+    #[cfg(feature = "prometheus")]
+    pub fn render_prometheus(&self) -> String {
+        self.inner.parts.prometheus.render()
+    }
+
+    /// Flushes the spans and metrics still buffered and stops the pipelines; later
+    /// recordings are dropped.
+    ///
+    /// Returns within the [shutdown timeout](MonitoringBuilder::shutdown_timeout) (5 s by
+    /// default) even when the collector is unreachable or never answers, with a timeout
+    /// error in that case. Calling it again returns at once.
+    pub async fn shutdown(&self) -> Result<(), Error> {
+        if self.inner.shut_down.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        let parts = &self.inner.parts;
+        shutdown::in_background(parts.shutdown_timeout, parts.shutdown_work()).await
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if !self.shut_down.swap(true, Ordering::AcqRel) {
+            let _ = shutdown::blocking(self.parts.shutdown_timeout, self.parts.shutdown_work());
+        }
+    }
+}
