@@ -238,3 +238,4 @@ where
         .to_bytes();
     (status, body)
 }
+pub mod otlp;
