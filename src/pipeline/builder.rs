@@ -11,10 +11,10 @@ use super::logs::{self, LogFormat};
 use super::monitoring::{Monitoring, Parts};
 #[cfg(feature = "otlp")]
 use super::otlp::{self, OtlpProtocol};
-use super::traces::{self, ProcessorFactory};
 use super::resource;
 #[cfg(feature = "subscriber")]
 use super::shutdown;
+use super::traces::{self, ProcessorFactory};
 use crate::Error;
 
 /// How long [`Monitoring::shutdown`] waits for the last spans and metrics by default.

@@ -26,6 +26,10 @@ pub enum LogFormat {
 /// The filter used when `RUST_LOG` is unset.
 pub(super) const DEFAULT_FILTER: &str = "info";
 
+/// Appended unless the directives name the OpenTelemetry crates themselves: the SDK logs
+/// every failed batch, while this crate reports export failures counted and rate-limited.
+const QUIET_SDK: &str = "opentelemetry=off";
+
 /// The bridge from `tracing` spans to OpenTelemetry spans, for a subscriber of your own.
 ///
 /// It leaves out the spans of the crates that carry the export itself (tonic, h2, hyper,
@@ -39,6 +43,14 @@ where
         .with_filter(FilterFn::new(|metadata| {
             !is_export_stack(metadata.target())
         }))
+}
+
+fn with_quiet_sdk(directives: &str) -> String {
+    if directives.contains("opentelemetry") {
+        directives.to_owned()
+    } else {
+        format!("{directives},{QUIET_SDK}")
+    }
 }
 
 fn is_export_stack(target: &str) -> bool {
@@ -64,15 +76,15 @@ pub(super) fn install(
     default_filter: Option<&str>,
     tracer: Option<SdkTracer>,
 ) -> Result<(), Error> {
-    let filter = match std::env::var("RUST_LOG") {
-        Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(&directives)
-            .map_err(|err| Error::config(format!("RUST_LOG={directives:?}: {err}")))?,
-        _ => {
-            let directives = default_filter.unwrap_or(DEFAULT_FILTER);
-            EnvFilter::try_new(directives)
-                .map_err(|err| Error::config(format!("log filter {directives:?}: {err}")))?
-        }
+    let (source, directives) = match std::env::var("RUST_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => ("RUST_LOG", directives),
+        _ => (
+            "log filter",
+            default_filter.unwrap_or(DEFAULT_FILTER).to_owned(),
+        ),
     };
+    let filter = EnvFilter::try_new(with_quiet_sdk(&directives))
+        .map_err(|err| Error::config(format!("{source} {directives:?}: {err}")))?;
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let lines = match format {
         LogFormat::Text => tracing_subscriber::fmt::layer().with_ansi(ansi).boxed(),
@@ -96,6 +108,16 @@ pub(super) fn install(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sdk_is_quiet_unless_named() {
+        assert_eq!(with_quiet_sdk("info"), "info,opentelemetry=off");
+        assert_eq!(
+            with_quiet_sdk("info,opentelemetry_sdk=debug"),
+            "info,opentelemetry_sdk=debug"
+        );
+        assert!(EnvFilter::try_new(with_quiet_sdk("warn,orders=debug")).is_ok());
+    }
 
     #[test]
     fn the_export_stack_is_not_bridged() {

@@ -1,0 +1,111 @@
+//! A collector that is down, or that accepts connections and never answers, costs dropped
+//! spans (counted), never a slow or stuck request, and never a hang on shutdown.
+//!
+//! Its own test binary: one test installs the globals, which the SDK's queue-full counter
+//! reports through.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use tower_monitoring::{Monitoring, OtlpProtocol, names};
+
+const REQUESTS: usize = 4000;
+const SHUTDOWN_BOUND: Duration = Duration::from_secs(2);
+/// Room for thread start-up around the bound; far below the exporter's own 10 s timeout.
+const SHUTDOWN_SLACK: Duration = Duration::from_millis(1500);
+
+/// Sends `REQUESTS` requests; a stuck request fails the test instead of hanging it.
+async fn serve_many(app: &Router) {
+    let all = async {
+        for i in 0..REQUESTS {
+            let request = Request::get(format!("/users/{i}"))
+                .body(Body::empty())
+                .unwrap();
+            assert_eq!(support::send(app, request).await.0, StatusCode::OK);
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), all)
+        .await
+        .expect("requests must not wait for the collector");
+}
+
+fn app(monitoring: &Monitoring) -> Router {
+    Router::new()
+        .route("/users/{id}", get(|| async { "user" }))
+        .layer(monitoring.layer())
+}
+
+async fn shutdown_within_bound(monitoring: Monitoring) {
+    let started = Instant::now();
+    // The result may be a timeout error: what matters is that it comes back in time.
+    let _ = monitoring.shutdown().await;
+    let took = started.elapsed();
+    assert!(
+        took < SHUTDOWN_BOUND + SHUTDOWN_SLACK,
+        "shutdown took {took:?}, bound {SHUTDOWN_BOUND:?}"
+    );
+}
+
+/// The sample of `name` whose line contains every one of `labels`, summed.
+fn counter(text: &str, name: &str, labels: &[&str]) -> u64 {
+    text.lines()
+        .filter(|line| line.starts_with(name) && labels.iter().all(|label| line.contains(label)))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_connections_count_failed_exports() {
+    let monitoring = Monitoring::builder()
+        .service_name("refused")
+        .otlp_endpoint(format!("http://{}", support::otlp::refused()))
+        .otlp_protocol(OtlpProtocol::HttpProtobuf)
+        .shutdown_timeout(SHUTDOWN_BOUND)
+        .build()
+        .unwrap();
+    serve_many(&app(&monitoring)).await;
+
+    // Waits for the export attempts; the SDK reports success for a flush whose export
+    // failed, so the counter is what tells.
+    let _ = monitoring.tracer_provider().unwrap().force_flush();
+    let text = monitoring.render_prometheus();
+    let failed = counter(
+        &text,
+        names::prometheus::OTEL_SDK_EXPORTER_SPAN_EXPORTED,
+        &["error_type=\"export_failed\""],
+    );
+    assert!(failed > 0, "failed exports are counted:\n{text}");
+    shutdown_within_bound(monitoring).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_black_hole_drops_spans_beyond_the_queue_and_never_blocks() {
+    let (black_hole, _task) = support::otlp::black_hole().await;
+    let monitoring = Monitoring::builder()
+        .service_name("black-hole")
+        .otlp_endpoint(format!("http://{black_hole}"))
+        .otlp_protocol(OtlpProtocol::Grpc)
+        .shutdown_timeout(SHUTDOWN_BOUND)
+        .install()
+        .unwrap();
+    serve_many(&app(&monitoring)).await;
+
+    // The worker is stuck sending the first batch; the bounded queue took what it could.
+    let text = monitoring.render_prometheus();
+    let dropped = counter(
+        &text,
+        names::prometheus::OTEL_SDK_PROCESSOR_SPAN_PROCESSED,
+        &["error_type=\"queue_full\""],
+    );
+    assert!(
+        dropped > 0,
+        "spans beyond the queue are counted as dropped:\n{text}"
+    );
+    assert!(dropped < REQUESTS as u64, "the queue kept some: {dropped}");
+    shutdown_within_bound(monitoring).await;
+}
