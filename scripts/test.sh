@@ -1,21 +1,45 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, with the real tools some tests need.
 #
-# Tests parse our /metrics output with Prometheus's own `promtool`; they fail loudly when it
-# is missing rather than skip. As root with apt-get (CI, containers) this script installs
-# Debian's `prometheus` package; elsewhere it says what to install.
+# Tests parse our /metrics output with Prometheus's own `promtool`, and pass spans through
+# the `rotel` collector (a PyPI wheel); they fail loudly when a tool is missing rather than
+# skip. As root with apt-get (CI, containers) this script installs what is missing (Debian's
+# `prometheus`, Python); rotel goes into a virtualenv under target/. Elsewhere it says what
+# to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v promtool >/dev/null 2>&1; then
+apt_install() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing promtool (Debian package prometheus)"
+    echo "installing $* (Debian)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
   else
-    echo "promtool not found: install Prometheus (Debian/Ubuntu: sudo apt-get install prometheus)" >&2
+    echo "missing: $* (Debian/Ubuntu: sudo apt-get install $*)" >&2
     exit 1
   fi
+}
+
+if ! command -v promtool >/dev/null 2>&1; then
+  apt_install prometheus
+fi
+
+# rotel, the third-party OTLP collector of tests/rotel.rs.
+if [ -z "${ROTEL_AGENT:-}" ]; then
+  venv=target/test-tools/venv
+  if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv" 2>/dev/null || {
+      apt_install python3 python3-venv python3-pip
+      rm -rf "$venv"
+      python3 -m venv "$venv"
+    }
+  fi
+  if ! "$venv/bin/python" -c "import rotel" 2>/dev/null; then
+    echo "installing rotel (PyPI)"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check rotel
+  fi
+  ROTEL_AGENT="$("$venv/bin/python" -c 'import os, rotel; print(os.path.join(os.path.dirname(rotel.__file__), "rotel-agent"))')"
+  export ROTEL_AGENT
 fi
 
 cargo test --all-features "$@"

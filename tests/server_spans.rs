@@ -60,7 +60,11 @@ async fn a_cancelled_request_ends_its_span_as_an_error() {
     assert_eq!(spans[0].name, "GET /slow");
     assert_eq!(attr(&spans[0], "error.type").as_deref(), Some("cancelled"));
     assert_eq!(attr(&spans[0], "http.response.status_code"), None);
-    assert!(matches!(spans[0].status, Status::Error { .. }), "{:?}", spans[0].status);
+    assert!(
+        matches!(spans[0].status, Status::Error { .. }),
+        "{:?}",
+        spans[0].status
+    );
 }
 
 /// Polls `future` once; `true` when it is still pending.
@@ -124,7 +128,10 @@ async fn unknown_methods_name_the_span_http_and_keep_the_original() {
 
     let spans = finished(&monitoring, &exporter);
     assert_eq!(spans[0].name, "HTTP /dav");
-    assert_eq!(attr(&spans[0], "http.request.method").as_deref(), Some("_OTHER"));
+    assert_eq!(
+        attr(&spans[0], "http.request.method").as_deref(),
+        Some("_OTHER")
+    );
     assert_eq!(
         attr(&spans[0], "http.request.method_original").as_deref(),
         Some("PROPFIND")

@@ -122,7 +122,9 @@ impl Receiver {
 
         let grpc_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let grpc = grpc_listener.local_addr().unwrap();
-        let service = TraceServiceServer::new(Grpc(received.clone()));
+        // Collectors compress by default (rotel does); real receivers accept it.
+        let service = TraceServiceServer::new(Grpc(received.clone()))
+            .accept_compressed(tonic::codec::CompressionEncoding::Gzip);
         let grpc_task = tokio::spawn(async move {
             tonic::transport::Server::builder()
                 .add_service(service)
