@@ -5,6 +5,13 @@
 //! curl localhost:3000/users/42
 //! curl localhost:3000/metrics
 //! ```
+//!
+//! With a collector or Jaeger listening, every request also becomes a trace:
+//!
+//! ```sh
+//! OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 cargo run --example quickstart
+//! LOG_FORMAT=json cargo run --example quickstart   # log lines with trace_id and span_id
+//! ```
 
 use std::time::Duration;
 
@@ -18,7 +25,10 @@ use tower_monitoring::{Monitoring, MonitoringLayer};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let monitoring = Monitoring::builder().service_name("quickstart").install()?;
+    let monitoring = Monitoring::builder()
+        .service_name("quickstart")
+        .service_version(env!("CARGO_PKG_VERSION"))
+        .install()?;
 
     let app = Router::new()
         .route("/", get(|| async { "tower-monitoring quickstart\n" }))
@@ -34,9 +44,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
-    println!(
-        "listening on http://{}  (metrics at /metrics)",
-        listener.local_addr()?
+    tracing::info!(
+        address = %listener.local_addr()?,
+        tracing = monitoring.tracer_provider().is_some(),
+        "listening; metrics at /metrics"
     );
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -46,7 +57,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn get_user(Path(id): Path<u64>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "id": id, "name": format!("user-{id}") }))
+    Json(load_user(id).await)
+}
+
+/// A span of the application's own: in Jaeger it nests under the request's server span.
+#[tracing::instrument]
+async fn load_user(id: u64) -> serde_json::Value {
+    tracing::info!(user_id = id, "user loaded");
+    serde_json::json!({ "id": id, "name": format!("user-{id}") })
 }
 
 #[derive(Deserialize)]
@@ -61,6 +79,18 @@ async fn slow(Query(params): Query<SlowParams>) -> String {
     format!("slept {ms} ms\n")
 }
 
+/// Ctrl-C, or the SIGTERM an orchestrator sends before it kills the process.
 async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
     let _ = tokio::signal::ctrl_c().await;
 }
