@@ -1,7 +1,7 @@
 //! The two lines of the README, in a service you can curl.
 //!
 //! ```sh
-//! cargo run --example quickstart            # PORT=8080 to move it off 3000
+//! cargo run --example quickstart            # PORT=8080 to move it off 3000, HOST=0.0.0.0 to expose it
 //! curl localhost:3000/users/42
 //! curl localhost:3000/metrics
 //! ```
@@ -42,8 +42,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .merge(monitoring.routes())
         .layer(MonitoringLayer::new());
 
+    // HOST=0.0.0.0 in a container; loopback by default.
+    let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".to_owned());
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
-    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+    let listener = tokio::net::TcpListener::bind(format!("{host}:{port}")).await?;
     tracing::info!(
         address = %listener.local_addr()?,
         tracing = monitoring.tracer_provider().is_some(),
