@@ -12,7 +12,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
-use tower_monitoring::{Monitoring, OtlpProtocol, names};
+use tower_monitoring::{Monitoring, MonitoringLayer, OtlpProtocol, names};
 
 const REQUESTS: usize = 4000;
 const SHUTDOWN_BOUND: Duration = Duration::from_secs(2);
@@ -34,10 +34,20 @@ async fn serve_many(app: &Router) {
         .expect("requests must not wait for the collector");
 }
 
-fn app(monitoring: &Monitoring) -> Router {
+fn app(layer: MonitoringLayer) -> Router {
     Router::new()
         .route("/users/{id}", get(|| async { "user" }))
-        .layer(monitoring.layer())
+        .layer(layer)
+}
+
+fn endpoint(protocol: OtlpProtocol, addr: std::net::SocketAddr) -> Monitoring {
+    Monitoring::builder()
+        .service_name("collector-down")
+        .otlp_endpoint(format!("http://{addr}"))
+        .otlp_protocol(protocol)
+        .shutdown_timeout(SHUTDOWN_BOUND)
+        .build()
+        .unwrap()
 }
 
 async fn shutdown_within_bound(monitoring: Monitoring) {
@@ -59,16 +69,16 @@ fn counter(text: &str, name: &str, labels: &[&str]) -> u64 {
         .sum::<f64>() as u64
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refused_connections_count_failed_exports() {
-    let monitoring = Monitoring::builder()
-        .service_name("refused")
-        .otlp_endpoint(format!("http://{}", support::otlp::refused()))
-        .otlp_protocol(OtlpProtocol::HttpProtobuf)
-        .shutdown_timeout(SHUTDOWN_BOUND)
-        .build()
-        .unwrap();
-    serve_many(&app(&monitoring)).await;
+/// The receiver ran and was stopped: every export is refused.
+async fn stopped_receiver(protocol: OtlpProtocol) {
+    let receiver = support::otlp::Receiver::start().await;
+    let addr = match protocol {
+        OtlpProtocol::HttpProtobuf => receiver.http,
+        _ => receiver.grpc,
+    };
+    receiver.stop();
+    let monitoring = endpoint(protocol, addr);
+    serve_many(&app(monitoring.layer())).await;
 
     // Waits for the export attempts; the SDK reports success for a flush whose export
     // failed, so the counter is what tells.
@@ -84,7 +94,25 @@ async fn refused_connections_count_failed_exports() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_black_hole_drops_spans_beyond_the_queue_and_never_blocks() {
+async fn a_stopped_receiver_over_http_counts_failed_exports() {
+    stopped_receiver(OtlpProtocol::HttpProtobuf).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_receiver_over_grpc_counts_failed_exports() {
+    stopped_receiver(OtlpProtocol::Grpc).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_black_hole_over_http_never_blocks_requests_or_shutdown() {
+    let (black_hole, _task) = support::otlp::black_hole().await;
+    let monitoring = endpoint(OtlpProtocol::HttpProtobuf, black_hole);
+    serve_many(&app(monitoring.layer())).await;
+    shutdown_within_bound(monitoring).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_black_hole_over_grpc_drops_spans_beyond_the_queue_and_never_blocks() {
     let (black_hole, _task) = support::otlp::black_hole().await;
     let monitoring = Monitoring::builder()
         .service_name("black-hole")
@@ -93,7 +121,8 @@ async fn a_black_hole_drops_spans_beyond_the_queue_and_never_blocks() {
         .shutdown_timeout(SHUTDOWN_BOUND)
         .install()
         .unwrap();
-    serve_many(&app(&monitoring)).await;
+    // The layer finds the installed tracer by itself.
+    serve_many(&app(MonitoringLayer::new())).await;
 
     // The worker is stuck sending the first batch; the bounded queue took what it could.
     let text = monitoring.render_prometheus();

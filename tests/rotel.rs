@@ -53,10 +53,6 @@ impl Drop for Rotel {
     }
 }
 
-fn free_port() -> SocketAddr {
-    support::otlp::refused()
-}
-
 /// Waits for the collector to listen: it is a separate process that starts on its own time.
 fn wait_until_listening(addr: SocketAddr, rotel: &mut Rotel) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -72,7 +68,7 @@ fn wait_until_listening(addr: SocketAddr, rotel: &mut Rotel) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spans_pass_through_rotel() {
     let receiver = Receiver::start().await;
-    let (rotel_grpc, rotel_http) = (free_port(), free_port());
+    let (rotel_grpc, rotel_http) = (support::otlp::free_port(), support::otlp::free_port());
     let run_dir = std::env::temp_dir().join(format!("rotel-test-{}", std::process::id()));
     std::fs::create_dir_all(&run_dir).unwrap();
     let mut rotel = Rotel(

@@ -217,8 +217,8 @@ pub async fn black_hole() -> (SocketAddr, tokio::task::JoinHandle<()>) {
     (addr, task)
 }
 
-/// A loopback port with nothing listening on it.
-pub fn refused() -> SocketAddr {
+/// A loopback port with nothing listening on it, free for a server to bind.
+pub fn free_port() -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap()
 }
