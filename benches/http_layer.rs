@@ -1,4 +1,5 @@
-//! Overhead per request of `MonitoringLayer` against bare axum and the two most used peers.
+//! Overhead per request of `MonitoringLayer` against bare axum and the two most used peers,
+//! with metrics only and with tracing.
 //!
 //! The same router is called in-process through `tower::ServiceExt::oneshot`, and the
 //! response body is collected, so every layer does its whole per-request work (including the
@@ -7,6 +8,12 @@
 //! manual reader (it has no Prometheus exporter any more). `identity_layer` is a layer that
 //! does nothing: the price of `Router::layer` itself, which every middleware pays.
 //!
+//! The `traces` rows add our server spans behind the real batch processor, with an exporter
+//! that discards (the network is not measured): the sampler dropping every span, keeping one
+//! in ten, and keeping all. `trace_layer_bridged_sampler_off` is the other way to get a
+//! server span: tower-http's `TraceLayer` making a `tracing` span per request, bridged by
+//! tracing-opentelemetry, its sampler dropping every span.
+//!
 //! ```sh
 //! cargo bench --bench http_layer
 //! ```
@@ -14,13 +21,17 @@
 //! Latest figures (2 shared cores, 2026-11-22, `--warm-up-time 3 --measurement-time 15`;
 //! compare within one run, not across runs):
 //!
-//! | router | per request | over bare |
-//! |---|---|---|
-//! | bare_axum | 1 040 ns | |
-//! | identity_layer | 1 081 ns | +41 ns |
-//! | tower_monitoring | 1 366 ns | +327 ns |
-//! | axum_otel_metrics | 2 265 ns | +1 226 ns |
-//! | axum_prometheus | 2 768 ns | +1 728 ns |
+//! | router | per request | over bare | over metrics only |
+//! |---|---|---|---|
+//! | bare_axum | 1 018 ns | | |
+//! | identity_layer | 1 165 ns | +147 ns | |
+//! | tower_monitoring (metrics) | 1 430 ns | +412 ns | |
+//! | tower_monitoring_traces_sampler_off | 1 614 ns | +596 ns | +184 ns |
+//! | tower_monitoring_traces_ratio_0.1 | 1 700 ns | +682 ns | +270 ns |
+//! | tower_monitoring_traces_always_on | 2 410 ns | +1 392 ns | +980 ns |
+//! | axum_otel_metrics | 2 325 ns | +1 307 ns | |
+//! | axum_prometheus | 2 864 ns | +1 846 ns | |
+//! | trace_layer_bridged_sampler_off | 5 310 ns | +4 292 ns | |
 
 use axum::Router;
 use axum::body::Body;
@@ -28,8 +39,32 @@ use axum::http::Request;
 use axum::routing::get;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::BodyExt;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{Sampler, SpanData, SpanExporter};
 use tower::ServiceExt;
 use tower_monitoring::Monitoring;
+use tracing_subscriber::layer::SubscriberExt;
+
+/// Spans go nowhere: the bench measures the request path, not the network.
+#[derive(Debug)]
+struct DiscardSpans;
+
+impl SpanExporter for DiscardSpans {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        std::hint::black_box(batch);
+        Ok(())
+    }
+}
+
+/// Our pipelines with tracing on, sampling with `sampler`.
+fn traced(sampler: Sampler) -> Monitoring {
+    Monitoring::builder()
+        .service_name("bench")
+        .sampler(sampler)
+        .span_exporter(DiscardSpans)
+        .build()
+        .expect("pipeline")
+}
 
 fn app() -> Router {
     Router::new()
@@ -69,6 +104,25 @@ fn http_layer(c: &mut Criterion) {
         .build()
         .expect("pipeline");
     let ours = served(app().layer(monitoring.layer()));
+    let traced_off = traced(Sampler::AlwaysOff);
+    let ours_traces_off = served(app().layer(traced_off.layer()));
+    let traced_ratio = traced(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(
+        0.1,
+    ))));
+    let ours_traces_ratio = served(app().layer(traced_ratio.layer()));
+    let traced_on = traced(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
+    let ours_traces_on = served(app().layer(traced_on.layer()));
+
+    // The other way to get a server span: a `tracing` span per request (tower-http's
+    // TraceLayer) bridged by tracing-opentelemetry, its sampler dropping every span.
+    let bridged = traced(Sampler::AlwaysOff);
+    let bridge_tracer = opentelemetry::trace::TracerProvider::tracer(
+        bridged.tracer_provider().expect("tracing on"),
+        "bench",
+    );
+    let bridge_subscriber =
+        tracing_subscriber::registry().with(tower_monitoring::bridge_layer(bridge_tracer));
+    let trace_layer = served(app().layer(tower_http::trace::TraceLayer::new_for_http()));
 
     // axum-prometheus spawns its upkeep task on the current runtime.
     let _runtime_guard = runtime.enter();
@@ -91,11 +145,20 @@ fn http_layer(c: &mut Criterion) {
         ("bare_axum", &bare),
         ("identity_layer", &identity),
         ("tower_monitoring", &ours),
+        ("tower_monitoring_traces_sampler_off", &ours_traces_off),
+        ("tower_monitoring_traces_ratio_0.1", &ours_traces_ratio),
+        ("tower_monitoring_traces_always_on", &ours_traces_on),
         ("axum_prometheus", &axum_prometheus),
         ("axum_otel_metrics", &axum_otel_metrics),
     ] {
         group.bench_function(name, |b| b.to_async(&runtime).iter(|| call(router)));
     }
+    // The dispatcher is thread-local and the runtime runs on this thread.
+    tracing::subscriber::with_default(bridge_subscriber, || {
+        group.bench_function("trace_layer_bridged_sampler_off", |b| {
+            b.to_async(&runtime).iter(|| call(&trace_layer))
+        });
+    });
     group.finish();
 
     // The recordings went somewhere real: each exporter has seen the requests.

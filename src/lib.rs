@@ -10,12 +10,13 @@
 //! let app: Router = Router::new()
 //!     .route("/users/{id}", get(|| async { "user" }))
 //!     .merge(monitoring.routes())        // GET /metrics
-//!     .layer(MonitoringLayer::new());    // HTTP metrics for every route
+//!     .layer(MonitoringLayer::new());    // HTTP metrics and a server span for every route
 //! # use tower::ServiceExt;
 //! # let request = axum::http::Request::get("/users/7").body(axum::body::Body::empty())?;
 //! # let response = app.oneshot(request).await?;
 //! # http_body_util::BodyExt::collect(response.into_body()).await?;
 //! # assert!(monitoring.render_prometheus().contains(r#"http_route="/users/{id}""#));
+//! monitoring.shutdown().await?;          // flush, within 5 s whatever the collector does
 //! # Ok(()) }
 //! ```
 //!
@@ -23,6 +24,15 @@
 //! Prometheus exporter renders on `GET /metrics` ([`Monitoring::routes`], or a listener of
 //! their own with [`Monitoring::serve_metrics`]). [`MonitoringLayer`] records every request
 //! into it, following the OpenTelemetry HTTP semantic conventions.
+//!
+//! When an OTLP endpoint is configured ([`MonitoringBuilder::otlp_endpoint`] or
+//! `OTEL_EXPORTER_OTLP_ENDPOINT`), it also builds a `TracerProvider` exporting over OTLP
+//! (gRPC or HTTP/protobuf), and [`MonitoringLayer`] gives every request a server span that
+//! continues the caller's W3C trace context; `#[tracing::instrument]` spans of the handlers
+//! nest under it through the tracing-opentelemetry bridge of the `tracing` subscriber that
+//! `install()` sets up. Log lines are text, or JSON with `trace_id` and `span_id`
+//! (`LOG_FORMAT=json`, [`JsonFormat`]). Every setting also reads its standard `OTEL_*`
+//! variable; see [`MonitoringBuilder`].
 //!
 //! # Metrics
 //!
@@ -59,8 +69,10 @@
 //! |---|---|---|
 //! | `axum` | yes | `MatchedPath` route labels, counting of `axum::body::Body` request bodies, the axum routes |
 //! | `prometheus` | yes | the Prometheus exporter, [`Monitoring::render_prometheus`] |
+//! | `subscriber` | yes | the `tracing` subscriber, [`JsonFormat`], [`bridge_layer`] |
+//! | `otlp` | yes | the OTLP span exporter (gRPC and HTTP/protobuf), [`MonitoringBuilder::otlp_endpoint`] |
 //!
-//! `GET /metrics` and [`Monitoring::serve_metrics`] need both.
+//! `GET /metrics` and [`Monitoring::serve_metrics`] need `axum` and `prometheus`.
 //!
 //! # Versions
 //!
