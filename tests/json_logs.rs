@@ -10,9 +10,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use axum::routing::get;
-use opentelemetry_sdk::trace::{InMemorySpanExporter, Sampler};
 use serde_json::Value;
-use tower_monitoring::{JsonFormat, Monitoring};
+use tower_monitoring::JsonFormat;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -55,13 +54,7 @@ async fn load_user(id: u64) -> &'static str {
 
 #[tokio::test]
 async fn json_lines_carry_the_ids_of_the_span_that_wrote_them() {
-    let exporter = InMemorySpanExporter::default();
-    let monitoring = Monitoring::builder()
-        .service_name("logs")
-        .sampler(Sampler::AlwaysOn)
-        .span_exporter(exporter.clone())
-        .build()
-        .unwrap();
+    let (monitoring, exporter) = support::traced("logs");
     let tracer = opentelemetry::trace::TracerProvider::tracer(
         monitoring.tracer_provider().unwrap(),
         "handler",

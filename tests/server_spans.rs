@@ -10,19 +10,12 @@ use axum::body::Body;
 use axum::http::{Method, Request};
 use axum::routing::{any, get};
 use opentelemetry::trace::Status;
-use opentelemetry_sdk::trace::{InMemorySpanExporter, Sampler, SpanData};
+use opentelemetry_sdk::trace::{InMemorySpanExporter, SpanData};
 use tower::ServiceExt;
 use tower_monitoring::Monitoring;
 
 fn traced() -> (Monitoring, InMemorySpanExporter) {
-    let exporter = InMemorySpanExporter::default();
-    let monitoring = Monitoring::builder()
-        .service_name("spans")
-        .sampler(Sampler::AlwaysOn)
-        .span_exporter(exporter.clone())
-        .build()
-        .unwrap();
-    (monitoring, exporter)
+    support::traced("spans")
 }
 
 fn finished(monitoring: &Monitoring, exporter: &InMemorySpanExporter) -> Vec<SpanData> {

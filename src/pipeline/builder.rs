@@ -182,16 +182,16 @@ impl MonitoringBuilder {
         let log_format = env::log_format(self.log_format, &vars)?;
         #[cfg(feature = "subscriber")]
         let (subscriber, log_filter) = (self.subscriber, self.log_filter.clone());
+        // Checked before any global changes, so a refused install leaves none behind.
+        #[cfg(feature = "subscriber")]
+        if subscriber && tracing::dispatcher::has_been_set() {
+            return Err(logs::already_set());
+        }
         // The meter provider goes global first: the span processor built next finds its
         // queue-full counter through the global meter provider.
         let parts = self.parts(&vars, |meter_provider| {
             opentelemetry::global::set_meter_provider(meter_provider.clone());
         })?;
-        if let Some(tracer_provider) = &parts.tracer_provider {
-            opentelemetry::global::set_tracer_provider(tracer_provider.clone());
-            traces::set_installed(tracer_provider, parts.propagation.clone());
-        }
-        opentelemetry::global::set_text_map_propagator(parts.propagation.clone());
         #[cfg(feature = "subscriber")]
         if subscriber {
             let tracer = parts.tracer_provider.as_ref().map(|provider| {
@@ -202,6 +202,11 @@ impl MonitoringBuilder {
                 return Err(err);
             }
         }
+        if let Some(tracer_provider) = &parts.tracer_provider {
+            opentelemetry::global::set_tracer_provider(tracer_provider.clone());
+            traces::set_installed(tracer_provider, parts.propagation.clone());
+        }
+        opentelemetry::global::set_text_map_propagator(parts.propagation.clone());
         Ok(Monitoring::from_parts(parts))
     }
 

@@ -97,12 +97,14 @@ pub(super) fn install(
         .with(lines)
         .with(tracer.map(bridge_layer))
         .try_init()
-        .map_err(|_| {
-            Error::config(
-                "a global tracing subscriber is already set; build with \
-                 `.tracing_subscriber(false)` and add `bridge_layer` to your own",
-            )
-        })
+        .map_err(|_| already_set())
+}
+
+pub(super) fn already_set() -> Error {
+    Error::config(
+        "a global tracing subscriber is already set; build with \
+         `.tracing_subscriber(false)` and add `bridge_layer` to your own",
+    )
 }
 
 #[cfg(test)]

@@ -239,3 +239,20 @@ where
     (status, body)
 }
 pub mod otlp;
+
+/// Pipelines that keep every span, in memory, for assertions without a network.
+pub fn traced(
+    service_name: &str,
+) -> (
+    tower_monitoring::Monitoring,
+    opentelemetry_sdk::trace::InMemorySpanExporter,
+) {
+    let exporter = opentelemetry_sdk::trace::InMemorySpanExporter::default();
+    let monitoring = tower_monitoring::Monitoring::builder()
+        .service_name(service_name)
+        .sampler(opentelemetry_sdk::trace::Sampler::AlwaysOn)
+        .span_exporter(exporter.clone())
+        .build()
+        .unwrap();
+    (monitoring, exporter)
+}
