@@ -205,3 +205,21 @@ async fn over_grpc() {
 async fn over_http_protobuf() {
     spans_reach_the_receiver(OtlpProtocol::HttpProtobuf).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_handle_flushes_what_is_buffered() {
+    let receiver = Receiver::start().await;
+    let monitoring = Monitoring::builder()
+        .service_name("dropped")
+        .otlp_endpoint(receiver.grpc_endpoint())
+        .build()
+        .unwrap();
+    let app = app(&monitoring);
+    assert_eq!(fetch(&app, "/users/1", &[]).await, StatusCode::OK);
+    // No shutdown, no flush: the span sits in the batch queue until the handle goes.
+    assert!(receiver.received.spans().is_empty());
+    drop(app);
+    drop(monitoring);
+    let spans = receiver.received.spans();
+    assert_eq!(server_spans(&spans).len(), 1, "{spans:#?}");
+}
