@@ -82,6 +82,8 @@
 
 pub mod names;
 
+mod current_route;
+pub mod dependency;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 mod endpoints;
 mod error;

@@ -19,6 +19,14 @@ pub const HTTP_SERVER_REQUEST_BODY_SIZE: &str = "http.server.request.body.size";
 /// for responses that carry a body.
 pub const HTTP_SERVER_RESPONSE_BODY_SIZE: &str = "http.server.response.body.size";
 
+/// Duration of database operations (histogram, seconds).
+pub const DB_CLIENT_OPERATION_DURATION: &str = "db.client.operation.duration";
+/// Duration of cache operations (histogram, seconds). No semantic convention exists.
+pub const CACHE_OPERATION_DURATION: &str = "cache.operation.duration";
+/// Cache lookups by `cache.result` (`hit`, `miss`) (counter). The hit ratio is
+/// `sum(rate(cache_lookups_total{cache_result="hit"}[5m])) / sum(rate(cache_lookups_total[5m]))`.
+pub const CACHE_LOOKUPS: &str = "cache.lookups";
+
 /// Spans the OTLP exporter failed to deliver (counter, `error.type` says why). Spans the
 /// batch queue had no room for are counted by the SDK itself, as
 /// `otel.sdk.processor.span.processed` with `error.type="queue_full"`.
@@ -30,12 +38,23 @@ pub const UNIT_SECONDS: &str = "s";
 pub const UNIT_BYTES: &str = "By";
 /// Unit of a count of things in flight.
 pub const UNIT_REQUESTS: &str = "{request}";
+/// Unit of a count of cache lookups.
+pub const UNIT_LOOKUPS: &str = "{lookup}";
 /// Unit of a count of spans.
 pub const UNIT_SPANS: &str = "{span}";
 
 /// Bucket bounds of `http.server.request.duration`: the semantic-convention advice.
 pub const DURATION_BUCKETS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+];
+
+/// Bucket bounds of `db.client.operation.duration`: the semantic-convention advice.
+pub const DB_DURATION_BUCKETS: &[f64] = &[0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
+
+/// Bucket bounds of `cache.operation.duration`: from 10 µs, since in-process caches answer in
+/// microseconds, to 1 s for remote ones.
+pub const CACHE_DURATION_BUCKETS: &[f64] = &[
+    0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0,
 ];
 
 /// Bucket bounds of the body-size histograms: powers of four from 64 B to 16 MiB, so bodies up
@@ -70,6 +89,18 @@ pub mod attr {
     pub const CLIENT_ADDRESS: &str = "client.address";
     /// Peer port of the connection (server spans only).
     pub const CLIENT_PORT: &str = "client.port";
+    /// Database system: `sqlite`, `postgresql`, ...
+    pub const DB_SYSTEM_NAME: &str = "db.system.name";
+    /// Database operation: `select`, `insert`, ...
+    pub const DB_OPERATION_NAME: &str = "db.operation.name";
+    /// Table or collection.
+    pub const DB_COLLECTION_NAME: &str = "db.collection.name";
+    /// Name of a cache, chosen by the application.
+    pub const CACHE_NAME: &str = "cache.name";
+    /// Cache operation: `get`, `set`, ...
+    pub const CACHE_OPERATION: &str = "cache.operation";
+    /// `hit` or `miss`.
+    pub const CACHE_RESULT: &str = "cache.result";
 }
 
 /// Values of `error.type` the crate sets besides 5xx status codes.
@@ -97,6 +128,12 @@ pub mod prometheus {
     pub const HTTP_SERVER_RESPONSE_BODY_SIZE: &str = "http_server_response_body_size_bytes";
     /// `otel.sdk.exporter.span.exported`.
     pub const OTEL_SDK_EXPORTER_SPAN_EXPORTED: &str = "otel_sdk_exporter_span_exported_total";
+    /// `db.client.operation.duration`.
+    pub const DB_CLIENT_OPERATION_DURATION: &str = "db_client_operation_duration_seconds";
+    /// `cache.operation.duration`.
+    pub const CACHE_OPERATION_DURATION: &str = "cache_operation_duration_seconds";
+    /// `cache.lookups`.
+    pub const CACHE_LOOKUPS: &str = "cache_lookups_total";
     /// `otel.sdk.processor.span.processed`, the SDK's count of spans handed on or dropped.
     pub const OTEL_SDK_PROCESSOR_SPAN_PROCESSED: &str = "otel_sdk_processor_span_processed_total";
 }

@@ -50,6 +50,7 @@ where
             .as_ref()
             .and_then(Recorder::trace_context)
             .map(|trace| trace.clone().attach());
+        let _route = crate::current_route::enter(this.recorder.as_ref().and_then(Recorder::route));
         let result = ready!(this.inner.poll(cx));
         let mut recorder = this.recorder.take();
         Poll::Ready(match result {

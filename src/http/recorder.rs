@@ -53,6 +53,11 @@ impl Recorder {
         }
     }
 
+    /// The route template, to make current while the request is served.
+    pub(crate) fn route(&self) -> Option<&'static str> {
+        self.series.current_route()
+    }
+
     /// The context of the server span, to make current while the request is served.
     pub(crate) fn trace_context(&self) -> Option<&opentelemetry::Context> {
         self.span.as_ref().map(ServerSpan::context)

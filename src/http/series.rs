@@ -79,6 +79,8 @@ pub(crate) struct RouteSeries {
     method: MethodLabel,
     /// `"{method} {route}"` (or the method alone), the name of this route's server spans.
     span_name: Box<str>,
+    /// The route, interned, made current while the request is served.
+    current_route: Option<&'static str>,
     histograms: Arc<Histograms>,
     active: Arc<ActiveRequests>,
     clock: quanta::Clock,
@@ -100,6 +102,7 @@ impl RouteSeries {
             route: route.map(Box::from),
             method,
             span_name: span_name(method, route).into(),
+            current_route: route.and_then(crate::current_route::intern),
             histograms,
             active,
             clock,
@@ -114,6 +117,10 @@ impl RouteSeries {
 
     pub(crate) fn method(&self) -> MethodLabel {
         self.method
+    }
+
+    pub(crate) fn current_route(&self) -> Option<&'static str> {
+        self.current_route
     }
 
     pub(crate) fn span_name(&self) -> &str {

@@ -1,0 +1,186 @@
+//! [`Instrumented`]: a dependency call's future, measured and traced.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Instant;
+
+use opentelemetry::KeyValue;
+use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _};
+use pin_project_lite::pin_project;
+
+use super::instruments;
+use crate::names::{attr, error_type};
+
+/// What is being called.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Call {
+    Db {
+        system: &'static str,
+        operation: &'static str,
+        collection: &'static str,
+    },
+    Cache {
+        name: &'static str,
+        operation: &'static str,
+    },
+}
+
+impl Call {
+    fn span_name(self) -> String {
+        match self {
+            Self::Db {
+                operation,
+                collection,
+                ..
+            } => format!("{operation} {collection}"),
+            Self::Cache { name, operation } => format!("{operation} {name}"),
+        }
+    }
+
+    fn attributes(self) -> Vec<KeyValue> {
+        match self {
+            Self::Db {
+                system,
+                operation,
+                collection,
+            } => vec![
+                KeyValue::new(attr::DB_SYSTEM_NAME, system),
+                KeyValue::new(attr::DB_OPERATION_NAME, operation),
+                KeyValue::new(attr::DB_COLLECTION_NAME, collection),
+            ],
+            Self::Cache { name, operation } => vec![
+                KeyValue::new(attr::CACHE_NAME, name),
+                KeyValue::new(attr::CACHE_OPERATION, operation),
+            ],
+        }
+    }
+}
+
+/// Started on the first poll: the call's clock, span and route.
+struct Started {
+    at: Instant,
+    cx: Option<opentelemetry::Context>,
+    route: Option<&'static str>,
+}
+
+pin_project! {
+    /// A dependency call's future: measured from its first poll to its output, traced as a
+    /// client span made current while it runs, and recorded as cancelled if dropped before
+    /// its output. Made by [`db`](super::db) and [`cache`](super::cache).
+    pub struct Instrumented<F: Future> {
+        #[pin]
+        inner: F,
+        call: Call,
+        error_type: fn(&F::Output) -> Option<Cow<'static, str>>,
+        hit: fn(&F::Output) -> Option<bool>,
+        started: Option<Started>,
+    }
+
+    impl<F: Future> PinnedDrop for Instrumented<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if let Some(started) = this.started.take() {
+                finish(*this.call, started, Some(Cow::Borrowed(error_type::CANCELLED)), None);
+            }
+        }
+    }
+}
+
+impl<F: Future> Instrumented<F> {
+    pub(super) fn new(
+        inner: F,
+        call: Call,
+        error_type: fn(&F::Output) -> Option<Cow<'static, str>>,
+        hit: fn(&F::Output) -> Option<bool>,
+    ) -> Self {
+        Self {
+            inner,
+            call,
+            error_type,
+            hit,
+            started: None,
+        }
+    }
+}
+
+impl<F: Future> std::fmt::Debug for Instrumented<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Instrumented")
+            .field("call", &self.call)
+            .field("started", &self.started.is_some())
+            .finish()
+    }
+}
+
+impl<F: Future> Future for Instrumented<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let call = *this.call;
+        let started = this.started.get_or_insert_with(|| start(call));
+        let _entered = started.cx.as_ref().map(|cx| cx.clone().attach());
+        let output = ready!(this.inner.poll(cx));
+        if let Some(started) = this.started.take() {
+            finish(
+                call,
+                started,
+                (this.error_type)(&output),
+                (this.hit)(&output),
+            );
+        }
+        Poll::Ready(output)
+    }
+}
+
+fn start(call: Call) -> Started {
+    let span = instruments::get().tracer.as_ref().map(|tracer| {
+        let parent = opentelemetry::Context::current();
+        let kind = match call {
+            Call::Db { .. } => SpanKind::Client,
+            Call::Cache { .. } => SpanKind::Internal,
+        };
+        let builder = SpanBuilder::from_name(call.span_name())
+            .with_kind(kind)
+            .with_attributes(call.attributes());
+        let span = tracer.build_with_context(builder, &parent);
+        parent.with_span(span)
+    });
+    Started {
+        at: Instant::now(),
+        cx: span,
+        route: crate::current_route::get(),
+    }
+}
+
+fn finish(call: Call, started: Started, error: Option<Cow<'static, str>>, hit: Option<bool>) {
+    let seconds = started.at.elapsed().as_secs_f64();
+    if let Some(cx) = &started.cx {
+        let span = cx.span();
+        if let Some(hit) = hit {
+            span.set_attribute(KeyValue::new(
+                attr::CACHE_RESULT,
+                if hit { "hit" } else { "miss" },
+            ));
+        }
+        if let Some(error) = &error {
+            span.set_status(Status::error(error.clone()));
+            span.set_attribute(KeyValue::new(attr::ERROR_TYPE, error.clone()));
+        }
+        span.end();
+    }
+    let instruments = instruments::get();
+    match call {
+        Call::Db { .. } => {
+            instruments.record_db(seconds, call.attributes(), started.route, error);
+        }
+        Call::Cache { name, .. } => {
+            instruments.record_cache(seconds, call.attributes(), started.route, error);
+            if let Some(hit) = hit {
+                instruments.record_lookup(name, hit, started.route);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Outbound calls a handler makes: its database and its cache.
+//!
+//! Wrap the future of a call and it is measured and traced:
+//!
+//! ```no_run
+//! # async fn f(pool: ()) -> Result<(), std::io::Error> {
+//! use tower_monitoring::dependency;
+//!
+//! let user: Result<String, std::io::Error> =
+//!     dependency::db("sqlite", "select", "users", async { Ok("ada".to_owned()) }).await;
+//! let cached: Option<String> =
+//!     dependency::cache("users", "get", async { None }).await; // a miss
+//! # Ok(()) }
+//! ```
+//!
+//! Each call records a duration histogram (`db.client.operation.duration`,
+//! `cache.operation.duration`), the cache also counts hits and misses
+//! (`cache.lookups`, so the hit ratio is one PromQL division), and each becomes a client
+//! span, child of the current span (the request's server span, or a handler's
+//! `#[instrument]` span). Every measurement carries the `http.route` of the inbound request
+//! it ran under. A call whose future is dropped before it finishes is recorded with
+//! `error.type="cancelled"`.
+//!
+//! Instruments come from the global meter provider and spans from the installed pipelines,
+//! both resolved on the first call: install the pipelines before it.
+
+mod future;
+mod instruments;
+mod outcome;
+
+pub use future::Instrumented;
+pub use outcome::{CacheOutcome, Outcome};
+
+use future::Call;
+
+/// Measures and traces a database operation: `system` is `db.system.name` (`sqlite`,
+/// `postgresql`, ...), `operation` is `db.operation.name` (`select`, `insert`, ...) and
+/// `collection` is `db.collection.name` (the table). An `Err` output is a failure whose
+/// `error.type` is the error's type name.
+pub fn db<F>(
+    system: &'static str,
+    operation: &'static str,
+    collection: &'static str,
+    future: F,
+) -> Instrumented<F>
+where
+    F: std::future::Future,
+    F::Output: Outcome,
+{
+    Instrumented::new(
+        future,
+        Call::Db {
+            system,
+            operation,
+            collection,
+        },
+        <F::Output as Outcome>::error_type,
+        |_| None,
+    )
+}
+
+/// Measures and traces a cache operation on the cache `name`: a lookup returning `Some` (or
+/// `Ok(Some)`) is a hit, `None` (or `Ok(None)`) a miss, `Err` a failure.
+pub fn cache<F>(name: &'static str, operation: &'static str, future: F) -> Instrumented<F>
+where
+    F: std::future::Future,
+    F::Output: CacheOutcome,
+{
+    Instrumented::new(
+        future,
+        Call::Cache { name, operation },
+        <F::Output as CacheOutcome>::error_type,
+        <F::Output as CacheOutcome>::hit,
+    )
+}
+
+/// Counts a hit of the cache `name`, for caches read without [`cache`].
+pub fn record_hit(name: &'static str) {
+    instruments::get().record_lookup(name, true, crate::current_route::get());
+}
+
+/// Counts a miss of the cache `name`, for caches read without [`cache`].
+pub fn record_miss(name: &'static str) {
+    instruments::get().record_lookup(name, false, crate::current_route::get());
+}

@@ -1,0 +1,164 @@
+//! Database and cache calls made by a handler: metrics with the semantic-convention
+//! attributes and the route they ran under, client spans under the request's server span,
+//! and the outcomes `Ok`, `Err` and cancelled. Its own test binary: it installs the globals.
+
+mod support;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use opentelemetry::trace::{SpanId, Status};
+use opentelemetry_sdk::trace::{InMemorySpanExporter, Sampler, SpanData};
+use tower::ServiceExt;
+use tower_monitoring::{Monitoring, MonitoringLayer, dependency};
+
+fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    text.lines()
+        .find(|line| line.starts_with(name) && labels.iter().all(|label| line.contains(label)))
+        .and_then(|line| line.rsplit(' ').next()?.parse().ok())
+}
+
+fn span<'a>(spans: &'a [SpanData], name: &str) -> &'a SpanData {
+    spans
+        .iter()
+        .find(|span| span.name == name)
+        .unwrap_or_else(|| panic!("no span {name} in {spans:#?}"))
+}
+
+#[tokio::test]
+async fn database_and_cache_calls_are_measured_traced_and_attributed() {
+    let exporter = InMemorySpanExporter::default();
+    let monitoring = Monitoring::builder()
+        .service_name("deps")
+        .sampler(Sampler::AlwaysOn)
+        .span_exporter(exporter.clone())
+        .tracing_subscriber(false)
+        .install()
+        .unwrap();
+
+    let app = Router::new()
+        .route(
+            "/users/{id}",
+            get(|| async {
+                let cached = dependency::cache("users", "get", async { None::<String> }).await;
+                assert!(cached.is_none());
+                let user: Result<String, std::io::Error> =
+                    dependency::db("sqlite", "select", "users", async { Ok("ada".into()) }).await;
+                user.unwrap()
+            }),
+        )
+        .route(
+            "/broken",
+            get(|| async {
+                let failed: Result<(), std::io::Error> =
+                    dependency::db("sqlite", "insert", "orders", async {
+                        Err(std::io::Error::other("disk full"))
+                    })
+                    .await;
+                assert!(failed.is_err());
+                StatusCode::INTERNAL_SERVER_ERROR
+            }),
+        )
+        .route(
+            "/stuck",
+            get(|| async {
+                let _: Result<(), std::io::Error> =
+                    dependency::db("sqlite", "select", "locks", async {
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                        Ok(())
+                    })
+                    .await;
+            }),
+        )
+        .layer(MonitoringLayer::new());
+
+    support::send(&app, Request::get("/users/1").body(Body::empty()).unwrap()).await;
+    support::send(&app, Request::get("/broken").body(Body::empty()).unwrap()).await;
+    // The client gives up while the query runs: the request and the query are cancelled.
+    let stuck = app
+        .clone()
+        .oneshot(Request::get("/stuck").body(Body::empty()).unwrap());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(20), stuck)
+            .await
+            .is_err()
+    );
+    // Outside any request: no route.
+    dependency::record_hit("users");
+
+    let text = monitoring.render_prometheus();
+    let db = "db_client_operation_duration_seconds_count";
+    let select = [
+        "db_system_name=\"sqlite\"",
+        "db_operation_name=\"select\"",
+        "db_collection_name=\"users\"",
+        "http_route=\"/users/{id}\"",
+    ];
+    assert_eq!(sample(&text, db, &select), Some(1.0), "{text}");
+    assert!(
+        !text.lines().any(|line| line.starts_with(db)
+            && line.contains("users")
+            && line.contains("error_type"))
+    );
+    let insert = [
+        "db_operation_name=\"insert\"",
+        "http_route=\"/broken\"",
+        "error_type=\"std::io::error::Error\"",
+    ];
+    assert_eq!(sample(&text, db, &insert), Some(1.0), "{text}");
+    let cancelled = [
+        "db_collection_name=\"locks\"",
+        "http_route=\"/stuck\"",
+        "error_type=\"cancelled\"",
+    ];
+    assert_eq!(sample(&text, db, &cancelled), Some(1.0), "{text}");
+    let lookups = "cache_lookups_total";
+    let miss = [
+        "cache_name=\"users\"",
+        "cache_result=\"miss\"",
+        "http_route=\"/users/{id}\"",
+    ];
+    assert_eq!(sample(&text, lookups, &miss), Some(1.0), "{text}");
+    let hit = text
+        .lines()
+        .find(|line| line.starts_with(lookups) && line.contains("cache_result=\"hit\""))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(!hit.contains("http_route"), "outside a request: {hit}");
+    let cache = [
+        "cache_name=\"users\"",
+        "cache_operation=\"get\"",
+        "http_route=\"/users/{id}\"",
+    ];
+    assert_eq!(
+        sample(&text, "cache_operation_duration_seconds_count", &cache),
+        Some(1.0),
+        "{text}"
+    );
+
+    monitoring.tracer_provider().unwrap().force_flush().unwrap();
+    let spans = exporter.get_finished_spans().unwrap();
+    let server = span(&spans, "GET /users/{id}");
+    for child in [span(&spans, "select users"), span(&spans, "get users")] {
+        assert_eq!(
+            child.span_context.trace_id(),
+            server.span_context.trace_id()
+        );
+        assert_eq!(child.parent_span_id, server.span_context.span_id());
+    }
+    let insert = span(&spans, "insert orders");
+    assert!(
+        matches!(insert.status, Status::Error { .. }),
+        "{:?}",
+        insert.status
+    );
+    assert_ne!(insert.parent_span_id, SpanId::INVALID);
+    let locks = span(&spans, "select locks");
+    assert!(matches!(locks.status, Status::Error { .. }));
+    assert_eq!(
+        span(&spans, "GET /stuck").span_context.span_id(),
+        locks.parent_span_id
+    );
+}
