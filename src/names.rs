@@ -19,6 +19,8 @@ pub const HTTP_SERVER_REQUEST_BODY_SIZE: &str = "http.server.request.body.size";
 /// for responses that carry a body.
 pub const HTTP_SERVER_RESPONSE_BODY_SIZE: &str = "http.server.response.body.size";
 
+/// Duration of outbound HTTP requests to a platform, to the response headers (histogram, seconds).
+pub const HTTP_CLIENT_REQUEST_DURATION: &str = "http.client.request.duration";
 /// Duration of database operations (histogram, seconds).
 pub const DB_CLIENT_OPERATION_DURATION: &str = "db.client.operation.duration";
 /// Duration of cache operations (histogram, seconds). No semantic convention exists.
@@ -89,6 +91,12 @@ pub mod attr {
     pub const CLIENT_ADDRESS: &str = "client.address";
     /// Peer port of the connection (server spans only).
     pub const CLIENT_PORT: &str = "client.port";
+    /// Host of an outbound request.
+    pub const SERVER_ADDRESS: &str = "server.address";
+    /// The third-party platform an outbound request goes to, named by the application.
+    pub const PLATFORM_NAME: &str = "platform.name";
+    /// The platform endpoint, named by the application (never the raw URL).
+    pub const PLATFORM_ENDPOINT: &str = "platform.endpoint";
     /// Database system: `sqlite`, `postgresql`, ...
     pub const DB_SYSTEM_NAME: &str = "db.system.name";
     /// Database operation: `select`, `insert`, ...
@@ -112,6 +120,10 @@ pub mod error_type {
     pub const BODY_ERROR: &str = "body_error";
     /// The inner service returned an error instead of a response.
     pub const OTHER: &str = "_OTHER";
+    /// An outbound call timed out.
+    pub const TIMEOUT: &str = "timeout";
+    /// An outbound call could not connect, or lost its connection.
+    pub const CONNECTION: &str = "connection";
     /// The exporter could not deliver a batch of spans (collector down, timeout, rejected).
     pub const EXPORT_FAILED: &str = "export_failed";
 }
@@ -128,6 +140,8 @@ pub mod prometheus {
     pub const HTTP_SERVER_RESPONSE_BODY_SIZE: &str = "http_server_response_body_size_bytes";
     /// `otel.sdk.exporter.span.exported`.
     pub const OTEL_SDK_EXPORTER_SPAN_EXPORTED: &str = "otel_sdk_exporter_span_exported_total";
+    /// `http.client.request.duration`.
+    pub const HTTP_CLIENT_REQUEST_DURATION: &str = "http_client_request_duration_seconds";
     /// `db.client.operation.duration`.
     pub const DB_CLIENT_OPERATION_DURATION: &str = "db_client_operation_duration_seconds";
     /// `cache.operation.duration`.

@@ -11,6 +11,7 @@ use opentelemetry_sdk::trace::SdkTracer;
 use crate::names::{self, attr};
 
 pub(super) struct DependencyInstruments {
+    http_client_duration: Histogram<f64>,
     db_duration: Histogram<f64>,
     cache_duration: Histogram<f64>,
     cache_lookups: Counter<u64>,
@@ -31,6 +32,12 @@ pub(super) fn get() -> &'static DependencyInstruments {
 impl DependencyInstruments {
     fn new(meter: &Meter, tracer: Option<SdkTracer>) -> Self {
         Self {
+            http_client_duration: meter
+                .f64_histogram(names::HTTP_CLIENT_REQUEST_DURATION)
+                .with_unit(names::UNIT_SECONDS)
+                .with_description("Duration of requests to third-party platforms")
+                .with_boundaries(names::DURATION_BUCKETS.to_vec())
+                .build(),
             db_duration: meter
                 .f64_histogram(names::DB_CLIENT_OPERATION_DURATION)
                 .with_unit(names::UNIT_SECONDS)
@@ -50,6 +57,17 @@ impl DependencyInstruments {
                 .build(),
             tracer,
         }
+    }
+
+    pub(super) fn record_platform(
+        &self,
+        seconds: f64,
+        mut attributes: Vec<KeyValue>,
+        route: Option<&'static str>,
+        error: Option<Cow<'static, str>>,
+    ) {
+        push_common(&mut attributes, route, error);
+        self.http_client_duration.record(seconds, &attributes);
     }
 
     pub(super) fn record_db(

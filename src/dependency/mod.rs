@@ -1,4 +1,4 @@
-//! Outbound calls a handler makes: its database and its cache.
+//! Outbound calls a handler makes: its database, its cache, and third-party platforms.
 //!
 //! Wrap the future of a call and it is measured and traced:
 //!
@@ -13,6 +13,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Platform APIs called through an HTTP client that is a tower service (`reqwest::Client`,
+//! hyper's client) get a layer instead: [`PlatformLayer`].
+//!
 //! Each call records a duration histogram (`db.client.operation.duration`,
 //! `cache.operation.duration`), the cache also counts hits and misses
 //! (`cache.lookups`, so the hit ratio is one PromQL division), and each becomes a client
@@ -24,12 +27,16 @@
 //! Instruments come from the global meter provider and spans from the installed pipelines,
 //! both resolved on the first call: install the pipelines before it.
 
+mod client_request;
 mod future;
 mod instruments;
 mod outcome;
+mod platform;
 
+pub use client_request::{ClientRequest, ClientResponse};
 pub use future::Instrumented;
 pub use outcome::{CacheOutcome, Outcome};
+pub use platform::{EndpointNamer, PlatformFuture, PlatformLayer, PlatformService};
 
 use future::Call;
 

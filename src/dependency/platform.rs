@@ -1,0 +1,268 @@
+//! [`PlatformLayer`]: calls to a third-party platform (payment, ticketing, CRM APIs ...)
+//! through an HTTP client that is a tower service.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Instant;
+
+use http::Method;
+use opentelemetry::KeyValue;
+use opentelemetry::propagation::Injector;
+use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _};
+use pin_project_lite::pin_project;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use super::client_request::{self, ClientRequest, ClientResponse};
+use super::instruments;
+use crate::http::MethodLabel;
+use crate::names::{attr, error_type};
+
+/// Names the endpoint of a request from its method and path, for the `platform.endpoint`
+/// label: a small fixed set such as `tickets.create`, never the raw URL.
+pub type EndpointNamer = fn(&Method, &str) -> &'static str;
+
+/// A tower [`Layer`] for an HTTP client service talking to one platform.
+///
+/// ```no_run
+/// use tower::{Service, ServiceBuilder, ServiceExt};
+/// use tower_monitoring::dependency::PlatformLayer;
+///
+/// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut zendesk = ServiceBuilder::new()
+///     .layer(PlatformLayer::new("zendesk").endpoint(|_, path| {
+///         if path.starts_with("/api/v2/tickets") { "tickets" } else { "other" }
+///     }))
+///     .service(reqwest::Client::new());
+/// let request = reqwest::Request::new(
+///     reqwest::Method::GET,
+///     "http://zendesk.example/api/v2/tickets/1".parse()?,
+/// );
+/// let response = zendesk.ready().await?.call(request).await?;
+/// # Ok(()) }
+/// ```
+///
+/// Each call records `http.client.request.duration` with `http.request.method`,
+/// `server.address`, `http.response.status_code`, `platform.name`, `platform.endpoint`, the
+/// inbound `http.route`, and `error.type`: the status code for 4xx and 5xx (so `429` stands
+/// apart), `timeout`, `connection`, `cancelled`, or `_OTHER`. It becomes a client span under
+/// the current span, and the outgoing request carries its `traceparent`, so the platform's
+/// own traces join the request's. The duration ends when the response headers arrive.
+#[derive(Clone, Debug)]
+pub struct PlatformLayer {
+    config: Arc<Config>,
+}
+
+#[derive(Debug)]
+struct Config {
+    platform: &'static str,
+    endpoint: Option<EndpointNamer>,
+}
+
+impl PlatformLayer {
+    /// A layer for calls to `platform` (`platform.name`).
+    pub fn new(platform: &'static str) -> Self {
+        Self {
+            config: Arc::new(Config {
+                platform,
+                endpoint: None,
+            }),
+        }
+    }
+
+    /// Names each request's endpoint; without it `platform.endpoint` is absent.
+    pub fn endpoint(self, namer: EndpointNamer) -> Self {
+        Self {
+            config: Arc::new(Config {
+                platform: self.config.platform,
+                endpoint: Some(namer),
+            }),
+        }
+    }
+}
+
+impl<S> Layer<S> for PlatformLayer {
+    type Service = PlatformService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        PlatformService {
+            inner,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// The service [`PlatformLayer`] wraps around an HTTP client.
+#[derive(Clone, Debug)]
+pub struct PlatformService<S> {
+    inner: S,
+    config: Arc<Config>,
+}
+
+impl<S, R> Service<R> for PlatformService<S>
+where
+    S: Service<R>,
+    S::Response: ClientResponse,
+    S::Error: std::error::Error + 'static,
+    R: ClientRequest,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = PlatformFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: R) -> Self::Future {
+        let call = PendingCall::start(&self.config, &mut request);
+        PlatformFuture {
+            inner: self.inner.call(request),
+            call: Some(call),
+        }
+    }
+}
+
+struct PendingCall {
+    at: Instant,
+    attributes: Vec<KeyValue>,
+    route: Option<&'static str>,
+    cx: Option<opentelemetry::Context>,
+}
+
+impl PendingCall {
+    fn start<R: ClientRequest>(config: &Config, request: &mut R) -> Self {
+        let method = MethodLabel::of(request.method()).as_str();
+        let endpoint = config
+            .endpoint
+            .map(|namer| namer(request.method(), request.path()));
+        let mut attributes = vec![
+            KeyValue::new(attr::HTTP_REQUEST_METHOD, method),
+            KeyValue::new(attr::PLATFORM_NAME, config.platform),
+        ];
+        if let Some(host) = request.host() {
+            attributes.push(KeyValue::new(attr::SERVER_ADDRESS, host.to_owned()));
+        }
+        if let Some(endpoint) = endpoint {
+            attributes.push(KeyValue::new(attr::PLATFORM_ENDPOINT, endpoint));
+        }
+        let parent = opentelemetry::Context::current();
+        let cx = instruments::get().tracer.as_ref().map(|tracer| {
+            let name = match endpoint {
+                Some(endpoint) => format!("{method} {endpoint}"),
+                None => method.to_owned(),
+            };
+            let builder = SpanBuilder::from_name(name)
+                .with_kind(SpanKind::Client)
+                .with_attributes(attributes.clone());
+            parent.with_span(tracer.build_with_context(builder, &parent))
+        });
+        // Without a tracer of our own, the caller's context (if any) still travels on.
+        opentelemetry::global::get_text_map_propagator(|propagator| {
+            propagator.inject_context(
+                cx.as_ref().unwrap_or(&parent),
+                &mut Headers(request.headers_mut()),
+            );
+        });
+        Self {
+            at: Instant::now(),
+            attributes,
+            route: crate::current_route::get(),
+            cx,
+        }
+    }
+
+    fn finish(mut self, status: Option<u16>, error: Option<Cow<'static, str>>) {
+        let seconds = self.at.elapsed().as_secs_f64();
+        if let Some(status) = status {
+            self.attributes.push(KeyValue::new(
+                attr::HTTP_RESPONSE_STATUS_CODE,
+                i64::from(status),
+            ));
+        }
+        if let Some(cx) = &self.cx {
+            let span = cx.span();
+            if let Some(status) = status {
+                span.set_attribute(KeyValue::new(
+                    attr::HTTP_RESPONSE_STATUS_CODE,
+                    i64::from(status),
+                ));
+            }
+            if let Some(error) = &error {
+                span.set_status(Status::error(error.clone()));
+                span.set_attribute(KeyValue::new(attr::ERROR_TYPE, error.clone()));
+            }
+            span.end();
+        }
+        let attributes = std::mem::take(&mut self.attributes);
+        instruments::get().record_platform(seconds, attributes, self.route, error);
+    }
+}
+
+pin_project! {
+    /// The response future of [`PlatformService`]; dropping it before the response records
+    /// the call as cancelled.
+    pub struct PlatformFuture<F> {
+        #[pin]
+        inner: F,
+        call: Option<PendingCall>,
+    }
+
+    impl<F> PinnedDrop for PlatformFuture<F> {
+        fn drop(this: Pin<&mut Self>) {
+            if let Some(call) = this.project().call.take() {
+                call.finish(None, Some(Cow::Borrowed(error_type::CANCELLED)));
+            }
+        }
+    }
+}
+
+impl<F> std::fmt::Debug for PlatformFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlatformFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, T, E> Future for PlatformFuture<F>
+where
+    F: Future<Output = Result<T, E>>,
+    T: ClientResponse,
+    E: std::error::Error + 'static,
+{
+    type Output = Result<T, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let result = ready!(this.inner.poll(cx));
+        if let Some(call) = this.call.take() {
+            match &result {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let error = (status >= 400).then(|| Cow::Owned(status.to_string()));
+                    call.finish(Some(status), error);
+                }
+                Err(error) => {
+                    call.finish(None, Some(Cow::Borrowed(client_request::error_type(error))));
+                }
+            }
+        }
+        Poll::Ready(result)
+    }
+}
+
+/// Request headers as the propagators write them.
+struct Headers<'a>(&'a mut http::HeaderMap);
+
+impl Injector for Headers<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(key.as_bytes()),
+            http::HeaderValue::from_str(&value),
+        ) {
+            self.0.insert(name, value);
+        }
+    }
+}
