@@ -42,4 +42,4 @@ if [ -z "${ROTEL_AGENT:-}" ]; then
   export ROTEL_AGENT
 fi
 
-cargo test --all-features "$@"
+cargo test --workspace --all-features "$@"

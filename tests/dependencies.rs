@@ -13,7 +13,22 @@ use axum::routing::get;
 use opentelemetry::trace::{SpanId, Status};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, Sampler, SpanData};
 use tower::ServiceExt;
+use tower_monitoring::dependency::{monitor_cache, monitor_db};
 use tower_monitoring::{Monitoring, MonitoringLayer, dependency};
+
+#[monitor_db(system = "sqlite", operation = "insert", table = "orders")]
+async fn insert_order(id: u64) -> Result<u64, std::io::Error> {
+    if id == 0 {
+        return Err(std::io::Error::other("no order 0"));
+    }
+    let parsed: u64 = id.to_string().parse().map_err(std::io::Error::other)?;
+    Ok(parsed)
+}
+
+#[monitor_cache(name = "orders", operation = "get")]
+async fn cached_order(id: u64) -> Option<u64> {
+    (id % 2 == 0).then_some(id)
+}
 
 fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
     text.lines()
@@ -63,6 +78,15 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
             }),
         )
         .route(
+            "/orders/{id}",
+            get(|| async {
+                assert_eq!(insert_order(4).await.unwrap(), 4);
+                assert!(insert_order(0).await.is_err());
+                assert_eq!(cached_order(4).await, Some(4));
+                assert_eq!(cached_order(3).await, None);
+            }),
+        )
+        .route(
             "/stuck",
             get(|| async {
                 let _: Result<(), std::io::Error> =
@@ -77,6 +101,7 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
 
     support::send(&app, Request::get("/users/1").body(Body::empty()).unwrap()).await;
     support::send(&app, Request::get("/broken").body(Body::empty()).unwrap()).await;
+    support::send(&app, Request::get("/orders/1").body(Body::empty()).unwrap()).await;
     // The client gives up while the query runs: the request and the query are cancelled.
     let stuck = app
         .clone()
@@ -137,6 +162,40 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         Some(1.0),
         "{text}"
     );
+
+    // The attribute macros record exactly as the wrappers do.
+    let macro_insert = [
+        "db_collection_name=\"orders\"",
+        "http_route=\"/orders/{id}\"",
+    ];
+    let ok = text
+        .lines()
+        .find(|line| {
+            line.starts_with(db)
+                && macro_insert.iter().all(|label| line.contains(label))
+                && !line.contains("error_type")
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(ok.ends_with(" 1"), "{ok}");
+    let failed: Vec<&str> = macro_insert
+        .iter()
+        .copied()
+        .chain(["error_type=\"std::io::error::Error\""])
+        .collect();
+    assert_eq!(sample(&text, db, &failed), Some(1.0), "{text}");
+    for result in ["hit", "miss"] {
+        let labels = [
+            "cache_name=\"orders\"".to_owned(),
+            format!("cache_result=\"{result}\""),
+            "http_route=\"/orders/{id}\"".to_owned(),
+        ];
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        assert_eq!(
+            sample(&text, lookups, &labels),
+            Some(1.0),
+            "{result}: {text}"
+        );
+    }
 
     monitoring.tracer_provider().unwrap().force_flush().unwrap();
     let spans = exporter.get_finished_spans().unwrap();

@@ -13,6 +13,22 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The same as attributes on an `async fn` (feature `macros`):
+//!
+//! ```no_run
+//! use tower_monitoring::dependency::{monitor_cache, monitor_db};
+//!
+//! #[monitor_db(system = "sqlite", operation = "select", table = "users")]
+//! async fn load_user(id: i64) -> Result<String, std::io::Error> {
+//!     Ok(format!("user-{id}"))
+//! }
+//!
+//! #[monitor_cache(name = "users", operation = "get")]
+//! async fn cached_user(id: i64) -> Option<String> {
+//!     None
+//! }
+//! ```
+//!
 //! Platform APIs called through an HTTP client that is a tower service (`reqwest::Client`,
 //! hyper's client) get a layer instead: [`PlatformLayer`].
 //!
@@ -37,6 +53,8 @@ pub use client_request::{ClientRequest, ClientResponse};
 pub use future::Instrumented;
 pub use outcome::{CacheOutcome, Outcome};
 pub use platform::{EndpointNamer, PlatformFuture, PlatformLayer, PlatformService};
+#[cfg(feature = "macros")]
+pub use tower_monitoring_macros::{monitor_cache, monitor_db};
 
 use future::Call;
 

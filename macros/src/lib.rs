@@ -1,0 +1,207 @@
+//! Attribute macros of `tower-monitoring`; use them through `tower_monitoring::dependency`.
+//!
+//! Each wraps the body of an `async fn` in the matching wrapper of
+//! `tower_monitoring::dependency`, so the call is measured, traced and attributed to the
+//! inbound route exactly as if the wrapper had been written by hand.
+
+use proc_macro::TokenStream;
+use proc_macro2::Span;
+use quote::quote;
+use syn::punctuated::Punctuated;
+use syn::{
+    Expr, ExprLit, ItemFn, Lit, LitStr, MetaNameValue, ReturnType, Token, parse_macro_input,
+};
+
+/// Measures and traces an `async fn` as a database operation.
+///
+/// ```text
+/// #[monitor_db(system = "sqlite", operation = "select", table = "users")]
+/// async fn load_user(pool: &SqlitePool, id: i64) -> Result<User, sqlx::Error> { ... }
+/// ```
+///
+/// The same as `tower_monitoring::dependency::db("sqlite", "select", "users", async { ... })`
+/// around the body: an `Err` is a failure, a dropped call is cancelled.
+#[proc_macro_attribute]
+pub fn monitor_db(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args =
+        parse_macro_input!(args with Punctuated::<MetaNameValue, Token![,]>::parse_terminated);
+    let function = parse_macro_input!(item as ItemFn);
+    expand(&args, function, "db", &["system", "operation", "table"])
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Measures and traces an `async fn` as a cache operation; a lookup returning `Some` (or
+/// `Ok(Some)`) is a hit.
+///
+/// ```text
+/// #[monitor_cache(name = "users", operation = "get")]
+/// async fn cached_user(cache: &Cache<i64, User>, id: i64) -> Option<User> { ... }
+/// ```
+#[proc_macro_attribute]
+pub fn monitor_cache(args: TokenStream, item: TokenStream) -> TokenStream {
+    let args =
+        parse_macro_input!(args with Punctuated::<MetaNameValue, Token![,]>::parse_terminated);
+    let function = parse_macro_input!(item as ItemFn);
+    expand(&args, function, "cache", &["name", "operation"])
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Rewrites `function`'s body into `wrapper(args..., async move { body }).await`, the
+/// arguments taken from `args` in the order of `keys`.
+fn expand(
+    args: &Punctuated<MetaNameValue, Token![,]>,
+    mut function: ItemFn,
+    wrapper: &str,
+    keys: &[&str],
+) -> syn::Result<proc_macro2::TokenStream> {
+    if function.sig.asyncness.is_none() {
+        return Err(syn::Error::new_spanned(
+            function.sig.fn_token,
+            format!("#[monitor_{wrapper}] goes on an `async fn`"),
+        ));
+    }
+    let mut values = Vec::with_capacity(keys.len());
+    for key in keys {
+        values.push(string_arg(args, key, wrapper)?);
+    }
+    for arg in args {
+        let name = arg
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        if !keys.contains(&name.as_str()) {
+            return Err(syn::Error::new_spanned(
+                &arg.path,
+                format!("unknown argument `{name}`; expected {}", keys.join(", ")),
+            ));
+        }
+    }
+    let output = match &function.sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    let body = &function.block;
+    let wrapper = syn::Ident::new(wrapper, Span::call_site());
+    // The typed `let` fixes the block's output type, so `?` and `return` in the body keep
+    // meaning what they meant in the function.
+    function.block = syn::parse_quote!({
+        ::tower_monitoring::dependency::#wrapper(#(#values,)* async move {
+            let __tower_monitoring_output: #output = #body;
+            __tower_monitoring_output
+        })
+        .await
+    });
+    Ok(quote!(#function))
+}
+
+fn string_arg(
+    args: &Punctuated<MetaNameValue, Token![,]>,
+    key: &str,
+    wrapper: &str,
+) -> syn::Result<LitStr> {
+    let arg = args
+        .iter()
+        .find(|arg| arg.path.is_ident(key))
+        .ok_or_else(|| {
+            syn::Error::new(
+                Span::call_site(),
+                format!("#[monitor_{wrapper}] needs `{key} = \"...\"`"),
+            )
+        })?;
+    match &arg.value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(value),
+            ..
+        }) => Ok(value.clone()),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{key}` must be a string literal"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand_db(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
+        let args = syn::parse::Parser::parse2(
+            Punctuated::<MetaNameValue, Token![,]>::parse_terminated,
+            args,
+        )
+        .unwrap();
+        match expand(
+            &args,
+            syn::parse2(item).unwrap(),
+            "db",
+            &["system", "operation", "table"],
+        ) {
+            Ok(tokens) => tokens.to_string(),
+            Err(err) => format!("error: {err}"),
+        }
+    }
+
+    #[test]
+    fn wraps_the_body_keeping_the_signature() {
+        let out = expand_db(
+            quote!(system = "sqlite", operation = "select", table = "users"),
+            quote!(
+                async fn load(id: i64) -> Result<u8, E> {
+                    Ok(1)
+                }
+            ),
+        );
+        assert!(
+            out.starts_with("async fn load (id : i64) -> Result < u8 , E >"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                ":: tower_monitoring :: dependency :: db (\"sqlite\" , \"select\" , \"users\" ,"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("let __tower_monitoring_output : Result < u8 , E > ="),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_clear_errors() {
+        let missing = expand_db(
+            quote!(system = "sqlite"),
+            quote!(
+                async fn f() {}
+            ),
+        );
+        assert_eq!(missing, "error: #[monitor_db] needs `operation = \"...\"`");
+        let unknown = expand_db(
+            quote!(system = "a", operation = "b", table = "c", tabel = "d"),
+            quote!(
+                async fn f() {}
+            ),
+        );
+        assert!(unknown.contains("unknown argument `tabel`"), "{unknown}");
+        let not_async = expand_db(
+            quote!(system = "a", operation = "b", table = "c"),
+            quote!(
+                fn f() {}
+            ),
+        );
+        assert!(not_async.contains("goes on an `async fn`"), "{not_async}");
+        let not_string = expand_db(
+            quote!(system = a, operation = "b", table = "c"),
+            quote!(
+                async fn f() {}
+            ),
+        );
+        assert!(
+            not_string.contains("must be a string literal"),
+            "{not_string}"
+        );
+    }
+}
