@@ -29,6 +29,30 @@ pub const CACHE_OPERATION_DURATION: &str = "cache.operation.duration";
 /// `sum(rate(cache_lookups_total{cache_result="hit"}[5m])) / sum(rate(cache_lookups_total[5m]))`.
 pub const CACHE_LOOKUPS: &str = "cache.lookups";
 
+/// Duration of calls through a client service described by the application (histogram,
+/// seconds), by `client.name`, `client.operation`, `client.target`.
+pub const CLIENT_OPERATION_DURATION: &str = "client.operation.duration";
+/// Duration of tool executions (histogram, seconds); its count is the executions by tool
+/// and `error.type`.
+pub const TOOL_EXECUTION_DURATION: &str = "tool.execution.duration";
+/// Tool executions in progress (up-down counter).
+pub const TOOL_EXECUTIONS_ACTIVE: &str = "tool.executions.active";
+/// Tool executions waiting, set by the application (gauge).
+pub const TOOL_QUEUE_SIZE: &str = "tool.queue.size";
+/// Duration of workflow steps (histogram, seconds), by workflow, step and `error.type`.
+pub const WORKFLOW_STEP_DURATION: &str = "workflow.step.duration";
+/// Workflows in progress (up-down counter).
+pub const WORKFLOW_ACTIVE: &str = "workflow.active";
+/// Duration of background jobs (histogram, seconds), by job and `error.type`.
+pub const JOB_DURATION: &str = "job.duration";
+/// Background jobs waiting, set by the application (gauge).
+pub const JOB_QUEUE_LENGTH: &str = "job.queue.length";
+/// Connections of a pool by `db.client.connection.state` (`used`, `idle`), read at
+/// collection time (up-down counter).
+pub const DB_CLIENT_CONNECTION_COUNT: &str = "db.client.connection.count";
+/// The most connections a pool may open (up-down counter).
+pub const DB_CLIENT_CONNECTION_MAX: &str = "db.client.connection.max";
+
 /// Spans the OTLP exporter failed to deliver (counter, `error.type` says why). Spans the
 /// batch queue had no room for are counted by the SDK itself, as
 /// `otel.sdk.processor.span.processed` with `error.type="queue_full"`.
@@ -40,6 +64,14 @@ pub const UNIT_SECONDS: &str = "s";
 pub const UNIT_BYTES: &str = "By";
 /// Unit of a count of things in flight.
 pub const UNIT_REQUESTS: &str = "{request}";
+/// Unit of a count of tool executions.
+pub const UNIT_EXECUTIONS: &str = "{execution}";
+/// Unit of a count of workflows.
+pub const UNIT_WORKFLOWS: &str = "{workflow}";
+/// Unit of a count of jobs.
+pub const UNIT_JOBS: &str = "{job}";
+/// Unit of a count of connections.
+pub const UNIT_CONNECTIONS: &str = "{connection}";
 /// Unit of a count of cache lookups.
 pub const UNIT_LOOKUPS: &str = "{lookup}";
 /// Unit of a count of spans.
@@ -57,6 +89,11 @@ pub const DB_DURATION_BUCKETS: &[f64] = &[0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.
 /// microseconds, to 1 s for remote ones.
 pub const CACHE_DURATION_BUCKETS: &[f64] = &[
     0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0,
+];
+
+/// Bucket bounds of tool, workflow-step and job durations: 5 ms to 10 minutes.
+pub const TASK_DURATION_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0,
 ];
 
 /// Bucket bounds of the body-size histograms: powers of four from 64 B to 16 MiB, so bodies up
@@ -109,6 +146,24 @@ pub mod attr {
     pub const CACHE_OPERATION: &str = "cache.operation";
     /// `hit` or `miss`.
     pub const CACHE_RESULT: &str = "cache.result";
+    /// Name of a client service wrapped by `ClientLayer`.
+    pub const CLIENT_NAME: &str = "client.name";
+    /// Operation of a client call, as the application describes it.
+    pub const CLIENT_OPERATION: &str = "client.operation";
+    /// Target (service, resource) of a client call, as the application describes it.
+    pub const CLIENT_TARGET: &str = "client.target";
+    /// Name of a tool, chosen by the application.
+    pub const TOOL_NAME: &str = "tool.name";
+    /// Name of a workflow.
+    pub const WORKFLOW_NAME: &str = "workflow.name";
+    /// Name of a workflow step.
+    pub const WORKFLOW_STEP: &str = "workflow.step";
+    /// Name of a background job.
+    pub const JOB_NAME: &str = "job.name";
+    /// Name of a connection pool.
+    pub const DB_CLIENT_CONNECTION_POOL_NAME: &str = "db.client.connection.pool.name";
+    /// `used` or `idle`.
+    pub const DB_CLIENT_CONNECTION_STATE: &str = "db.client.connection.state";
 }
 
 /// Values of `error.type` the crate sets besides 5xx status codes.
@@ -148,6 +203,26 @@ pub mod prometheus {
     pub const CACHE_OPERATION_DURATION: &str = "cache_operation_duration_seconds";
     /// `cache.lookups`.
     pub const CACHE_LOOKUPS: &str = "cache_lookups_total";
+    /// `client.operation.duration`.
+    pub const CLIENT_OPERATION_DURATION: &str = "client_operation_duration_seconds";
+    /// `tool.execution.duration`.
+    pub const TOOL_EXECUTION_DURATION: &str = "tool_execution_duration_seconds";
+    /// `tool.executions.active`.
+    pub const TOOL_EXECUTIONS_ACTIVE: &str = "tool_executions_active";
+    /// `tool.queue.size`.
+    pub const TOOL_QUEUE_SIZE: &str = "tool_queue_size";
+    /// `workflow.step.duration`.
+    pub const WORKFLOW_STEP_DURATION: &str = "workflow_step_duration_seconds";
+    /// `workflow.active`.
+    pub const WORKFLOW_ACTIVE: &str = "workflow_active";
+    /// `job.duration`.
+    pub const JOB_DURATION: &str = "job_duration_seconds";
+    /// `job.queue.length`.
+    pub const JOB_QUEUE_LENGTH: &str = "job_queue_length";
+    /// `db.client.connection.count`.
+    pub const DB_CLIENT_CONNECTION_COUNT: &str = "db_client_connection_count";
+    /// `db.client.connection.max`.
+    pub const DB_CLIENT_CONNECTION_MAX: &str = "db_client_connection_max";
     /// `otel.sdk.processor.span.processed`, the SDK's count of spans handed on or dropped.
     pub const OTEL_SDK_PROCESSOR_SPAN_PROCESSED: &str = "otel_sdk_processor_span_processed_total";
 }

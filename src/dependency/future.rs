@@ -25,6 +25,21 @@ pub(super) enum Call {
         name: &'static str,
         operation: &'static str,
     },
+    Tool {
+        name: &'static str,
+    },
+    Step {
+        workflow: &'static str,
+        step: &'static str,
+    },
+    Job {
+        name: &'static str,
+    },
+    Client {
+        name: &'static str,
+        operation: &'static str,
+        target: &'static str,
+    },
 }
 
 impl Call {
@@ -36,6 +51,19 @@ impl Call {
                 ..
             } => format!("{operation} {collection}"),
             Self::Cache { name, operation } => format!("{operation} {name}"),
+            Self::Tool { name } => format!("tool {name}"),
+            Self::Step { workflow, step } => format!("{workflow} {step}"),
+            Self::Job { name } => format!("job {name}"),
+            Self::Client {
+                operation, target, ..
+            } => format!("{operation} {target}"),
+        }
+    }
+
+    fn kind(self) -> SpanKind {
+        match self {
+            Self::Db { .. } | Self::Client { .. } => SpanKind::Client,
+            _ => SpanKind::Internal,
         }
     }
 
@@ -54,6 +82,21 @@ impl Call {
                 KeyValue::new(attr::CACHE_NAME, name),
                 KeyValue::new(attr::CACHE_OPERATION, operation),
             ],
+            Self::Tool { name } => vec![KeyValue::new(attr::TOOL_NAME, name)],
+            Self::Step { workflow, step } => vec![
+                KeyValue::new(attr::WORKFLOW_NAME, workflow),
+                KeyValue::new(attr::WORKFLOW_STEP, step),
+            ],
+            Self::Job { name } => vec![KeyValue::new(attr::JOB_NAME, name)],
+            Self::Client {
+                name,
+                operation,
+                target,
+            } => vec![
+                KeyValue::new(attr::CLIENT_NAME, name),
+                KeyValue::new(attr::CLIENT_OPERATION, operation),
+                KeyValue::new(attr::CLIENT_TARGET, target),
+            ],
         }
     }
 }
@@ -68,7 +111,8 @@ struct Started {
 pin_project! {
     /// A dependency call's future: measured from its first poll to its output, traced as a
     /// client span made current while it runs, and recorded as cancelled if dropped before
-    /// its output. Made by [`db`](super::db) and [`cache`](super::cache).
+    /// its output. Made by [`db`](super::db), [`cache`](super::cache), [`tool`](super::tool),
+    /// [`job`](super::job) and [`Workflow::step`](super::Workflow::step).
     pub struct Instrumented<F: Future> {
         #[pin]
         inner: F,
@@ -136,14 +180,13 @@ impl<F: Future> Future for Instrumented<F> {
 }
 
 fn start(call: Call) -> Started {
+    if let Call::Tool { name } = call {
+        instruments::get().tool_started(name);
+    }
     let span = instruments::get().tracer.as_ref().map(|tracer| {
         let parent = opentelemetry::Context::current();
-        let kind = match call {
-            Call::Db { .. } => SpanKind::Client,
-            Call::Cache { .. } => SpanKind::Internal,
-        };
         let builder = SpanBuilder::from_name(call.span_name())
-            .with_kind(kind)
+            .with_kind(call.kind())
             .with_attributes(call.attributes());
         let span = tracer.build_with_context(builder, &parent);
         parent.with_span(span)
@@ -175,6 +218,19 @@ fn finish(call: Call, started: Started, error: Option<Cow<'static, str>>, hit: O
     match call {
         Call::Db { .. } => {
             instruments.record_db(seconds, call.attributes(), started.route, error);
+        }
+        Call::Tool { name } => {
+            instruments.tool_ended(name);
+            instruments.record_tool(seconds, call.attributes(), started.route, error);
+        }
+        Call::Step { .. } => {
+            instruments.record_step(seconds, call.attributes(), started.route, error);
+        }
+        Call::Job { .. } => {
+            instruments.record_job(seconds, call.attributes(), started.route, error);
+        }
+        Call::Client { .. } => {
+            instruments.record_client(seconds, call.attributes(), started.route, error);
         }
         Call::Cache { name, .. } => {
             instruments.record_cache(seconds, call.attributes(), started.route, error);

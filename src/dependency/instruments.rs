@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::{Counter, Histogram, Meter};
+use opentelemetry::metrics::{Counter, Gauge, Histogram, Meter, UpDownCounter};
 use opentelemetry_sdk::trace::SdkTracer;
 
 use crate::names::{self, attr};
@@ -15,6 +15,14 @@ pub(super) struct DependencyInstruments {
     db_duration: Histogram<f64>,
     cache_duration: Histogram<f64>,
     cache_lookups: Counter<u64>,
+    tool_duration: Histogram<f64>,
+    tools_active: UpDownCounter<i64>,
+    tool_queue: Gauge<i64>,
+    step_duration: Histogram<f64>,
+    workflows_active: UpDownCounter<i64>,
+    job_duration: Histogram<f64>,
+    job_queue: Gauge<i64>,
+    client_duration: Histogram<f64>,
     pub(super) tracer: Option<SdkTracer>,
 }
 
@@ -55,8 +63,114 @@ impl DependencyInstruments {
                 .with_unit(names::UNIT_LOOKUPS)
                 .with_description("Cache lookups, by result (hit or miss)")
                 .build(),
+            tool_duration: duration(
+                meter,
+                names::TOOL_EXECUTION_DURATION,
+                "Duration of tool executions",
+            ),
+            tools_active: meter
+                .i64_up_down_counter(names::TOOL_EXECUTIONS_ACTIVE)
+                .with_unit(names::UNIT_EXECUTIONS)
+                .with_description("Tool executions in progress")
+                .build(),
+            tool_queue: meter
+                .i64_gauge(names::TOOL_QUEUE_SIZE)
+                .with_unit(names::UNIT_EXECUTIONS)
+                .with_description("Tool executions waiting, as the application reports it")
+                .build(),
+            step_duration: duration(
+                meter,
+                names::WORKFLOW_STEP_DURATION,
+                "Duration of workflow steps",
+            ),
+            workflows_active: meter
+                .i64_up_down_counter(names::WORKFLOW_ACTIVE)
+                .with_unit(names::UNIT_WORKFLOWS)
+                .with_description("Workflows in progress")
+                .build(),
+            job_duration: duration(meter, names::JOB_DURATION, "Duration of background jobs"),
+            job_queue: meter
+                .i64_gauge(names::JOB_QUEUE_LENGTH)
+                .with_unit(names::UNIT_JOBS)
+                .with_description("Background jobs waiting, as the application reports it")
+                .build(),
+            client_duration: meter
+                .f64_histogram(names::CLIENT_OPERATION_DURATION)
+                .with_unit(names::UNIT_SECONDS)
+                .with_description("Duration of calls through client services")
+                .with_boundaries(names::DURATION_BUCKETS.to_vec())
+                .build(),
             tracer,
         }
+    }
+
+    pub(super) fn record_client(
+        &self,
+        seconds: f64,
+        mut attributes: Vec<KeyValue>,
+        route: Option<&'static str>,
+        error: Option<Cow<'static, str>>,
+    ) {
+        push_common(&mut attributes, route, error);
+        self.client_duration.record(seconds, &attributes);
+    }
+
+    pub(super) fn tool_started(&self, name: &'static str) {
+        self.tools_active
+            .add(1, &[KeyValue::new(attr::TOOL_NAME, name)]);
+    }
+
+    pub(super) fn tool_ended(&self, name: &'static str) {
+        self.tools_active
+            .add(-1, &[KeyValue::new(attr::TOOL_NAME, name)]);
+    }
+
+    pub(super) fn set_tool_queue(&self, name: &'static str, size: i64) {
+        self.tool_queue
+            .record(size, &[KeyValue::new(attr::TOOL_NAME, name)]);
+    }
+
+    pub(super) fn workflow_active(&self, name: &'static str, delta: i64) {
+        self.workflows_active
+            .add(delta, &[KeyValue::new(attr::WORKFLOW_NAME, name)]);
+    }
+
+    pub(super) fn set_job_queue(&self, name: &'static str, length: i64) {
+        self.job_queue
+            .record(length, &[KeyValue::new(attr::JOB_NAME, name)]);
+    }
+
+    pub(super) fn record_tool(
+        &self,
+        seconds: f64,
+        mut attributes: Vec<KeyValue>,
+        route: Option<&'static str>,
+        error: Option<Cow<'static, str>>,
+    ) {
+        push_common(&mut attributes, route, error);
+        self.tool_duration.record(seconds, &attributes);
+    }
+
+    pub(super) fn record_step(
+        &self,
+        seconds: f64,
+        mut attributes: Vec<KeyValue>,
+        route: Option<&'static str>,
+        error: Option<Cow<'static, str>>,
+    ) {
+        push_common(&mut attributes, route, error);
+        self.step_duration.record(seconds, &attributes);
+    }
+
+    pub(super) fn record_job(
+        &self,
+        seconds: f64,
+        mut attributes: Vec<KeyValue>,
+        route: Option<&'static str>,
+        error: Option<Cow<'static, str>>,
+    ) {
+        push_common(&mut attributes, route, error);
+        self.job_duration.record(seconds, &attributes);
     }
 
     pub(super) fn record_platform(
@@ -100,6 +214,17 @@ impl DependencyInstruments {
         push_common(&mut attributes, route, None);
         self.cache_lookups.add(1, &attributes);
     }
+}
+
+/// A duration histogram with buckets from 5 ms to 10 minutes: tools, steps and jobs run
+/// from milliseconds to minutes.
+fn duration(meter: &Meter, name: &'static str, description: &'static str) -> Histogram<f64> {
+    meter
+        .f64_histogram(name)
+        .with_unit(names::UNIT_SECONDS)
+        .with_description(description)
+        .with_boundaries(names::TASK_DURATION_BUCKETS.to_vec())
+        .build()
 }
 
 fn push_common(

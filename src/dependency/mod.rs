@@ -1,4 +1,6 @@
-//! Outbound calls a handler makes: its database, its cache, and third-party platforms.
+//! What a handler depends on: its database, its cache and third-party platforms; and the
+//! units of work it runs: tool executions, workflow steps and background jobs; and its
+//! connection pools.
 //!
 //! Wrap the future of a call and it is measured and traced:
 //!
@@ -43,18 +45,24 @@
 //! Instruments come from the global meter provider and spans from the installed pipelines,
 //! both resolved on the first call: install the pipelines before it.
 
+mod client;
 mod client_request;
 mod future;
 mod instruments;
 mod outcome;
 mod platform;
+mod pools;
+mod workflow;
 
+pub use client::{ClientLayer, ClientService};
 pub use client_request::{ClientRequest, ClientResponse};
 pub use future::Instrumented;
 pub use outcome::{CacheOutcome, Outcome};
 pub use platform::{EndpointNamer, PlatformFuture, PlatformLayer, PlatformService};
+pub use pools::{PoolUsage, register_pool};
 #[cfg(feature = "macros")]
 pub use tower_monitoring_macros::{monitor_cache, monitor_db};
+pub use workflow::Workflow;
 
 use future::Call;
 
@@ -97,6 +105,48 @@ where
         <F::Output as CacheOutcome>::error_type,
         <F::Output as CacheOutcome>::hit,
     )
+}
+
+/// Measures and traces one execution of the tool `name` (the named operations an API or MCP
+/// server exposes): `tool.execution.duration` by tool and `error.type`, and
+/// `tool.executions.active` while it runs.
+pub fn tool<F>(name: &'static str, future: F) -> Instrumented<F>
+where
+    F: std::future::Future,
+    F::Output: Outcome,
+{
+    Instrumented::new(
+        future,
+        Call::Tool { name },
+        <F::Output as Outcome>::error_type,
+        |_| None,
+    )
+}
+
+/// Sets `tool.queue.size` of the tool `name`: executions waiting, as the application counts
+/// them.
+pub fn set_tool_queue_size(name: &'static str, size: i64) {
+    instruments::get().set_tool_queue(name, size);
+}
+
+/// Measures and traces one run of the background job `name`: `job.duration` by job and
+/// `error.type`. Wrap the job's future before spawning it.
+pub fn job<F>(name: &'static str, future: F) -> Instrumented<F>
+where
+    F: std::future::Future,
+    F::Output: Outcome,
+{
+    Instrumented::new(
+        future,
+        Call::Job { name },
+        <F::Output as Outcome>::error_type,
+        |_| None,
+    )
+}
+
+/// Sets `job.queue.length` of the job `name`.
+pub fn set_job_queue_length(name: &'static str, length: i64) {
+    instruments::get().set_job_queue(name, length);
 }
 
 /// Counts a hit of the cache `name`, for caches read without [`cache`].

@@ -19,6 +19,13 @@ impl<T, E> Outcome for Result<T, E> {
     }
 }
 
+/// Work that cannot fail, such as a fire-and-forget job.
+impl Outcome for () {
+    fn error_type(&self) -> Option<Cow<'static, str>> {
+        None
+    }
+}
+
 /// A cache operation's output: whether it failed, and whether it found the entry.
 pub trait CacheOutcome {
     /// `None` for success, else the `error.type` value.

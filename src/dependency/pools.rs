@@ -1,0 +1,92 @@
+//! Connection pools, read when metrics are collected.
+
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::ObservableUpDownCounter;
+
+use crate::names::{self, attr};
+
+/// A pool's connections at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// Connections lent out.
+    pub in_use: u64,
+    /// Connections open and waiting.
+    pub idle: u64,
+    /// The most connections the pool may open.
+    pub max: u64,
+}
+
+type Reader = Arc<dyn Fn() -> PoolUsage + Send + Sync>;
+
+/// Registers the pool `name` (`db.client.connection.pool.name`): at every collection
+/// `usage` is called and `db.client.connection.count` (by `db.client.connection.state`,
+/// `used` or `idle`) and `db.client.connection.max` report what it returns. Registering a
+/// name again replaces its reader.
+///
+/// ```no_run
+/// use tower_monitoring::dependency::{PoolUsage, register_pool};
+///
+/// register_pool("main", || PoolUsage { in_use: 3, idle: 2, max: 10 });
+/// ```
+pub fn register_pool(name: &'static str, usage: impl Fn() -> PoolUsage + Send + Sync + 'static) {
+    instruments();
+    let mut pools = registry().lock().unwrap_or_else(PoisonError::into_inner);
+    pools.retain(|(registered, _)| *registered != name);
+    pools.push((name, Arc::new(usage)));
+}
+
+fn registry() -> &'static Mutex<Vec<(&'static str, Reader)>> {
+    static POOLS: Mutex<Vec<(&'static str, Reader)>> = Mutex::new(Vec::new());
+    &POOLS
+}
+
+/// The readers registered now; copied out so no lock is held while they run.
+fn readers() -> Vec<(&'static str, Reader)> {
+    registry()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+}
+
+/// The observable instruments, made once from the global meter provider.
+fn instruments() {
+    static INSTRUMENTS: OnceLock<[ObservableUpDownCounter<i64>; 2]> = OnceLock::new();
+    INSTRUMENTS.get_or_init(|| {
+        let meter = opentelemetry::global::meter_with_scope(crate::scope());
+        let count = meter
+            .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_COUNT)
+            .with_unit(names::UNIT_CONNECTIONS)
+            .with_description("Connections of a pool, by state")
+            .with_callback(|observer| {
+                for (name, reader) in readers() {
+                    let usage = reader();
+                    for (state, value) in [("used", usage.in_use), ("idle", usage.idle)] {
+                        observer.observe(
+                            i64::try_from(value).unwrap_or(i64::MAX),
+                            &[
+                                KeyValue::new(attr::DB_CLIENT_CONNECTION_POOL_NAME, name),
+                                KeyValue::new(attr::DB_CLIENT_CONNECTION_STATE, state),
+                            ],
+                        );
+                    }
+                }
+            })
+            .build();
+        let max = meter
+            .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_MAX)
+            .with_unit(names::UNIT_CONNECTIONS)
+            .with_description("The most connections a pool may open")
+            .with_callback(|observer| {
+                for (name, reader) in readers() {
+                    observer.observe(
+                        i64::try_from(reader().max).unwrap_or(i64::MAX),
+                        &[KeyValue::new(attr::DB_CLIENT_CONNECTION_POOL_NAME, name)],
+                    );
+                }
+            })
+            .build();
+        [count, max]
+    });
+}

@@ -1,0 +1,57 @@
+//! [`Workflow`]: a multi-step operation, counted while it runs, each step measured.
+
+use std::future::Future;
+
+use super::future::{Call, Instrumented};
+use super::instruments;
+use super::outcome::Outcome;
+
+/// A workflow in progress: it counts in `workflow.active` from [`start`](Self::start) until
+/// it is dropped (however the workflow ends), and each [`step`](Self::step) records
+/// `workflow.step.duration` by workflow, step and `error.type`, with a span.
+///
+/// ```no_run
+/// # async fn f() -> Result<(), std::io::Error> {
+/// use tower_monitoring::dependency::Workflow;
+///
+/// let checkout = Workflow::start("checkout");
+/// checkout.step("reserve", async { Ok::<_, std::io::Error>(()) }).await?;
+/// checkout.step("charge", async { Ok::<_, std::io::Error>(()) }).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[must_use = "the workflow counts as active until this value is dropped"]
+pub struct Workflow {
+    name: &'static str,
+}
+
+impl Workflow {
+    /// Starts the workflow `name` (`workflow.name`).
+    pub fn start(name: &'static str) -> Self {
+        instruments::get().workflow_active(name, 1);
+        Self { name }
+    }
+
+    /// Runs one step of the workflow, measured and traced.
+    pub fn step<F>(&self, step: &'static str, future: F) -> Instrumented<F>
+    where
+        F: Future,
+        F::Output: Outcome,
+    {
+        Instrumented::new(
+            future,
+            Call::Step {
+                workflow: self.name,
+                step,
+            },
+            <F::Output as Outcome>::error_type,
+            |_| None,
+        )
+    }
+}
+
+impl Drop for Workflow {
+    fn drop(&mut self) {
+        instruments::get().workflow_active(self.name, -1);
+    }
+}

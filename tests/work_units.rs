@@ -1,0 +1,204 @@
+//! Tool executions, workflow steps, background jobs and connection pools: counts and
+//! durations by outcome, active gauges that return to zero however the work ends (cancelled
+//! included), queue gauges the application sets, and pool gauges read at collection. Its own
+//! test binary: it installs the globals.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Waker};
+
+use tower_monitoring::Monitoring;
+use tower_monitoring::dependency::{self, PoolUsage, Workflow};
+
+/// The value of the sample whose line has exactly these labels among others.
+fn value(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    text.lines()
+        .find(|line| {
+            line.starts_with(&format!("{name}{{"))
+                && labels.iter().all(|label| line.contains(label))
+        })
+        .and_then(|line| line.rsplit(' ').next()?.parse().ok())
+}
+
+async fn failing() -> Result<(), std::io::Error> {
+    Err(std::io::Error::other("no"))
+}
+
+async fn ok() -> Result<(), std::io::Error> {
+    Ok(())
+}
+
+#[tokio::test]
+async fn tools_workflows_jobs_and_pools() {
+    let monitoring = Monitoring::builder()
+        .service_name("work")
+        .tracing_subscriber(false)
+        .install()
+        .unwrap();
+    let text = || monitoring.render_prometheus();
+
+    // Tools: one ok, one failed, one cancelled while running.
+    dependency::tool("search", ok()).await.unwrap();
+    dependency::tool("search", failing()).await.unwrap_err();
+    {
+        let mut running = pin!(dependency::tool(
+            "search",
+            std::future::pending::<Result<(), std::io::Error>>()
+        ));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(running.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(
+            value(&text(), "tool_executions_active", &["tool_name=\"search\""]),
+            Some(1.0)
+        );
+    }
+    dependency::set_tool_queue_size("search", 4);
+    let now = text();
+    let tool = "tool_execution_duration_seconds_count";
+    assert_eq!(
+        value(&now, "tool_executions_active", &["tool_name=\"search\""]),
+        Some(0.0),
+        "{now}"
+    );
+    assert_eq!(
+        value(&now, tool, &["error_type=\"std::io::error::Error\""]),
+        Some(1.0),
+        "{now}"
+    );
+    assert_eq!(
+        value(&now, tool, &["error_type=\"cancelled\""]),
+        Some(1.0),
+        "{now}"
+    );
+    let succeeded = now
+        .lines()
+        .find(|line| line.starts_with(tool) && !line.contains("error_type"))
+        .unwrap_or_else(|| panic!("{now}"));
+    assert!(succeeded.ends_with(" 1"), "{succeeded}");
+    assert_eq!(
+        value(&now, "tool_queue_size", &["tool_name=\"search\""]),
+        Some(4.0),
+        "{now}"
+    );
+
+    // A workflow counts as active while it lives; its steps are measured by outcome.
+    let checkout = Workflow::start("checkout");
+    checkout.step("reserve", ok()).await.unwrap();
+    checkout.step("charge", failing()).await.unwrap_err();
+    assert_eq!(
+        value(&text(), "workflow_active", &["workflow_name=\"checkout\""]),
+        Some(1.0)
+    );
+    drop(checkout);
+    let now = text();
+    assert_eq!(
+        value(&now, "workflow_active", &["workflow_name=\"checkout\""]),
+        Some(0.0),
+        "{now}"
+    );
+    let step = "workflow_step_duration_seconds_count";
+    assert_eq!(
+        value(
+            &now,
+            step,
+            &["workflow_step=\"reserve\"", "workflow_name=\"checkout\""]
+        ),
+        Some(1.0),
+        "{now}"
+    );
+    assert_eq!(
+        value(&now, step, &["workflow_step=\"charge\"", "error_type="]),
+        Some(1.0),
+        "{now}"
+    );
+
+    // Jobs, and their queue.
+    dependency::job("send_email", async {}).await;
+    dependency::set_job_queue_length("send_email", 12);
+    let now = text();
+    assert_eq!(
+        value(
+            &now,
+            "job_duration_seconds_count",
+            &["job_name=\"send_email\""]
+        ),
+        Some(1.0),
+        "{now}"
+    );
+    assert_eq!(
+        value(&now, "job_queue_length", &["job_name=\"send_email\""]),
+        Some(12.0),
+        "{now}"
+    );
+
+    // Any client that is a tower service, its requests described by a closure.
+    let kv = tower::service_fn(|key: &'static str| async move {
+        if key == "missing" {
+            Err(std::io::Error::other("no such key"))
+        } else {
+            Ok(key.len())
+        }
+    });
+    let mut kv = tower::Layer::layer(
+        &dependency::ClientLayer::new("kv", |_: &&'static str| ("get", "sessions")),
+        kv,
+    );
+    assert_eq!(tower::ServiceExt::oneshot(&mut kv, "abc").await.unwrap(), 3);
+    tower::ServiceExt::oneshot(&mut kv, "missing")
+        .await
+        .unwrap_err();
+    let now = text();
+    let client = "client_operation_duration_seconds_count";
+    let labels = [
+        "client_name=\"kv\"",
+        "client_operation=\"get\"",
+        "client_target=\"sessions\"",
+    ];
+    let failed: Vec<&str> = labels
+        .iter()
+        .copied()
+        .chain(["error_type=\"std::io::error::Error\""])
+        .collect();
+    assert_eq!(value(&now, client, &failed), Some(1.0), "{now}");
+    let succeeded = now
+        .lines()
+        .find(|line| {
+            line.starts_with(client)
+                && line.contains("client_name=\"kv\"")
+                && !line.contains("error_type")
+        })
+        .unwrap_or_else(|| panic!("{now}"));
+    assert!(succeeded.ends_with(" 1"), "{succeeded}");
+
+    // Pools are read when metrics are collected.
+    let in_use = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(3));
+    let reading = in_use.clone();
+    dependency::register_pool("main", move || PoolUsage {
+        in_use: reading.load(std::sync::atomic::Ordering::Relaxed),
+        idle: 2,
+        max: 10,
+    });
+    let pool = "db_client_connection_count";
+    let used = [
+        "db_client_connection_pool_name=\"main\"",
+        "db_client_connection_state=\"used\"",
+    ];
+    assert_eq!(value(&text(), pool, &used), Some(3.0));
+    in_use.store(7, std::sync::atomic::Ordering::Relaxed);
+    let now = text();
+    assert_eq!(value(&now, pool, &used), Some(7.0), "{now}");
+    assert_eq!(
+        value(&now, pool, &["db_client_connection_state=\"idle\""]),
+        Some(2.0),
+        "{now}"
+    );
+    assert_eq!(
+        value(
+            &now,
+            "db_client_connection_max",
+            &["db_client_connection_pool_name=\"main\""]
+        ),
+        Some(10.0),
+        "{now}"
+    );
+}
