@@ -98,3 +98,27 @@ fn the_service_exports_to_jaeger_and_is_reachable() {
         "keep target/ out of the build context"
     );
 }
+
+#[test]
+fn the_local_prometheus_config_passes_promtool() {
+    let config = root().join("deploy/prometheus.yml");
+    let output = std::process::Command::new("promtool")
+        .args(["check", "config"])
+        .arg(&config)
+        .output()
+        .unwrap_or_else(|err| {
+            panic!("promtool is needed ({err}); install Debian's `prometheus` package, as scripts/test.sh does")
+        });
+    assert!(
+        output.status.success(),
+        "promtool rejected {}:\n{}{}",
+        config.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.contains("localhost:3000"),
+        "scrapes the demo's default port"
+    );
+}

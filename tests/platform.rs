@@ -163,6 +163,14 @@ async fn platform_calls_are_measured_traced_and_propagated() {
     )
     .await;
     assert!(slow.unwrap_err().is_timeout());
+    // The caller gives up first: the call is cancelled, not timed out.
+    let slow_url = format!("{platform_url}/api/slow");
+    let given_up = tokio::time::timeout(
+        Duration::from_millis(50),
+        call(&client, reqwest::Method::GET, &slow_url),
+    )
+    .await;
+    assert!(given_up.is_err());
     let refused = format!("http://{}/api/tickets", support::otlp::free_port());
     assert!(
         call(&client, reqwest::Method::POST, &refused)
@@ -195,6 +203,11 @@ async fn platform_calls_are_measured_traced_and_propagated() {
     );
     assert_eq!(
         sample(&text, &["error_type=\"connection\""]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, &["error_type=\"cancelled\""]),
         Some(1.0),
         "{text}"
     );
