@@ -1,8 +1,9 @@
 //! The route template of the inbound request being served on this thread.
 //!
-//! [`MonitoringLayer`](crate::MonitoringLayer) sets it around the inner service's `call` and
-//! every poll of its future, so a database or cache call made by the handler can carry the
-//! `http.route` it ran under: "how much of `/orders/{id}` is spent in the database" becomes
+//! [`MonitoringLayer`](crate::MonitoringLayer) sets it around every poll of the inner
+//! service's future, where handlers run (dependency calls read it when they are first
+//! polled, or called as services), so a database or cache call made by the handler can
+//! carry the `http.route` it ran under: "how much of `/orders/{id}` is spent in the database" becomes
 //! one PromQL query. Like any context it does not follow work onto spawned tasks.
 
 use std::cell::Cell;
@@ -14,11 +15,13 @@ thread_local! {
 }
 
 /// The current route, `None` outside a request or for a request that matched no route.
+#[inline]
 pub(crate) fn get() -> Option<&'static str> {
     CURRENT.with(Cell::get)
 }
 
 /// Makes `route` current until the guard drops, then restores the previous one.
+#[inline]
 pub(crate) fn enter(route: Option<&'static str>) -> Entered {
     Entered(CURRENT.with(|current| current.replace(route)))
 }
@@ -26,6 +29,7 @@ pub(crate) fn enter(route: Option<&'static str>) -> Entered {
 pub(crate) struct Entered(Option<&'static str>);
 
 impl Drop for Entered {
+    #[inline]
     fn drop(&mut self) {
         CURRENT.with(|current| current.set(self.0));
     }

@@ -77,7 +77,6 @@ where
         let recorder = Recorder::start(series, &request, request_bytes, span);
         // Handlers may open their spans as soon as they are called, before the first poll.
         let _entered = recorder.trace_context().map(|cx| cx.clone().attach());
-        let _route = crate::current_route::enter(recorder.route());
         let future = self.inner.call(request);
         ResponseFuture::new(future, Some(recorder))
     }
