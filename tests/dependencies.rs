@@ -25,6 +25,12 @@ async fn insert_order(id: u64) -> Result<u64, std::io::Error> {
     Ok(parsed)
 }
 
+/// A function rather than a closure: a closure inside a handler's future trips rustc's
+/// higher-ranked `Send` inference.
+fn describe_kv(_: &()) -> (&'static str, &'static str) {
+    ("get", "kv.sessions")
+}
+
 #[monitor_cache(name = "orders", operation = "get")]
 async fn cached_order(id: u64) -> Option<u64> {
     (id % 2 == 0).then_some(id)
@@ -87,6 +93,49 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
             }),
         )
         .route(
+            "/work",
+            get(|| async {
+                // Every other kind of dependency, to check its span nests under the request.
+                dependency::tool("search", async { Ok::<_, std::io::Error>(()) })
+                    .await
+                    .unwrap();
+                let checkout = dependency::Workflow::start("checkout");
+                checkout
+                    .step("charge", async { Ok::<_, std::io::Error>(()) })
+                    .await
+                    .unwrap();
+                dependency::job("email", async {}).await;
+                let kv = tower::service_fn(|_: ()| async { Ok::<_, std::io::Error>(1) });
+                let kv = tower::Layer::layer(&dependency::ClientLayer::new("kv", describe_kv), kv);
+                kv.oneshot(()).await.unwrap();
+                // A failing cache, a failing job, and a cache call and a step dropped mid-way.
+                let broken: Result<Option<u8>, std::io::Error> =
+                    dependency::cache("sessions", "get", async {
+                        Err(std::io::Error::other("down"))
+                    })
+                    .await;
+                assert!(broken.is_err());
+                let failed: Result<(), std::io::Error> =
+                    dependency::job("email", async { Err(std::io::Error::other("smtp")) }).await;
+                assert!(failed.is_err());
+                let never = std::future::pending::<Option<u8>>();
+                assert!(
+                    tokio::time::timeout(
+                        Duration::from_millis(1),
+                        dependency::cache("sessions", "get", never)
+                    )
+                    .await
+                    .is_err()
+                );
+                let never = std::future::pending::<Result<(), std::io::Error>>();
+                assert!(
+                    tokio::time::timeout(Duration::from_millis(1), checkout.step("confirm", never))
+                        .await
+                        .is_err()
+                );
+            }),
+        )
+        .route(
             "/stuck",
             get(|| async {
                 let _: Result<(), std::io::Error> =
@@ -102,6 +151,7 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
     support::send(&app, Request::get("/users/1").body(Body::empty()).unwrap()).await;
     support::send(&app, Request::get("/broken").body(Body::empty()).unwrap()).await;
     support::send(&app, Request::get("/orders/1").body(Body::empty()).unwrap()).await;
+    support::send(&app, Request::get("/work").body(Body::empty()).unwrap()).await;
     // The client gives up while the query runs: the request and the query are cancelled.
     let stuck = app
         .clone()
@@ -163,6 +213,48 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         "{text}"
     );
 
+    // Failures and cancellations of the other kinds.
+    let cache_count = "cache_operation_duration_seconds_count";
+    let sessions = ["cache_name=\"sessions\"", "http_route=\"/work\""];
+    for error in [
+        "error_type=\"std::io::error::Error\"",
+        "error_type=\"cancelled\"",
+    ] {
+        let labels: Vec<&str> = sessions.iter().copied().chain([error]).collect();
+        assert_eq!(
+            sample(&text, cache_count, &labels),
+            Some(1.0),
+            "{error}: {text}"
+        );
+    }
+    assert!(
+        !text
+            .lines()
+            .any(|line| line.starts_with("cache_lookups_total") && line.contains("sessions")),
+        "a failed or cancelled lookup is neither hit nor miss"
+    );
+    let job_failed = ["job_name=\"email\"", "error_type=\"std::io::error::Error\""];
+    assert_eq!(
+        sample(&text, "job_duration_seconds_count", &job_failed),
+        Some(1.0),
+        "{text}"
+    );
+    let step_cancelled = ["workflow_step=\"confirm\"", "error_type=\"cancelled\""];
+    assert_eq!(
+        sample(
+            &text,
+            "workflow_step_duration_seconds_count",
+            &step_cancelled
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "workflow_active", &["workflow_name=\"checkout\""]),
+        Some(0.0),
+        "{text}"
+    );
+
     // The attribute macros record exactly as the wrappers do.
     let macro_insert = [
         "db_collection_name=\"orders\"",
@@ -214,6 +306,21 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         insert.status
     );
     assert_ne!(insert.parent_span_id, SpanId::INVALID);
+    let work = span(&spans, "GET /work");
+    for name in [
+        "tool search",
+        "checkout charge",
+        "job email",
+        "get sessions",
+    ] {
+        let child = span(&spans, name);
+        assert_eq!(child.parent_span_id, work.span_context.span_id(), "{name}");
+        assert_eq!(
+            child.span_context.trace_id(),
+            work.span_context.trace_id(),
+            "{name}"
+        );
+    }
     let locks = span(&spans, "select locks");
     assert!(matches!(locks.status, Status::Error { .. }));
     assert_eq!(

@@ -29,8 +29,12 @@ pub struct ClientLayer<D> {
 }
 
 impl<D> ClientLayer<D> {
-    /// A layer for the client `name` (`client.name`).
-    pub fn new(name: &'static str, describe: D) -> Self {
+    /// A layer for the client `name` (`client.name`). The bound on `describe` lets a
+    /// closure's argument type be inferred for any lifetime of the request borrow.
+    pub fn new<R>(name: &'static str, describe: D) -> Self
+    where
+        D: Fn(&R) -> (&'static str, &'static str),
+    {
         Self { name, describe }
     }
 }
