@@ -34,6 +34,13 @@
 //! (`LOG_FORMAT=json`, [`JsonFormat`]). Every setting also reads its standard `OTEL_*`
 //! variable; see [`MonitoringBuilder`].
 //!
+//! Inside handlers, [`dependency`] measures and traces what the service depends on: database
+//! and cache calls (`dependency::db`, `#[monitor_db]`, `dependency::cache`,
+//! `#[monitor_cache]`), third-party platforms behind an HTTP client
+//! ([`dependency::PlatformLayer`]), any client tower service ([`dependency::ClientLayer`]),
+//! tool executions, workflow steps, background jobs and connection pools. Each records its
+//! metrics with the `http.route` of the request it ran under, and a span under the request's.
+//!
 //! # Metrics
 //!
 //! | OpenTelemetry name | Prometheus name | type | attributes |
@@ -71,6 +78,8 @@
 //! | `prometheus` | yes | the Prometheus exporter, [`Monitoring::render_prometheus`] |
 //! | `subscriber` | yes | the `tracing` subscriber, [`JsonFormat`], [`bridge_layer`] |
 //! | `otlp` | yes | the OTLP span exporter (gRPC and HTTP/protobuf), [`MonitoringBuilder::otlp_endpoint`] |
+//! | `reqwest` | yes | [`dependency::PlatformLayer`] around `reqwest::Client` |
+//! | `macros` | yes | `#[monitor_db]` and `#[monitor_cache]` |
 //!
 //! `GET /metrics` and [`Monitoring::serve_metrics`] need `axum` and `prometheus`.
 //!
