@@ -80,6 +80,7 @@
 //! | `otlp` | yes | the OTLP span exporter (gRPC and HTTP/protobuf), [`MonitoringBuilder::otlp_endpoint`] |
 //! | `reqwest` | yes | [`dependency::PlatformLayer`] around `reqwest::Client` |
 //! | `macros` | yes | `#[monitor_db]` and `#[monitor_cache]` |
+//! | `system` | yes | process, system and tokio runtime metrics, see [`system`] |
 //!
 //! `GET /metrics` and [`Monitoring::serve_metrics`] need `axum` and `prometheus`.
 //!
@@ -100,6 +101,8 @@ mod http;
 mod pipeline;
 mod propagation;
 mod route;
+#[cfg(feature = "system")]
+pub mod system;
 
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 pub use endpoints::MetricsServer;

@@ -53,6 +53,38 @@ pub const DB_CLIENT_CONNECTION_COUNT: &str = "db.client.connection.count";
 /// The most connections a pool may open (up-down counter).
 pub const DB_CLIENT_CONNECTION_MAX: &str = "db.client.connection.max";
 
+/// Share of all CPUs the process used over the last refresh (gauge, 0 to 1).
+pub const PROCESS_CPU_UTILIZATION: &str = "process.cpu.utilization";
+/// Resident memory of the process (bytes).
+pub const PROCESS_MEMORY_USAGE: &str = "process.memory.usage";
+/// Virtual memory of the process (bytes).
+pub const PROCESS_MEMORY_VIRTUAL: &str = "process.memory.virtual";
+/// Threads of the process. The semantic conventions now say `process.thread.count`, which
+/// Prometheus renders with a `_count` suffix that promtool rejects outside histograms; this
+/// is their earlier name.
+pub const PROCESS_THREAD_COUNT: &str = "process.threads";
+/// Open file descriptors of the process (the earlier semantic-convention name, for the same
+/// reason as [`PROCESS_THREAD_COUNT`]).
+pub const PROCESS_OPEN_FILE_DESCRIPTOR_COUNT: &str = "process.open_file_descriptors";
+/// Seconds since the process started (gauge).
+pub const PROCESS_UPTIME: &str = "process.uptime";
+/// Share of all CPUs the machine used over the last refresh (gauge, 0 to 1).
+pub const SYSTEM_CPU_UTILIZATION: &str = "system.cpu.utilization";
+/// Memory of the machine by `system.memory.state` (`used`, `free`) (bytes).
+pub const SYSTEM_MEMORY_USAGE: &str = "system.memory.usage";
+/// Share of the machine's memory in use (gauge, 0 to 1).
+pub const SYSTEM_MEMORY_UTILIZATION: &str = "system.memory.utilization";
+/// The working directory's filesystem by `system.filesystem.state` (`used`, `free`) (bytes).
+pub const SYSTEM_FILESYSTEM_USAGE: &str = "system.filesystem.usage";
+/// Share of the working directory's filesystem in use (gauge, 0 to 1).
+pub const SYSTEM_FILESYSTEM_UTILIZATION: &str = "system.filesystem.utilization";
+/// Worker threads of the tokio runtime.
+pub const RUNTIME_TOKIO_WORKERS: &str = "runtime.tokio.workers";
+/// Tasks alive in the tokio runtime.
+pub const RUNTIME_TOKIO_ALIVE_TASKS: &str = "runtime.tokio.alive_tasks";
+/// Tasks waiting in the tokio runtime's global queue.
+pub const RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH: &str = "runtime.tokio.global_queue_depth";
+
 /// Spans the OTLP exporter failed to deliver (counter, `error.type` says why). Spans the
 /// batch queue had no room for are counted by the SDK itself, as
 /// `otel.sdk.processor.span.processed` with `error.type="queue_full"`.
@@ -64,6 +96,14 @@ pub const UNIT_SECONDS: &str = "s";
 pub const UNIT_BYTES: &str = "By";
 /// Unit of a count of things in flight.
 pub const UNIT_REQUESTS: &str = "{request}";
+/// Unit of a ratio from 0 to 1.
+pub const UNIT_RATIO: &str = "1";
+/// Unit of a count of threads.
+pub const UNIT_THREADS: &str = "{thread}";
+/// Unit of a count of file descriptors.
+pub const UNIT_FILE_DESCRIPTORS: &str = "{file_descriptor}";
+/// Unit of a count of tasks.
+pub const UNIT_TASKS: &str = "{task}";
 /// Unit of a count of tool executions.
 pub const UNIT_EXECUTIONS: &str = "{execution}";
 /// Unit of a count of workflows.
@@ -164,6 +204,10 @@ pub mod attr {
     pub const DB_CLIENT_CONNECTION_POOL_NAME: &str = "db.client.connection.pool.name";
     /// `used` or `idle`.
     pub const DB_CLIENT_CONNECTION_STATE: &str = "db.client.connection.state";
+    /// `used` or `free`.
+    pub const SYSTEM_MEMORY_STATE: &str = "system.memory.state";
+    /// `used` or `free`.
+    pub const SYSTEM_FILESYSTEM_STATE: &str = "system.filesystem.state";
 }
 
 /// Values of `error.type` the crate sets besides 5xx status codes.
@@ -223,6 +267,34 @@ pub mod prometheus {
     pub const DB_CLIENT_CONNECTION_COUNT: &str = "db_client_connection_count";
     /// `db.client.connection.max`.
     pub const DB_CLIENT_CONNECTION_MAX: &str = "db_client_connection_max";
+    /// `process.cpu.utilization`.
+    pub const PROCESS_CPU_UTILIZATION: &str = "process_cpu_utilization_ratio";
+    /// `process.memory.usage`.
+    pub const PROCESS_MEMORY_USAGE: &str = "process_memory_usage_bytes";
+    /// `process.memory.virtual`.
+    pub const PROCESS_MEMORY_VIRTUAL: &str = "process_memory_virtual_bytes";
+    /// `process.threads`.
+    pub const PROCESS_THREAD_COUNT: &str = "process_threads";
+    /// `process.open_file_descriptors`.
+    pub const PROCESS_OPEN_FILE_DESCRIPTOR_COUNT: &str = "process_open_file_descriptors";
+    /// `process.uptime`.
+    pub const PROCESS_UPTIME: &str = "process_uptime_seconds";
+    /// `system.cpu.utilization`.
+    pub const SYSTEM_CPU_UTILIZATION: &str = "system_cpu_utilization_ratio";
+    /// `system.memory.usage`.
+    pub const SYSTEM_MEMORY_USAGE: &str = "system_memory_usage_bytes";
+    /// `system.memory.utilization`.
+    pub const SYSTEM_MEMORY_UTILIZATION: &str = "system_memory_utilization_ratio";
+    /// `system.filesystem.usage`.
+    pub const SYSTEM_FILESYSTEM_USAGE: &str = "system_filesystem_usage_bytes";
+    /// `system.filesystem.utilization`.
+    pub const SYSTEM_FILESYSTEM_UTILIZATION: &str = "system_filesystem_utilization_ratio";
+    /// `runtime.tokio.workers`.
+    pub const RUNTIME_TOKIO_WORKERS: &str = "runtime_tokio_workers";
+    /// `runtime.tokio.alive_tasks`.
+    pub const RUNTIME_TOKIO_ALIVE_TASKS: &str = "runtime_tokio_alive_tasks";
+    /// `runtime.tokio.global_queue_depth`.
+    pub const RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH: &str = "runtime_tokio_global_queue_depth";
     /// `otel.sdk.processor.span.processed`, the SDK's count of spans handed on or dropped.
     pub const OTEL_SDK_PROCESSOR_SPAN_PROCESSED: &str = "otel_sdk_processor_span_processed_total";
 }

@@ -43,6 +43,8 @@ pub struct MonitoringBuilder {
     #[cfg(feature = "subscriber")]
     log_filter: Option<String>,
     shutdown_timeout: Duration,
+    #[cfg(feature = "system")]
+    system: Option<Duration>,
 }
 
 impl Default for MonitoringBuilder {
@@ -64,6 +66,8 @@ impl Default for MonitoringBuilder {
             #[cfg(feature = "subscriber")]
             log_filter: None,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            #[cfg(feature = "system")]
+            system: Some(crate::system::DEFAULT_SYSTEM_REFRESH_INTERVAL),
         }
     }
 }
@@ -161,6 +165,26 @@ impl MonitoringBuilder {
         self
     }
 
+    /// Whether process, system and tokio runtime metrics are recorded (default `true`); see
+    /// [`system`](crate::system).
+    #[cfg(feature = "system")]
+    pub fn system_metrics(mut self, enabled: bool) -> Self {
+        self.system = enabled.then_some(
+            self.system
+                .unwrap_or(crate::system::DEFAULT_SYSTEM_REFRESH_INTERVAL),
+        );
+        self
+    }
+
+    /// How often the system figures are refreshed (default 15 s); a scrape reads the latest.
+    #[cfg(feature = "system")]
+    pub fn system_refresh_interval(mut self, interval: Duration) -> Self {
+        if self.system.is_some() {
+            self.system = Some(interval);
+        }
+        self
+    }
+
     /// The most [`Monitoring::shutdown`] waits for spans and metrics to be flushed
     /// (default [`DEFAULT_SHUTDOWN_TIMEOUT`]). It bounds the exit even when the collector is
     /// down or never answers.
@@ -246,6 +270,22 @@ impl MonitoringBuilder {
             (provider.with_reader(prometheus.reader()?), prometheus)
         };
         let meter_provider = provider.build();
+        #[cfg(feature = "system")]
+        let system = match self.system {
+            Some(interval) if interval.is_zero() => {
+                return Err(Error::config(
+                    "the system refresh interval must be above zero",
+                ));
+            }
+            Some(interval) => Some(crate::system::SystemMetrics::start(
+                &opentelemetry::metrics::MeterProvider::meter_with_scope(
+                    &meter_provider,
+                    crate::scope(),
+                ),
+                interval,
+            )),
+            None => None,
+        };
         before_traces(&meter_provider);
 
         let tracer_provider = processor.map(|processor| {
@@ -263,6 +303,8 @@ impl MonitoringBuilder {
             #[cfg(feature = "prometheus")]
             prometheus,
             shutdown_timeout: self.shutdown_timeout,
+            #[cfg(feature = "system")]
+            _system: system,
         })
     }
 }

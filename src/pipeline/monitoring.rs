@@ -54,6 +54,9 @@ pub(super) struct Parts {
     #[cfg(feature = "prometheus")]
     pub(super) prometheus: super::prometheus::PrometheusEndpoint,
     pub(super) shutdown_timeout: Duration,
+    /// The system metrics' refresh thread and instruments, stopped with the pipelines.
+    #[cfg(feature = "system")]
+    pub(super) _system: Option<crate::system::SystemMetrics>,
 }
 
 impl Parts {

@@ -1,0 +1,97 @@
+//! Process, system and runtime metrics: present in `/metrics`, plausible, accepted by
+//! promtool, and absent when switched off.
+
+mod support;
+
+use std::time::Duration;
+
+use tower_monitoring::{Monitoring, names::prometheus as prom};
+
+fn value(text: &str, name: &str, labels: &[&str]) -> f64 {
+    text.lines()
+        .find(|line| {
+            (line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} ")))
+                && labels.iter().all(|label| line.contains(label))
+        })
+        .and_then(|line| line.rsplit(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} {labels:?} in\n{text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn system_metrics_are_present_and_plausible() {
+    let monitoring = Monitoring::builder()
+        .service_name("system")
+        .system_refresh_interval(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let text = monitoring.render_prometheus();
+
+    let resident = value(&text, prom::PROCESS_MEMORY_USAGE, &[]);
+    assert!(
+        resident > 1_000_000.0,
+        "a test process uses more than 1 MB: {resident}"
+    );
+    assert!(value(&text, prom::PROCESS_MEMORY_VIRTUAL, &[]) >= resident);
+    assert!(
+        value(&text, prom::PROCESS_THREAD_COUNT, &[]) >= 2.0,
+        "the runtime has workers"
+    );
+    assert!(value(&text, prom::PROCESS_OPEN_FILE_DESCRIPTOR_COUNT, &[]) >= 3.0);
+    let uptime = value(&text, prom::PROCESS_UPTIME, &[]);
+    assert!((0.0..3600.0).contains(&uptime), "{uptime}");
+    for ratio in [
+        prom::PROCESS_CPU_UTILIZATION,
+        prom::SYSTEM_CPU_UTILIZATION,
+        prom::SYSTEM_MEMORY_UTILIZATION,
+        prom::SYSTEM_FILESYSTEM_UTILIZATION,
+    ] {
+        let share = value(&text, ratio, &[]);
+        assert!((0.0..=1.0).contains(&share), "{ratio} = {share}");
+    }
+    let used = value(
+        &text,
+        prom::SYSTEM_MEMORY_USAGE,
+        &["system_memory_state=\"used\""],
+    );
+    assert!(used > resident, "the machine uses more than this process");
+    assert!(
+        value(
+            &text,
+            prom::SYSTEM_FILESYSTEM_USAGE,
+            &["system_filesystem_state=\"free\""]
+        ) > 0.0
+    );
+    assert_eq!(value(&text, prom::RUNTIME_TOKIO_WORKERS, &[]), 2.0);
+    assert!(value(&text, prom::RUNTIME_TOKIO_ALIVE_TASKS, &[]) >= 0.0);
+    support::prometheus::promtool_accepts(&text);
+
+    // The refresh thread keeps the figures current: CPU time spent now shows up.
+    let busy_until = std::time::Instant::now() + Duration::from_millis(400);
+    let mut spin = 0u64;
+    while std::time::Instant::now() < busy_until {
+        spin = std::hint::black_box(spin.wrapping_add(1));
+    }
+    let text = monitoring.render_prometheus();
+    assert!(
+        value(&text, prom::PROCESS_CPU_UTILIZATION, &[]) > 0.0,
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn system_metrics_can_be_switched_off() {
+    let monitoring = Monitoring::builder()
+        .service_name("quiet")
+        .system_metrics(false)
+        .build()
+        .unwrap();
+    let text = monitoring.render_prometheus();
+    assert!(!text.contains("process_"), "{text}");
+    assert!(!text.contains("system_"), "{text}");
+
+    let err = Monitoring::builder()
+        .system_refresh_interval(Duration::ZERO)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("refresh interval"), "{err}");
+}
