@@ -46,6 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let database = std::env::temp_dir().join(format!("full_stack-{}.db", std::process::id()));
     let state = AppState::new(database.clone(), platform).await?;
     tokio::spawn(refresh_stats(state.clone()));
+    register_readiness(&monitoring, &state);
     let app = routes(state)
         .merge(monitoring.routes())
         .layer(MonitoringLayer::new());
@@ -62,6 +63,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     monitoring.shutdown().await?;
     let _ = std::fs::remove_file(database);
     Ok(())
+}
+
+/// `GET /ready` pings the database and the platform.
+fn register_readiness(monitoring: &Monitoring, state: &AppState) {
+    let db = state.db.clone();
+    monitoring.add_readiness_check("database", move || {
+        let db = db.clone();
+        async move { sqlx::query("SELECT 1").execute(&db).await.map(drop) }
+    });
+    let platform = state.clone();
+    monitoring.add_readiness_check("platform", move || {
+        let platform = platform.clone();
+        async move {
+            platform
+                .call_platform(reqwest::Method::GET, "/health")
+                .await
+                .map(drop)
+        }
+    });
 }
 
 /// What every handler shares.
@@ -126,6 +146,8 @@ impl AppState {
                     "shipments.get"
                 } else if path == "/charges" {
                     "charges.create"
+                } else if path == "/health" {
+                    "health"
                 } else {
                     "other"
                 }
@@ -391,6 +413,11 @@ async fn serve_platform(behaviour: PlatformBehaviour) -> std::io::Result<std::ne
         .route(
             "/charges",
             post(move || behaviour.answer(serde_json::json!({ "charge": "accepted" }))),
+        )
+        // Readiness pings: never slowed or failed by the behaviour.
+        .route(
+            "/health",
+            get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -438,6 +465,7 @@ mod tests {
         let database =
             std::env::temp_dir().join(format!("full_stack-test-{name}-{}.db", std::process::id()));
         let state = AppState::new(database, platform).await.unwrap();
+        register_readiness(monitoring, &state);
         routes(state)
             .merge(monitoring.routes())
             .layer(MonitoringLayer::new())

@@ -97,6 +97,8 @@ pub mod dependency;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 mod endpoints;
 mod error;
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+mod health;
 mod http;
 mod pipeline;
 mod propagation;
@@ -107,6 +109,8 @@ pub mod system;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 pub use endpoints::MetricsServer;
 pub use error::Error;
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+pub use health::DEFAULT_READINESS_TIMEOUT;
 pub use http::{
     DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
 };
@@ -119,6 +123,10 @@ pub use route::RouteTemplate;
 
 /// Path of the Prometheus scrape endpoint served by `Monitoring::routes`.
 pub const METRICS_PATH: &str = "/metrics";
+/// Path of the liveness endpoint served by `Monitoring::routes`.
+pub const HEALTH_PATH: &str = "/health";
+/// Path of the readiness endpoint served by `Monitoring::routes`.
+pub const READY_PATH: &str = "/ready";
 
 /// The OpenTelemetry API crate this crate is built on; depend on it through this re-export
 /// so that your instruments and ours share one global provider.

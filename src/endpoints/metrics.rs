@@ -8,12 +8,16 @@ use axum::routing::get;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::task::JoinHandle;
 
-use crate::{Error, METRICS_PATH, Monitoring};
+use super::health;
+use crate::{Error, HEALTH_PATH, METRICS_PATH, Monitoring, READY_PATH};
 
 const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 impl Monitoring {
-    /// The monitoring routes, to merge into the application's router: `GET /metrics`.
+    /// The monitoring routes, to merge into the application's router: `GET /metrics`,
+    /// `GET /health` (200 while the process serves) and `GET /ready` (runs the
+    /// [readiness checks](Self::add_readiness_check): 200 when all pass, else 503 with a JSON
+    /// body naming the failing ones).
     ///
     /// [`MonitoringLayer`](crate::MonitoringLayer) skips these paths by default.
     pub fn routes<S>(&self) -> Router<S>
@@ -21,13 +25,17 @@ impl Monitoring {
         S: Clone + Send + Sync + 'static,
     {
         let monitoring = self.clone();
-        Router::new().route(
-            METRICS_PATH,
-            get(move || {
-                let text = monitoring.render_prometheus();
-                std::future::ready(([(CONTENT_TYPE, CONTENT_TYPE_TEXT)], text))
-            }),
-        )
+        let readiness = self.clone();
+        Router::new()
+            .route(
+                METRICS_PATH,
+                get(move || {
+                    let text = monitoring.render_prometheus();
+                    std::future::ready(([(CONTENT_TYPE, CONTENT_TYPE_TEXT)], text))
+                }),
+            )
+            .route(HEALTH_PATH, get(health::health))
+            .route(READY_PATH, get(move || health::ready(readiness.clone())))
     }
 
     /// Serves the monitoring routes on a listener of their own (a dedicated scrape port such

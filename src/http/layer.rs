@@ -10,8 +10,10 @@ use super::instruments::HttpInstruments;
 use super::service::MonitoringService;
 use crate::propagation::Propagation;
 
-/// Paths skipped by default: the crate's own endpoints, so scrapes do not count themselves.
-pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[crate::METRICS_PATH];
+/// Paths skipped by default: the crate's own endpoints, so scrapes and probes neither count
+/// themselves nor make spans.
+pub const DEFAULT_EXCLUDED_PATHS: &[&str] =
+    &[crate::METRICS_PATH, crate::HEALTH_PATH, crate::READY_PATH];
 
 /// A tower [`Layer`] that records HTTP server metrics and a server span for every request.
 ///

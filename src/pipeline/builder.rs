@@ -45,6 +45,8 @@ pub struct MonitoringBuilder {
     shutdown_timeout: Duration,
     #[cfg(feature = "system")]
     system: Option<Duration>,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    readiness_timeout: Duration,
 }
 
 impl Default for MonitoringBuilder {
@@ -68,6 +70,8 @@ impl Default for MonitoringBuilder {
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             #[cfg(feature = "system")]
             system: Some(crate::system::DEFAULT_SYSTEM_REFRESH_INTERVAL),
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            readiness_timeout: crate::health::DEFAULT_READINESS_TIMEOUT,
         }
     }
 }
@@ -182,6 +186,14 @@ impl MonitoringBuilder {
         if self.system.is_some() {
             self.system = Some(interval);
         }
+        self
+    }
+
+    /// How long one readiness check may take before `GET /ready` counts it as failed
+    /// (default 2 s).
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn readiness_timeout(mut self, timeout: Duration) -> Self {
+        self.readiness_timeout = timeout;
         self
     }
 
@@ -305,6 +317,8 @@ impl MonitoringBuilder {
             shutdown_timeout: self.shutdown_timeout,
             #[cfg(feature = "system")]
             _system: system,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            readiness_timeout: self.readiness_timeout,
         })
     }
 }

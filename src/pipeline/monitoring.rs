@@ -42,6 +42,8 @@ pub struct Monitoring {
 struct Inner {
     parts: Parts,
     shut_down: AtomicBool,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    readiness: crate::health::Readiness,
 }
 
 /// What the builder made.
@@ -54,6 +56,8 @@ pub(super) struct Parts {
     #[cfg(feature = "prometheus")]
     pub(super) prometheus: super::prometheus::PrometheusEndpoint,
     pub(super) shutdown_timeout: Duration,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(super) readiness_timeout: Duration,
     /// The system metrics' refresh thread and instruments, stopped with the pipelines.
     #[cfg(feature = "system")]
     pub(super) _system: Option<crate::system::SystemMetrics>,
@@ -82,6 +86,8 @@ impl Monitoring {
     pub(super) fn from_parts(parts: Parts) -> Self {
         Self {
             inner: Arc::new(Inner {
+                #[cfg(all(feature = "axum", feature = "prometheus"))]
+                readiness: crate::health::Readiness::new(parts.readiness_timeout),
                 parts,
                 shut_down: AtomicBool::new(false),
             }),
@@ -113,6 +119,33 @@ impl Monitoring {
             Some(provider) => layer.with_traces(provider, self.inner.parts.propagation.clone()),
             None => layer.without_traces(),
         }
+    }
+
+    /// Adds a readiness check that `GET /ready` runs: a database ping, a cache or platform
+    /// ping. Checks run concurrently, each within the
+    /// [readiness timeout](MonitoringBuilder::readiness_timeout); an `Err`, a timeout or a
+    /// panic fails it. Registering a name again replaces its check.
+    ///
+    /// ```no_run
+    /// # fn f(monitoring: &tower_monitoring::Monitoring) {
+    /// monitoring.add_readiness_check("database", || async {
+    ///     Ok::<_, std::io::Error>(()) // e.g. `sqlx::query("SELECT 1").execute(&pool).await.map(drop)`
+    /// });
+    /// # }
+    /// ```
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn add_readiness_check<F, Fut, E>(&self, name: &'static str, check: F)
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display,
+    {
+        self.inner.readiness.add(name, check);
+    }
+
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(crate) fn readiness(&self) -> &crate::health::Readiness {
+        &self.inner.readiness
     }
 
     /// The current metrics in the Prometheus text exposition format.
