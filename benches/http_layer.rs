@@ -23,15 +23,15 @@
 //!
 //! | router | per request | over bare | over metrics only |
 //! |---|---|---|---|
-//! | bare_axum | 1 018 ns | | |
-//! | identity_layer | 1 165 ns | +147 ns | |
-//! | tower_monitoring (metrics) | 1 430 ns | +412 ns | |
-//! | tower_monitoring_traces_sampler_off | 1 614 ns | +596 ns | +184 ns |
-//! | tower_monitoring_traces_ratio_0.1 | 1 700 ns | +682 ns | +270 ns |
-//! | tower_monitoring_traces_always_on | 2 410 ns | +1 392 ns | +980 ns |
-//! | axum_otel_metrics | 2 325 ns | +1 307 ns | |
-//! | axum_prometheus | 2 864 ns | +1 846 ns | |
-//! | trace_layer_bridged_sampler_off | 5 310 ns | +4 292 ns | |
+//! | bare_axum | 988 ns | | |
+//! | identity_layer | 1 079 ns | +91 ns | |
+//! | tower_monitoring (metrics) | 1 400 ns | +412 ns | |
+//! | tower_monitoring_traces_sampler_off | 1 559 ns | +571 ns | +159 ns |
+//! | tower_monitoring_traces_ratio_0.1 | 1 663 ns | +675 ns | +263 ns |
+//! | tower_monitoring_traces_always_on | 2 371 ns | +1 383 ns | +971 ns |
+//! | axum_otel_metrics | 2 295 ns | +1 307 ns | |
+//! | axum_prometheus | 2 840 ns | +1 852 ns | |
+//! | trace_layer_bridged_sampler_off | 5 297 ns | +4 309 ns | |
 
 use axum::Router;
 use axum::body::Body;

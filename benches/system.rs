@@ -9,9 +9,9 @@
 //!
 //! | what | time |
 //! |---|---|
-//! | one refresh (`refresh`) | see README |
-//! | scrape without system metrics (`scrape/without`) | see README |
-//! | scrape with system metrics (`scrape/with`) | see README |
+//! | one refresh (`refresh`), on the background thread | 670 µs |
+//! | scrape of an otherwise empty registry without system metrics (`scrape/without`) | 1.2 µs |
+//! | the same scrape with system metrics (`scrape/with`) | 33 µs |
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tower_monitoring::Monitoring;
