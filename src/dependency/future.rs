@@ -10,7 +10,7 @@ use opentelemetry::KeyValue;
 use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _};
 use pin_project_lite::pin_project;
 
-use super::instruments;
+use super::instruments::{self, Kind};
 use crate::names::{attr, error_type};
 
 /// What is being called.
@@ -60,7 +60,18 @@ impl Call {
         }
     }
 
-    fn kind(self) -> SpanKind {
+    fn recorded_as(self) -> Kind {
+        match self {
+            Self::Db { .. } => Kind::Db,
+            Self::Cache { .. } => Kind::Cache,
+            Self::Tool { .. } => Kind::Tool,
+            Self::Step { .. } => Kind::Step,
+            Self::Job { .. } => Kind::Job,
+            Self::Client { .. } => Kind::Client,
+        }
+    }
+
+    fn span_kind(self) -> SpanKind {
         match self {
             Self::Db { .. } | Self::Client { .. } => SpanKind::Client,
             _ => SpanKind::Internal,
@@ -186,7 +197,7 @@ fn start(call: Call) -> Started {
     let span = instruments::get().tracer.as_ref().map(|tracer| {
         let parent = opentelemetry::Context::current();
         let builder = SpanBuilder::from_name(call.span_name())
-            .with_kind(call.kind())
+            .with_kind(call.span_kind())
             .with_attributes(call.attributes());
         let span = tracer.build_with_context(builder, &parent);
         parent.with_span(span)
@@ -216,27 +227,19 @@ fn finish(call: Call, started: Started, error: Option<Cow<'static, str>>, hit: O
     }
     let instruments = instruments::get();
     match call {
-        Call::Db { .. } => {
-            instruments.record_db(seconds, call.attributes(), started.route, error);
-        }
-        Call::Tool { name } => {
-            instruments.tool_ended(name);
-            instruments.record_tool(seconds, call.attributes(), started.route, error);
-        }
-        Call::Step { .. } => {
-            instruments.record_step(seconds, call.attributes(), started.route, error);
-        }
-        Call::Job { .. } => {
-            instruments.record_job(seconds, call.attributes(), started.route, error);
-        }
-        Call::Client { .. } => {
-            instruments.record_client(seconds, call.attributes(), started.route, error);
-        }
+        Call::Tool { name } => instruments.tool_ended(name),
         Call::Cache { name, .. } => {
-            instruments.record_cache(seconds, call.attributes(), started.route, error);
             if let Some(hit) = hit {
                 instruments.record_lookup(name, hit, started.route);
             }
         }
+        _ => {}
     }
+    instruments.record(
+        call.recorded_as(),
+        seconds,
+        call.attributes(),
+        started.route,
+        error,
+    );
 }

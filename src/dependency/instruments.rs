@@ -10,6 +10,18 @@ use opentelemetry_sdk::trace::SdkTracer;
 
 use crate::names::{self, attr};
 
+/// Which duration histogram a call goes to.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Kind {
+    Platform,
+    Db,
+    Cache,
+    Tool,
+    Step,
+    Job,
+    Client,
+}
+
 pub(super) struct DependencyInstruments {
     http_client_duration: Histogram<f64>,
     db_duration: Histogram<f64>,
@@ -104,17 +116,6 @@ impl DependencyInstruments {
         }
     }
 
-    pub(super) fn record_client(
-        &self,
-        seconds: f64,
-        mut attributes: Vec<KeyValue>,
-        route: Option<&'static str>,
-        error: Option<Cow<'static, str>>,
-    ) {
-        push_common(&mut attributes, route, error);
-        self.client_duration.record(seconds, &attributes);
-    }
-
     pub(super) fn tool_started(&self, name: &'static str) {
         self.tools_active
             .add(1, &[KeyValue::new(attr::TOOL_NAME, name)]);
@@ -140,70 +141,27 @@ impl DependencyInstruments {
             .record(length, &[KeyValue::new(attr::JOB_NAME, name)]);
     }
 
-    pub(super) fn record_tool(
+    /// Records one call's duration in the histogram of its kind, with the inbound route and
+    /// the `error.type`, if any, added to its attributes.
+    pub(super) fn record(
         &self,
+        kind: Kind,
         seconds: f64,
         mut attributes: Vec<KeyValue>,
         route: Option<&'static str>,
         error: Option<Cow<'static, str>>,
     ) {
+        let histogram = match kind {
+            Kind::Platform => &self.http_client_duration,
+            Kind::Db => &self.db_duration,
+            Kind::Cache => &self.cache_duration,
+            Kind::Tool => &self.tool_duration,
+            Kind::Step => &self.step_duration,
+            Kind::Job => &self.job_duration,
+            Kind::Client => &self.client_duration,
+        };
         push_common(&mut attributes, route, error);
-        self.tool_duration.record(seconds, &attributes);
-    }
-
-    pub(super) fn record_step(
-        &self,
-        seconds: f64,
-        mut attributes: Vec<KeyValue>,
-        route: Option<&'static str>,
-        error: Option<Cow<'static, str>>,
-    ) {
-        push_common(&mut attributes, route, error);
-        self.step_duration.record(seconds, &attributes);
-    }
-
-    pub(super) fn record_job(
-        &self,
-        seconds: f64,
-        mut attributes: Vec<KeyValue>,
-        route: Option<&'static str>,
-        error: Option<Cow<'static, str>>,
-    ) {
-        push_common(&mut attributes, route, error);
-        self.job_duration.record(seconds, &attributes);
-    }
-
-    pub(super) fn record_platform(
-        &self,
-        seconds: f64,
-        mut attributes: Vec<KeyValue>,
-        route: Option<&'static str>,
-        error: Option<Cow<'static, str>>,
-    ) {
-        push_common(&mut attributes, route, error);
-        self.http_client_duration.record(seconds, &attributes);
-    }
-
-    pub(super) fn record_db(
-        &self,
-        seconds: f64,
-        mut attributes: Vec<KeyValue>,
-        route: Option<&'static str>,
-        error: Option<Cow<'static, str>>,
-    ) {
-        push_common(&mut attributes, route, error);
-        self.db_duration.record(seconds, &attributes);
-    }
-
-    pub(super) fn record_cache(
-        &self,
-        seconds: f64,
-        mut attributes: Vec<KeyValue>,
-        route: Option<&'static str>,
-        error: Option<Cow<'static, str>>,
-    ) {
-        push_common(&mut attributes, route, error);
-        self.cache_duration.record(seconds, &attributes);
+        histogram.record(seconds, &attributes);
     }
 
     pub(super) fn record_lookup(&self, name: &'static str, hit: bool, route: Option<&'static str>) {

@@ -17,7 +17,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::client_request::{self, ClientRequest, ClientResponse};
-use super::instruments;
+use super::instruments::{self, Kind};
 use crate::http::MethodLabel;
 use crate::names::{attr, error_type};
 
@@ -198,7 +198,7 @@ impl PendingCall {
             span.end();
         }
         let attributes = std::mem::take(&mut self.attributes);
-        instruments::get().record_platform(seconds, attributes, self.route, error);
+        instruments::get().record(Kind::Platform, seconds, attributes, self.route, error);
     }
 }
 
