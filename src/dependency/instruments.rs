@@ -52,24 +52,24 @@ pub(super) fn get() -> &'static DependencyInstruments {
 impl DependencyInstruments {
     fn new(meter: &Meter, tracer: Option<SdkTracer>) -> Self {
         Self {
-            http_client_duration: meter
-                .f64_histogram(names::HTTP_CLIENT_REQUEST_DURATION)
-                .with_unit(names::UNIT_SECONDS)
-                .with_description("Duration of requests to third-party platforms")
-                .with_boundaries(names::DURATION_BUCKETS.to_vec())
-                .build(),
-            db_duration: meter
-                .f64_histogram(names::DB_CLIENT_OPERATION_DURATION)
-                .with_unit(names::UNIT_SECONDS)
-                .with_description("Duration of database operations")
-                .with_boundaries(names::DB_DURATION_BUCKETS.to_vec())
-                .build(),
-            cache_duration: meter
-                .f64_histogram(names::CACHE_OPERATION_DURATION)
-                .with_unit(names::UNIT_SECONDS)
-                .with_description("Duration of cache operations")
-                .with_boundaries(names::CACHE_DURATION_BUCKETS.to_vec())
-                .build(),
+            http_client_duration: duration(
+                meter,
+                names::HTTP_CLIENT_REQUEST_DURATION,
+                "Duration of requests to third-party platforms",
+                names::DURATION_BUCKETS,
+            ),
+            db_duration: duration(
+                meter,
+                names::DB_CLIENT_OPERATION_DURATION,
+                "Duration of database operations",
+                names::DB_DURATION_BUCKETS,
+            ),
+            cache_duration: duration(
+                meter,
+                names::CACHE_OPERATION_DURATION,
+                "Duration of cache operations",
+                names::CACHE_DURATION_BUCKETS,
+            ),
             cache_lookups: meter
                 .u64_counter(names::CACHE_LOOKUPS)
                 .with_unit(names::UNIT_LOOKUPS)
@@ -79,6 +79,7 @@ impl DependencyInstruments {
                 meter,
                 names::TOOL_EXECUTION_DURATION,
                 "Duration of tool executions",
+                names::TASK_DURATION_BUCKETS,
             ),
             tools_active: meter
                 .i64_up_down_counter(names::TOOL_EXECUTIONS_ACTIVE)
@@ -94,24 +95,30 @@ impl DependencyInstruments {
                 meter,
                 names::WORKFLOW_STEP_DURATION,
                 "Duration of workflow steps",
+                names::TASK_DURATION_BUCKETS,
             ),
             workflows_active: meter
                 .i64_up_down_counter(names::WORKFLOW_ACTIVE)
                 .with_unit(names::UNIT_WORKFLOWS)
                 .with_description("Workflows in progress")
                 .build(),
-            job_duration: duration(meter, names::JOB_DURATION, "Duration of background jobs"),
+            job_duration: duration(
+                meter,
+                names::JOB_DURATION,
+                "Duration of background jobs",
+                names::TASK_DURATION_BUCKETS,
+            ),
             job_queue: meter
                 .i64_gauge(names::JOB_QUEUE_LENGTH)
                 .with_unit(names::UNIT_JOBS)
                 .with_description("Background jobs waiting, as the application reports it")
                 .build(),
-            client_duration: meter
-                .f64_histogram(names::CLIENT_OPERATION_DURATION)
-                .with_unit(names::UNIT_SECONDS)
-                .with_description("Duration of calls through client services")
-                .with_boundaries(names::DURATION_BUCKETS.to_vec())
-                .build(),
+            client_duration: duration(
+                meter,
+                names::CLIENT_OPERATION_DURATION,
+                "Duration of calls through client services",
+                names::DURATION_BUCKETS,
+            ),
             tracer,
         }
     }
@@ -174,14 +181,18 @@ impl DependencyInstruments {
     }
 }
 
-/// A duration histogram with buckets from 5 ms to 10 minutes: tools, steps and jobs run
-/// from milliseconds to minutes.
-fn duration(meter: &Meter, name: &'static str, description: &'static str) -> Histogram<f64> {
+/// A duration histogram in seconds with the given bucket bounds.
+fn duration(
+    meter: &Meter,
+    name: &'static str,
+    description: &'static str,
+    buckets: &[f64],
+) -> Histogram<f64> {
     meter
         .f64_histogram(name)
         .with_unit(names::UNIT_SECONDS)
         .with_description(description)
-        .with_boundaries(names::TASK_DURATION_BUCKETS.to_vec())
+        .with_boundaries(buckets.to_vec())
         .build()
 }
 
