@@ -103,6 +103,8 @@ mod http;
 mod pipeline;
 mod propagation;
 mod route;
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+mod summary;
 #[cfg(feature = "system")]
 pub mod system;
 
@@ -120,6 +122,8 @@ pub use pipeline::{DEFAULT_SHUTDOWN_TIMEOUT, Monitoring, MonitoringBuilder};
 #[cfg(feature = "subscriber")]
 pub use pipeline::{JsonFormat, LogFormat, bridge_layer};
 pub use route::RouteTemplate;
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+pub use summary::DEFAULT_SUMMARY_WINDOW;
 
 /// Path of the Prometheus scrape endpoint served by `Monitoring::routes`.
 pub const METRICS_PATH: &str = "/metrics";
@@ -127,6 +131,10 @@ pub const METRICS_PATH: &str = "/metrics";
 pub const HEALTH_PATH: &str = "/health";
 /// Path of the readiness endpoint served by `Monitoring::routes`.
 pub const READY_PATH: &str = "/ready";
+/// Path of the JSON summary served by `Monitoring::routes`.
+pub const SUMMARY_PATH: &str = "/metrics/summary";
+/// Path of the admin endpoint that restarts the summary window.
+pub const RESET_PATH: &str = "/metrics/reset";
 
 /// The OpenTelemetry API crate this crate is built on; depend on it through this re-export
 /// so that your instruments and ours share one global provider.

@@ -8,16 +8,29 @@ use axum::routing::get;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::task::JoinHandle;
 
-use super::health;
-use crate::{Error, HEALTH_PATH, METRICS_PATH, Monitoring, READY_PATH};
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum::routing::post;
+
+use super::{auth, health, summary};
+use crate::{Error, HEALTH_PATH, METRICS_PATH, Monitoring, READY_PATH, RESET_PATH, SUMMARY_PATH};
 
 const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 impl Monitoring {
-    /// The monitoring routes, to merge into the application's router: `GET /metrics`,
-    /// `GET /health` (200 while the process serves) and `GET /ready` (runs the
-    /// [readiness checks](Self::add_readiness_check): 200 when all pass, else 503 with a JSON
-    /// body naming the failing ones).
+    /// The monitoring routes, to merge into the application's router:
+    ///
+    /// - `GET /metrics`, the Prometheus text;
+    /// - `GET /health`, 200 while the process serves;
+    /// - `GET /ready`, the [readiness checks](Self::add_readiness_check): 200 when all pass,
+    ///   else 503 with a JSON body naming the failing ones;
+    /// - `GET /metrics/summary`, the [summary](Self::summary) as JSON;
+    /// - `POST /metrics/reset`, restarts the summary window; it needs the
+    ///   [admin token](crate::MonitoringBuilder::admin_token) and answers 404 without one
+    ///   configured, 401 for a missing or wrong token.
+    ///
+    /// With a [metrics token](crate::MonitoringBuilder::metrics_token), `/metrics` and the
+    /// summary need it too (401 otherwise).
     ///
     /// [`MonitoringLayer`](crate::MonitoringLayer) skips these paths by default.
     pub fn routes<S>(&self) -> Router<S>
@@ -26,16 +39,32 @@ impl Monitoring {
     {
         let monitoring = self.clone();
         let readiness = self.clone();
+        let summarised = self.clone();
+        let reset = self.clone();
         Router::new()
             .route(
                 METRICS_PATH,
-                get(move || {
-                    let text = monitoring.render_prometheus();
-                    std::future::ready(([(CONTENT_TYPE, CONTENT_TYPE_TEXT)], text))
+                get(move |headers: HeaderMap| {
+                    let response = match auth::check(monitoring.metrics_token(), &headers) {
+                        Ok(()) => {
+                            let text = monitoring.render_prometheus();
+                            ([(CONTENT_TYPE, CONTENT_TYPE_TEXT)], text).into_response()
+                        }
+                        Err(status) => summary::unauthorized(status),
+                    };
+                    std::future::ready(response)
                 }),
             )
             .route(HEALTH_PATH, get(health::health))
             .route(READY_PATH, get(move || health::ready(readiness.clone())))
+            .route(
+                SUMMARY_PATH,
+                get(move |headers: HeaderMap| summary::summary(summarised.clone(), headers)),
+            )
+            .route(
+                RESET_PATH,
+                post(move |headers: HeaderMap| summary::reset(reset.clone(), headers)),
+            )
     }
 
     /// Serves the monitoring routes on a listener of their own (a dedicated scrape port such

@@ -12,8 +12,13 @@ use crate::propagation::Propagation;
 
 /// Paths skipped by default: the crate's own endpoints, so scrapes and probes neither count
 /// themselves nor make spans.
-pub const DEFAULT_EXCLUDED_PATHS: &[&str] =
-    &[crate::METRICS_PATH, crate::HEALTH_PATH, crate::READY_PATH];
+pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[
+    crate::METRICS_PATH,
+    crate::HEALTH_PATH,
+    crate::READY_PATH,
+    crate::SUMMARY_PATH,
+    crate::RESET_PATH,
+];
 
 /// A tower [`Layer`] that records HTTP server metrics and a server span for every request.
 ///

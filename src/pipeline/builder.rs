@@ -47,6 +47,12 @@ pub struct MonitoringBuilder {
     system: Option<Duration>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     readiness_timeout: Duration,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    summary_window: Duration,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    admin_token: Option<String>,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    metrics_token: Option<String>,
 }
 
 impl Default for MonitoringBuilder {
@@ -72,6 +78,12 @@ impl Default for MonitoringBuilder {
             system: Some(crate::system::DEFAULT_SYSTEM_REFRESH_INTERVAL),
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             readiness_timeout: crate::health::DEFAULT_READINESS_TIMEOUT,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            summary_window: crate::summary::DEFAULT_SUMMARY_WINDOW,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            admin_token: None,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            metrics_token: None,
         }
     }
 }
@@ -197,6 +209,31 @@ impl MonitoringBuilder {
         self
     }
 
+    /// How long the [summary](Monitoring::summary) window lasts before it rolls over
+    /// (default 24 h).
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn summary_window(mut self, length: Duration) -> Self {
+        self.summary_window = length;
+        self
+    }
+
+    /// The bearer token of the admin endpoint `POST /metrics/reset`. Without it,
+    /// `MONITORING_ADMIN_TOKEN`; without either the endpoint answers 404.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = Some(token.into());
+        self
+    }
+
+    /// A bearer token that `/metrics` and `/metrics/summary` then require. Without it,
+    /// `MONITORING_METRICS_TOKEN`; without either they are open (or serve them on a listener
+    /// of their own with [`Monitoring::serve_metrics`]).
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn metrics_token(mut self, token: impl Into<String>) -> Self {
+        self.metrics_token = Some(token.into());
+        self
+    }
+
     /// The most [`Monitoring::shutdown`] waits for spans and metrics to be flushed
     /// (default [`DEFAULT_SHUTDOWN_TIMEOUT`]). It bounds the exit even when the collector is
     /// down or never answers.
@@ -319,6 +356,20 @@ impl MonitoringBuilder {
             _system: system,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             readiness_timeout: self.readiness_timeout,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            summary_window: self.summary_window,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            admin_token: token(
+                "admin",
+                self.admin_token.take(),
+                vars.get("MONITORING_ADMIN_TOKEN"),
+            )?,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            metrics_token: token(
+                "metrics",
+                self.metrics_token.take(),
+                vars.get("MONITORING_METRICS_TOKEN"),
+            )?,
         })
     }
 }
@@ -351,6 +402,22 @@ fn otlp_processor(
         ));
     }
     Ok(None)
+}
+
+/// A token from the builder, else the environment; an empty one is an error, since it would
+/// let anyone in.
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+fn token(
+    which: &str,
+    configured: Option<String>,
+    environment: Option<String>,
+) -> Result<Option<String>, Error> {
+    match configured.or(environment) {
+        Some(token) if token.trim().is_empty() => Err(Error::config(format!(
+            "the {which} token must not be empty"
+        ))),
+        token => Ok(token),
+    }
 }
 
 fn validate_namespace(namespace: &str) -> Result<(), Error> {

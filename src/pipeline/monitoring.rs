@@ -44,6 +44,8 @@ struct Inner {
     shut_down: AtomicBool,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     readiness: crate::health::Readiness,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    window: std::sync::Mutex<crate::summary::Window>,
 }
 
 /// What the builder made.
@@ -58,6 +60,12 @@ pub(super) struct Parts {
     pub(super) shutdown_timeout: Duration,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) readiness_timeout: Duration,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(super) summary_window: Duration,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(super) admin_token: Option<String>,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(super) metrics_token: Option<String>,
     /// The system metrics' refresh thread and instruments, stopped with the pipelines.
     #[cfg(feature = "system")]
     pub(super) _system: Option<crate::system::SystemMetrics>,
@@ -88,6 +96,8 @@ impl Monitoring {
             inner: Arc::new(Inner {
                 #[cfg(all(feature = "axum", feature = "prometheus"))]
                 readiness: crate::health::Readiness::new(parts.readiness_timeout),
+                #[cfg(all(feature = "axum", feature = "prometheus"))]
+                window: std::sync::Mutex::new(crate::summary::Window::new(parts.summary_window)),
                 parts,
                 shut_down: AtomicBool::new(false),
             }),
@@ -146,6 +156,47 @@ impl Monitoring {
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(crate) fn readiness(&self) -> &crate::health::Readiness {
         &self.inner.readiness
+    }
+
+    /// Totals, rates, latency percentiles, top routes, dependency figures and process
+    /// resources since the summary window started, as served on `GET /metrics/summary`.
+    /// Computed from the figures `/metrics` renders.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn summary(&self) -> serde_json::Value {
+        let figures = self.current_figures();
+        self.window().summary(figures)
+    }
+
+    /// Restarts the summary window, as `POST /metrics/reset` does; Prometheus counters are
+    /// untouched and stay monotonic.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn reset_summary(&self) {
+        let figures = self.current_figures();
+        self.window().reset(figures);
+    }
+
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    fn current_figures(&self) -> crate::summary::Figures {
+        let prometheus = &self.inner.parts.prometheus;
+        crate::summary::Figures::read(&prometheus.gather(), prometheus.namespace())
+    }
+
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    fn window(&self) -> std::sync::MutexGuard<'_, crate::summary::Window> {
+        self.inner
+            .window
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(crate) fn admin_token(&self) -> Option<&str> {
+        self.inner.parts.admin_token.as_deref()
+    }
+
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(crate) fn metrics_token(&self) -> Option<&str> {
+        self.inner.parts.metrics_token.as_deref()
     }
 
     /// The current metrics in the Prometheus text exposition format.

@@ -30,6 +30,17 @@ impl PrometheusEndpoint {
         exporter.build().map_err(Error::exporter)
     }
 
+    /// The current families, as `render` would encode them.
+    #[cfg(feature = "axum")]
+    pub(super) fn gather(&self) -> Vec<prometheus::proto::MetricFamily> {
+        self.registry.gather()
+    }
+
+    #[cfg(feature = "axum")]
+    pub(super) fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
     pub(super) fn render(&self) -> String {
         let mut text = String::new();
         // Encoding into a String only fails on a malformed family, which the exporter never

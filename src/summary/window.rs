@@ -1,0 +1,198 @@
+//! The window a summary covers: figures since it started, rolled over after its length.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::{Value, json};
+
+use super::figures::{Figures, HttpKey, Series};
+
+/// How many routes each top list shows.
+const TOP: usize = 5;
+
+/// The start of the current window and the cumulative figures at that moment.
+#[derive(Debug)]
+pub(crate) struct Window {
+    length: Duration,
+    started: Instant,
+    started_at: SystemTime,
+    baseline: Figures,
+}
+
+impl Window {
+    pub(crate) fn new(length: Duration) -> Self {
+        Self {
+            length,
+            started: Instant::now(),
+            started_at: SystemTime::now(),
+            baseline: Figures::default(),
+        }
+    }
+
+    /// Starts a new window from `now`: everything before it is forgotten by the summary
+    /// (Prometheus counters stay monotonic).
+    pub(crate) fn reset(&mut self, now: Figures) {
+        self.started = Instant::now();
+        self.started_at = SystemTime::now();
+        self.baseline = now;
+    }
+
+    /// The summary of the window up to `now`, after rolling over if it has run its length.
+    pub(crate) fn summary(&mut self, now: Figures) -> Value {
+        if self.started.elapsed() >= self.length {
+            self.reset(now.clone());
+        }
+        let seconds = self.started.elapsed().as_secs_f64();
+
+        let mut overall = Series::default();
+        let mut errors = 0.0;
+        let mut routes: Vec<(String, Series, f64)> = Vec::new();
+        for (key, series) in &now.http {
+            let delta = series.since(self.baseline.http.get(key));
+            overall.add(&delta);
+            if key.error {
+                errors += delta.count;
+            }
+            let route = route_name(key);
+            match routes.iter_mut().find(|(name, _, _)| *name == route) {
+                Some((_, total, failed)) => {
+                    total.add(&delta);
+                    *failed += if key.error { delta.count } else { 0.0 };
+                }
+                None => routes.push((
+                    route,
+                    delta.clone(),
+                    if key.error { delta.count } else { 0.0 },
+                )),
+            }
+        }
+        routes.retain(|(_, series, _)| series.count > 0.0);
+        let route_json = |(route, series, failed): &(String, Series, f64)| {
+            json!({
+                "route": route,
+                "requests": series.count,
+                "errors": failed,
+                "average_ms": average_ms(series),
+            })
+        };
+        let mut slowest = routes.clone();
+        slowest.sort_by(|a, b| {
+            average_ms(&b.1)
+                .partial_cmp(&average_ms(&a.1))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut most_called = routes;
+        most_called.sort_by(|a, b| {
+            b.1.count
+                .partial_cmp(&a.1.count)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+
+        let dependency = |now: &std::collections::HashMap<bool, Series>,
+                          then: &std::collections::HashMap<bool, Series>| {
+            let mut all = Series::default();
+            let mut failed = 0.0;
+            for (error, series) in now {
+                let delta = series.since(then.get(error));
+                if *error {
+                    failed += delta.count;
+                }
+                all.add(&delta);
+            }
+            json!({ "calls": all.count, "errors": failed, "average_ms": average_ms(&all) })
+        };
+        let hits = (now.cache_hits - self.baseline.cache_hits).max(0.0);
+        let misses = (now.cache_misses - self.baseline.cache_misses).max(0.0);
+
+        json!({
+            "window": {
+                "started_at_unix": self.started_at.duration_since(SystemTime::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()),
+                "seconds": seconds,
+                "length_seconds": self.length.as_secs_f64(),
+            },
+            "requests": {
+                "total": overall.count,
+                "errors": errors,
+                "error_rate": ratio(errors, overall.count),
+                "per_second": if seconds > 0.0 { overall.count / seconds } else { 0.0 },
+            },
+            "latency_ms": {
+                "average": average_ms(&overall),
+                "p50": overall.quantile(0.5).map(|s| s * 1000.0),
+                "p95": overall.quantile(0.95).map(|s| s * 1000.0),
+                "p99": overall.quantile(0.99).map(|s| s * 1000.0),
+            },
+            "in_flight": now.in_flight,
+            "routes": {
+                "slowest": slowest.iter().take(TOP).map(route_json).collect::<Vec<_>>(),
+                "most_called": most_called.iter().take(TOP).map(route_json).collect::<Vec<_>>(),
+            },
+            "dependencies": {
+                "db": dependency(&now.db, &self.baseline.db),
+                "platform": dependency(&now.platform, &self.baseline.platform),
+                "cache": { "hits": hits, "misses": misses, "hit_ratio": ratio(hits, hits + misses) },
+            },
+            "process": {
+                "cpu_utilization": now.process_cpu,
+                "memory_bytes": now.process_memory,
+                "system_memory_utilization": now.system_memory_utilization,
+                "uptime_seconds": now.process_uptime,
+            },
+        })
+    }
+}
+
+fn route_name(key: &HttpKey) -> String {
+    if key.route.is_empty() {
+        "(unmatched)".to_owned()
+    } else {
+        key.route.clone()
+    }
+}
+
+fn average_ms(series: &Series) -> Option<f64> {
+    (series.count > 0.0).then(|| series.sum / series.count * 1000.0)
+}
+
+fn ratio(part: f64, whole: f64) -> Option<f64> {
+    (whole > 0.0).then(|| part / whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(requests: f64) -> Figures {
+        let mut figures = Figures::default();
+        figures.http.insert(
+            HttpKey {
+                route: "/a".into(),
+                error: false,
+            },
+            Series {
+                count: requests,
+                sum: requests * 0.01,
+                buckets: vec![(0.01, requests), (f64::INFINITY, requests)],
+            },
+        );
+        figures
+    }
+
+    #[test]
+    fn a_window_counts_from_its_start() {
+        let mut window = Window::new(Duration::from_secs(3600));
+        window.reset(figures(10.0));
+        let summary = window.summary(figures(14.0));
+        assert_eq!(summary["requests"]["total"], 4.0);
+        assert_eq!(summary["routes"]["most_called"][0]["route"], "/a");
+        let average = summary["latency_ms"]["average"].as_f64().unwrap();
+        assert!((average - 10.0).abs() < 1e-9, "{average}");
+    }
+
+    #[test]
+    fn a_window_past_its_length_rolls_over() {
+        let mut window = Window::new(Duration::ZERO);
+        let summary = window.summary(figures(14.0));
+        assert_eq!(summary["requests"]["total"], 0.0, "{summary}");
+        assert_eq!(summary["latency_ms"]["p50"], Value::Null);
+    }
+}
