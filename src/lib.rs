@@ -41,6 +41,10 @@
 //! tool executions, workflow steps, background jobs and connection pools. Each records its
 //! metrics with the `http.route` of the request it ran under, and a span under the request's.
 //!
+//! For operators without Grafana, [`Monitoring::routes`] also serves `/health`, `/ready`,
+//! and JSON on `/metrics/summary`, `/metrics/report` and `/metrics/dashboard`, including the
+//! in-process [`alerting`].
+//!
 //! # Metrics
 //!
 //! | OpenTelemetry name | Prometheus name | type | attributes |
@@ -92,6 +96,8 @@
 
 pub mod names;
 
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+pub mod alerting;
 mod current_route;
 pub mod dependency;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -118,7 +124,9 @@ pub use http::{
 };
 #[cfg(feature = "otlp")]
 pub use pipeline::OtlpProtocol;
-pub use pipeline::{DEFAULT_SHUTDOWN_TIMEOUT, Monitoring, MonitoringBuilder};
+pub use pipeline::{
+    DEFAULT_ALERT_INTERVAL, DEFAULT_SHUTDOWN_TIMEOUT, Monitoring, MonitoringBuilder,
+};
 #[cfg(feature = "subscriber")]
 pub use pipeline::{JsonFormat, LogFormat, bridge_layer};
 pub use route::RouteTemplate;
@@ -133,6 +141,10 @@ pub const HEALTH_PATH: &str = "/health";
 pub const READY_PATH: &str = "/ready";
 /// Path of the JSON summary served by `Monitoring::routes`.
 pub const SUMMARY_PATH: &str = "/metrics/summary";
+/// Path of the JSON report (summary and alerts) served by `Monitoring::routes`.
+pub const REPORT_PATH: &str = "/metrics/report";
+/// Path of the JSON dashboard served by `Monitoring::routes`.
+pub const DASHBOARD_PATH: &str = "/metrics/dashboard";
 /// Path of the admin endpoint that restarts the summary window.
 pub const RESET_PATH: &str = "/metrics/reset";
 

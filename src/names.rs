@@ -57,6 +57,9 @@ pub const DB_CLIENT_CONNECTION_MAX: &str = "db.client.connection.max";
 pub const PROCESS_CPU_UTILIZATION: &str = "process.cpu.utilization";
 /// Resident memory of the process (bytes).
 pub const PROCESS_MEMORY_USAGE: &str = "process.memory.usage";
+/// Resident memory of the process over the memory it may use: its cgroup limit when it has
+/// one, else the machine's memory (gauge, 0 to 1). No semantic convention exists.
+pub const PROCESS_MEMORY_UTILIZATION: &str = "process.memory.utilization";
 /// Virtual memory of the process (bytes).
 pub const PROCESS_MEMORY_VIRTUAL: &str = "process.memory.virtual";
 /// Threads of the process. The semantic conventions now say `process.thread.count`, which
@@ -84,6 +87,9 @@ pub const RUNTIME_TOKIO_WORKERS: &str = "runtime.tokio.workers";
 pub const RUNTIME_TOKIO_ALIVE_TASKS: &str = "runtime.tokio.alive_tasks";
 /// Tasks waiting in the tokio runtime's global queue.
 pub const RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH: &str = "runtime.tokio.global_queue_depth";
+
+/// In-process alerts firing now, by `alert.type` and `alert.severity` (gauge, 1 or 0).
+pub const MONITORING_ALERTS_ACTIVE: &str = "monitoring.alerts.active";
 
 /// Spans the OTLP exporter failed to deliver (counter, `error.type` says why). Spans the
 /// batch queue had no room for are counted by the SDK itself, as
@@ -204,6 +210,10 @@ pub mod attr {
     pub const DB_CLIENT_CONNECTION_POOL_NAME: &str = "db.client.connection.pool.name";
     /// `used` or `idle`.
     pub const DB_CLIENT_CONNECTION_STATE: &str = "db.client.connection.state";
+    /// An in-process alert: `HIGH_LATENCY`, `HIGH_ERROR_RATE`, ...
+    pub const ALERT_TYPE: &str = "alert.type";
+    /// `warning` or `critical`.
+    pub const ALERT_SEVERITY: &str = "alert.severity";
     /// `used` or `free`.
     pub const SYSTEM_MEMORY_STATE: &str = "system.memory.state";
     /// `used` or `free`.
@@ -271,6 +281,10 @@ pub mod prometheus {
     pub const PROCESS_CPU_UTILIZATION: &str = "process_cpu_utilization_ratio";
     /// `process.memory.usage`.
     pub const PROCESS_MEMORY_USAGE: &str = "process_memory_usage_bytes";
+    /// `monitoring.alerts.active`.
+    pub const MONITORING_ALERTS_ACTIVE: &str = "monitoring_alerts_active";
+    /// `process.memory.utilization`.
+    pub const PROCESS_MEMORY_UTILIZATION: &str = "process_memory_utilization_ratio";
     /// `process.memory.virtual`.
     pub const PROCESS_MEMORY_VIRTUAL: &str = "process_memory_virtual_bytes";
     /// `process.threads`.

@@ -13,7 +13,10 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 
 use super::{auth, health, summary};
-use crate::{Error, HEALTH_PATH, METRICS_PATH, Monitoring, READY_PATH, RESET_PATH, SUMMARY_PATH};
+use crate::{
+    DASHBOARD_PATH, Error, HEALTH_PATH, METRICS_PATH, Monitoring, READY_PATH, REPORT_PATH,
+    RESET_PATH, SUMMARY_PATH,
+};
 
 const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -25,6 +28,9 @@ impl Monitoring {
     /// - `GET /ready`, the [readiness checks](Self::add_readiness_check): 200 when all pass,
     ///   else 503 with a JSON body naming the failing ones;
     /// - `GET /metrics/summary`, the [summary](Self::summary) as JSON;
+    /// - `GET /metrics/report`, the summary and the [alerts](Self::alerts);
+    /// - `GET /metrics/dashboard`, uptime, requests, latency and resources, formatted, and
+    ///   the alerts;
     /// - `POST /metrics/reset`, restarts the summary window; it needs the
     ///   [admin token](crate::MonitoringBuilder::admin_token) and answers 404 without one
     ///   configured, 401 for a missing or wrong token.
@@ -40,6 +46,8 @@ impl Monitoring {
         let monitoring = self.clone();
         let readiness = self.clone();
         let summarised = self.clone();
+        let reported = self.clone();
+        let dashboard = self.clone();
         let reset = self.clone();
         Router::new()
             .route(
@@ -60,6 +68,14 @@ impl Monitoring {
             .route(
                 SUMMARY_PATH,
                 get(move |headers: HeaderMap| summary::summary(summarised.clone(), headers)),
+            )
+            .route(
+                REPORT_PATH,
+                get(move |headers: HeaderMap| summary::report(reported.clone(), headers)),
+            )
+            .route(
+                DASHBOARD_PATH,
+                get(move |headers: HeaderMap| summary::dashboard(dashboard.clone(), headers)),
             )
             .route(
                 RESET_PATH,

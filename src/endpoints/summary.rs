@@ -1,4 +1,5 @@
-//! `GET /metrics/summary` and `POST /metrics/reset`.
+//! `GET /metrics/summary`, `GET /metrics/report`, `GET /metrics/dashboard` and
+//! `POST /metrics/reset`.
 
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
@@ -14,6 +15,70 @@ pub(super) async fn summary(monitoring: Monitoring, headers: HeaderMap) -> Respo
         return unauthorized(status);
     }
     Json(monitoring.summary()).into_response()
+}
+
+/// The summary plus the alerts (firing and past).
+pub(super) async fn report(monitoring: Monitoring, headers: HeaderMap) -> Response {
+    if let Err(status) = auth::check(monitoring.metrics_token(), &headers) {
+        return unauthorized(status);
+    }
+    let mut report = monitoring.summary();
+    report["alerts"] = monitoring.alerts();
+    Json(report).into_response()
+}
+
+/// The at-a-glance view: uptime, requests, latency and resources, formatted for people with
+/// the numbers beside them, and the alerts.
+pub(super) async fn dashboard(monitoring: Monitoring, headers: HeaderMap) -> Response {
+    if let Err(status) = auth::check(monitoring.metrics_token(), &headers) {
+        return unauthorized(status);
+    }
+    let summary = monitoring.summary();
+    let number = |value: &serde_json::Value| value.as_f64();
+    let percent = |value: Option<f64>| value.map(|ratio| format!("{:.0}%", ratio * 100.0));
+    let uptime = number(&summary["process"]["uptime_seconds"]);
+    let average = number(&summary["latency_ms"]["average"]);
+    let memory = number(&summary["process"]["memory_utilization"]);
+    let cpu = number(&summary["process"]["cpu_utilization"]);
+    let hit_ratio = number(&summary["dependencies"]["cache"]["hit_ratio"]);
+    Json(json!({
+        "system": {
+            "uptime": uptime.map(format_uptime),
+            "uptime_seconds": uptime,
+            "requests": {
+                "total": summary["requests"]["total"],
+                "errors": summary["requests"]["errors"],
+                "average_latency": average.map(|ms| format!("{ms:.0}ms")),
+                "average_latency_ms": average,
+            },
+            "resources": {
+                "memory": percent(memory),
+                "memory_utilization": memory,
+                "cpu": percent(cpu),
+                "cpu_utilization": cpu,
+                "cache_hit_ratio": percent(hit_ratio),
+                "cache_hit_ratio_value": hit_ratio,
+            },
+        },
+        "alerts": monitoring.alerts(),
+    }))
+    .into_response()
+}
+
+/// `12h 34m`, `3d 4h`, `45s`.
+fn format_uptime(seconds: f64) -> String {
+    let seconds = seconds.max(0.0) as u64;
+    let (days, hours, minutes) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3600,
+        seconds % 3600 / 60,
+    );
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{seconds}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
 }
 
 /// Restarts the summary window. Admin only: 404 when no admin token is configured, 401 for
@@ -36,4 +101,17 @@ pub(super) fn unauthorized(status: StatusCode) -> Response {
         "a valid bearer token is required\n",
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_uptime;
+
+    #[test]
+    fn uptime_reads_like_a_person_would_say_it() {
+        assert_eq!(format_uptime(45.0), "45s");
+        assert_eq!(format_uptime(600.0), "10m");
+        assert_eq!(format_uptime(12.0 * 3600.0 + 34.0 * 60.0), "12h 34m");
+        assert_eq!(format_uptime(3.0 * 86_400.0 + 4.0 * 3600.0 + 5.0), "3d 4h");
+    }
 }

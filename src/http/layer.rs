@@ -17,6 +17,8 @@ pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[
     crate::HEALTH_PATH,
     crate::READY_PATH,
     crate::SUMMARY_PATH,
+    crate::REPORT_PATH,
+    crate::DASHBOARD_PATH,
     crate::RESET_PATH,
 ];
 

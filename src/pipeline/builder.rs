@@ -17,6 +17,9 @@ use super::shutdown;
 use super::traces::{self, ProcessorFactory};
 use crate::Error;
 
+/// How often the in-process alerts are evaluated by default.
+pub const DEFAULT_ALERT_INTERVAL: Duration = Duration::from_secs(15);
+
 /// How long [`Monitoring::shutdown`] waits for the last spans and metrics by default.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -53,6 +56,10 @@ pub struct MonitoringBuilder {
     admin_token: Option<String>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     metrics_token: Option<String>,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    alert_thresholds: Option<crate::alerting::Thresholds>,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    alert_interval: Option<Duration>,
 }
 
 impl Default for MonitoringBuilder {
@@ -84,6 +91,10 @@ impl Default for MonitoringBuilder {
             admin_token: None,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             metrics_token: None,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            alert_thresholds: None,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            alert_interval: Some(DEFAULT_ALERT_INTERVAL),
         }
     }
 }
@@ -234,6 +245,25 @@ impl MonitoringBuilder {
         self
     }
 
+    /// The in-process alert thresholds. Without it, the defaults of
+    /// [`Thresholds`](crate::alerting::Thresholds), each overridden by its variable when set:
+    /// `ALERT_LATENCY_P95_SECONDS`, `ALERT_ERROR_RATE`, `ALERT_MEMORY_UTILIZATION`,
+    /// `ALERT_CPU_UTILIZATION`, `ALERT_CACHE_HIT_RATIO`, `ALERT_DB_POOL_UTILIZATION`,
+    /// `ALERT_FOR_SECONDS`, `ALERT_WINDOW_SECONDS`.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn alert_thresholds(mut self, thresholds: crate::alerting::Thresholds) -> Self {
+        self.alert_thresholds = Some(thresholds);
+        self
+    }
+
+    /// How often a thread of its own evaluates the alerts (default 15 s); `None` switches
+    /// the thread off ([`Monitoring::evaluate_alerts`] still works).
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn alert_interval(mut self, interval: Option<Duration>) -> Self {
+        self.alert_interval = interval;
+        self
+    }
+
     /// The most [`Monitoring::shutdown`] waits for spans and metrics to be flushed
     /// (default [`DEFAULT_SHUTDOWN_TIMEOUT`]). It bounds the exit even when the collector is
     /// down or never answers.
@@ -370,6 +400,18 @@ impl MonitoringBuilder {
                 self.metrics_token.take(),
                 vars.get("MONITORING_METRICS_TOKEN"),
             )?,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            alert_thresholds: match self.alert_thresholds.take() {
+                Some(thresholds) => thresholds,
+                None => env::alert_thresholds(vars)?,
+            },
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            alert_interval: match self.alert_interval {
+                Some(interval) if interval.is_zero() => {
+                    return Err(Error::config("the alert interval must be above zero"));
+                }
+                interval => interval,
+            },
         })
     }
 }

@@ -167,6 +167,51 @@ pub(super) fn log_format(
     }
 }
 
+/// The alert thresholds: the defaults, each replaced by its variable when set.
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+pub(super) fn alert_thresholds(vars: &impl Vars) -> Result<crate::alerting::Thresholds, Error> {
+    let mut thresholds = crate::alerting::Thresholds::default();
+    let number = |name: &str| -> Result<Option<f64>, Error> {
+        match vars.get(name) {
+            None => Ok(None),
+            Some(value) => match value.trim().parse::<f64>() {
+                Ok(number) if number.is_finite() && number >= 0.0 => Ok(Some(number)),
+                _ => Err(Error::config(format!(
+                    "{name}={value:?} must be a non-negative number"
+                ))),
+            },
+        }
+    };
+    let seconds = |value: f64| std::time::Duration::from_secs_f64(value);
+    if let Some(value) = number("ALERT_LATENCY_P95_SECONDS")? {
+        thresholds.latency_p95 = seconds(value);
+    }
+    for (name, field) in [
+        ("ALERT_ERROR_RATE", &mut thresholds.error_rate),
+        (
+            "ALERT_MEMORY_UTILIZATION",
+            &mut thresholds.memory_utilization,
+        ),
+        ("ALERT_CPU_UTILIZATION", &mut thresholds.cpu_utilization),
+        ("ALERT_CACHE_HIT_RATIO", &mut thresholds.cache_hit_ratio),
+        (
+            "ALERT_DB_POOL_UTILIZATION",
+            &mut thresholds.db_pool_utilization,
+        ),
+    ] {
+        if let Some(value) = number(name)? {
+            *field = value;
+        }
+    }
+    if let Some(value) = number("ALERT_FOR_SECONDS")? {
+        thresholds.for_duration = seconds(value);
+    }
+    if let Some(value) = number("ALERT_WINDOW_SECONDS")? {
+        thresholds.window = seconds(value);
+    }
+    Ok(thresholds)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -184,6 +229,24 @@ mod tests {
 
     fn vars(pairs: &[(&'static str, &'static str)]) -> Map {
         Map(pairs.iter().copied().collect())
+    }
+
+    #[test]
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    fn alert_thresholds_from_the_environment() {
+        let defaults = alert_thresholds(&vars(&[])).unwrap();
+        assert_eq!(defaults, crate::alerting::Thresholds::default());
+        let set = alert_thresholds(&vars(&[
+            ("ALERT_ERROR_RATE", "0.01"),
+            ("ALERT_LATENCY_P95_SECONDS", "0.25"),
+            ("ALERT_FOR_SECONDS", "30"),
+        ]))
+        .unwrap();
+        assert_eq!(set.error_rate, 0.01);
+        assert_eq!(set.latency_p95, std::time::Duration::from_millis(250));
+        assert_eq!(set.for_duration, std::time::Duration::from_secs(30));
+        let err = alert_thresholds(&vars(&[("ALERT_CPU_UTILIZATION", "lots")])).unwrap_err();
+        assert!(err.to_string().contains("ALERT_CPU_UTILIZATION"), "{err}");
     }
 
     #[test]

@@ -25,7 +25,7 @@ mod resource;
 mod shutdown;
 mod traces;
 
-pub use builder::{DEFAULT_SHUTDOWN_TIMEOUT, MonitoringBuilder};
+pub use builder::{DEFAULT_ALERT_INTERVAL, DEFAULT_SHUTDOWN_TIMEOUT, MonitoringBuilder};
 #[cfg(feature = "subscriber")]
 pub use json_logs::JsonFormat;
 #[cfg(feature = "subscriber")]

@@ -46,6 +46,10 @@ struct Inner {
     readiness: crate::health::Readiness,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     window: std::sync::Mutex<crate::summary::Window>,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    alerts: std::sync::Mutex<crate::alerting::Evaluator>,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    alerts_active: opentelemetry::metrics::Gauge<i64>,
 }
 
 /// What the builder made.
@@ -66,6 +70,11 @@ pub(super) struct Parts {
     pub(super) admin_token: Option<String>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) metrics_token: Option<String>,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(super) alert_thresholds: crate::alerting::Thresholds,
+    /// How often alerts are evaluated; `None` when the background evaluation is off.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(super) alert_interval: Option<Duration>,
     /// The system metrics' refresh thread and instruments, stopped with the pipelines.
     #[cfg(feature = "system")]
     pub(super) _system: Option<crate::system::SystemMetrics>,
@@ -92,16 +101,36 @@ impl Monitoring {
     }
 
     pub(super) fn from_parts(parts: Parts) -> Self {
-        Self {
+        #[cfg(all(feature = "axum", feature = "prometheus"))]
+        let interval = parts.alert_interval;
+        let monitoring = Self {
             inner: Arc::new(Inner {
                 #[cfg(all(feature = "axum", feature = "prometheus"))]
                 readiness: crate::health::Readiness::new(parts.readiness_timeout),
                 #[cfg(all(feature = "axum", feature = "prometheus"))]
                 window: std::sync::Mutex::new(crate::summary::Window::new(parts.summary_window)),
+                #[cfg(all(feature = "axum", feature = "prometheus"))]
+                alerts: std::sync::Mutex::new(crate::alerting::Evaluator::new(
+                    parts.alert_thresholds.clone(),
+                )),
+                #[cfg(all(feature = "axum", feature = "prometheus"))]
+                alerts_active: opentelemetry::metrics::MeterProvider::meter_with_scope(
+                    &parts.meter_provider,
+                    crate::scope(),
+                )
+                .i64_gauge(crate::names::MONITORING_ALERTS_ACTIVE)
+                .with_unit("{alert}")
+                .with_description("In-process alerts firing now, by alert.type")
+                .build(),
                 parts,
                 shut_down: AtomicBool::new(false),
             }),
+        };
+        #[cfg(all(feature = "axum", feature = "prometheus"))]
+        if let Some(interval) = interval {
+            monitoring.evaluate_alerts_every(interval);
         }
+        monitoring
     }
 
     /// The meter provider, for instruments of your own or for
@@ -173,6 +202,11 @@ impl Monitoring {
     pub fn reset_summary(&self) {
         let figures = self.current_figures();
         self.window().reset(figures);
+        self.inner
+            .alerts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .reset();
     }
 
     #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -187,6 +221,87 @@ impl Monitoring {
             .window
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Evaluates the alert thresholds now. A thread of its own does it every
+    /// [alert interval](MonitoringBuilder::alert_interval); call it to evaluate at a moment
+    /// of your choosing.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn evaluate_alerts(&self) {
+        self.evaluate_alerts_at(std::time::Instant::now(), std::time::SystemTime::now());
+    }
+
+    /// [`evaluate_alerts`](Self::evaluate_alerts) at a given moment, for tests that drive
+    /// time themselves.
+    #[doc(hidden)]
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn evaluate_alerts_at(&self, now: std::time::Instant, wall: std::time::SystemTime) {
+        let figures = self.current_figures();
+        let changes = self
+            .inner
+            .alerts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .evaluate(now, wall, figures);
+        for change in changes {
+            let (alert, firing) = match &change {
+                crate::alerting::Change::Fired(alert) => (alert, 1),
+                crate::alerting::Change::Resolved(alert) => (alert, 0),
+            };
+            let attributes = [
+                opentelemetry::KeyValue::new(crate::names::attr::ALERT_TYPE, alert.rule.name()),
+                opentelemetry::KeyValue::new(
+                    crate::names::attr::ALERT_SEVERITY,
+                    alert.rule.severity(),
+                ),
+            ];
+            self.inner.alerts_active.record(firing, &attributes);
+            let (value, threshold) = (
+                alert.rule.format(alert.value),
+                alert.rule.format(alert.threshold),
+            );
+            if firing == 1 {
+                tracing::warn!(alert = alert.rule.name(), severity = alert.rule.severity(), component = alert.rule.component(), %value, %threshold, "alert fired");
+            } else {
+                tracing::info!(alert = alert.rule.name(), %value, %threshold, "alert resolved");
+            }
+        }
+    }
+
+    /// The firing alerts and the history, as JSON.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn alerts(&self) -> serde_json::Value {
+        let alerts = self
+            .inner
+            .alerts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        serde_json::json!({
+            "active": alerts.active().iter().map(crate::alerting::Alert::to_json).collect::<Vec<_>>(),
+            "history": alerts.history().map(crate::alerting::Alert::to_json).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Evaluates the alerts on a thread of its own until the pipelines are dropped.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    fn evaluate_alerts_every(&self, interval: Duration) {
+        let weak = Arc::downgrade(&self.inner);
+        let _ = std::thread::Builder::new()
+            .name("tower-monitoring-alerts".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(interval);
+                    let Some(inner) = weak.upgrade() else { return };
+                    let monitoring = Monitoring { inner };
+                    if monitoring.inner.shut_down.load(Ordering::Acquire) {
+                        return;
+                    }
+                    monitoring.evaluate_alerts();
+                    // If the application dropped its handles meanwhile, this was the last
+                    // one: the pipelines flush here, within their bound, as they would there.
+                    drop(monitoring);
+                }
+            });
     }
 
     #[cfg(all(feature = "axum", feature = "prometheus"))]

@@ -104,6 +104,10 @@ pub(crate) struct Figures {
     pub(crate) process_cpu: Option<f64>,
     pub(crate) process_memory: Option<f64>,
     pub(crate) system_memory_utilization: Option<f64>,
+    pub(crate) process_memory_utilization: Option<f64>,
+    /// Connections in use and the maximum, summed over the registered pools.
+    pub(crate) pool_in_use: f64,
+    pub(crate) pool_max: f64,
     pub(crate) process_uptime: Option<f64>,
 }
 
@@ -173,6 +177,17 @@ impl Figures {
                     }
                     prom::SYSTEM_MEMORY_UTILIZATION => {
                         figures.system_memory_utilization = Some(metric.get_gauge().get_value());
+                    }
+                    prom::PROCESS_MEMORY_UTILIZATION => {
+                        figures.process_memory_utilization = Some(metric.get_gauge().get_value());
+                    }
+                    prom::DB_CLIENT_CONNECTION_COUNT
+                        if label(metric, "db_client_connection_state") == Some("used") =>
+                    {
+                        figures.pool_in_use += metric.get_gauge().get_value();
+                    }
+                    prom::DB_CLIENT_CONNECTION_MAX => {
+                        figures.pool_max += metric.get_gauge().get_value();
                     }
                     prom::PROCESS_UPTIME => {
                         figures.process_uptime = Some(metric.get_gauge().get_value());

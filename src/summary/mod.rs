@@ -6,10 +6,10 @@
 //! It rolls over after its length (default 24 h) and `POST /metrics/reset` restarts it; the
 //! memory it keeps is one copy of the totals, whatever the uptime.
 
-mod figures;
+pub(crate) mod figures;
 mod window;
 
-pub(crate) use figures::Figures;
+pub(crate) use figures::{Figures, Series};
 pub(crate) use window::Window;
 
 /// How long a summary window lasts by default before it rolls over.

@@ -134,6 +134,7 @@ impl Window {
             "process": {
                 "cpu_utilization": now.process_cpu,
                 "memory_bytes": now.process_memory,
+                "memory_utilization": now.process_memory_utilization,
                 "system_memory_utilization": now.system_memory_utilization,
                 "uptime_seconds": now.process_uptime,
             },

@@ -73,6 +73,17 @@ pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
             |s| s.process_cpu_utilization,
         ),
         ratio(
+            names::PROCESS_MEMORY_UTILIZATION,
+            "Resident memory of this process over its limit (the cgroup's, else the machine's)",
+            |s| {
+                if s.memory_limit == 0 {
+                    0.0
+                } else {
+                    s.process_memory_resident as f64 / s.memory_limit as f64
+                }
+            },
+        ),
+        ratio(
             names::SYSTEM_CPU_UTILIZATION,
             "Share of all CPUs the machine used over the last refresh interval",
             |s| s.system_cpu_utilization,

@@ -11,6 +11,8 @@ pub(crate) struct Snapshot {
     pub(crate) process_cpu_utilization: f64,
     pub(crate) process_memory_resident: u64,
     pub(crate) process_memory_virtual: u64,
+    /// The memory the process may use: its cgroup's limit when it has one, else the machine's.
+    pub(crate) memory_limit: u64,
     pub(crate) process_threads: Option<u64>,
     pub(crate) process_open_files: Option<u64>,
     /// Seconds since the Unix epoch.
@@ -47,7 +49,14 @@ impl Sampler {
     pub(crate) fn sample(&mut self) -> Snapshot {
         self.system.refresh_cpu_usage();
         self.system.refresh_memory();
+        let memory_limit = self
+            .system
+            .cgroup_limits()
+            .map(|limits| limits.total_memory)
+            .filter(|limit| *limit > 0)
+            .unwrap_or_else(|| self.system.total_memory());
         let mut snapshot = Snapshot {
+            memory_limit,
             system_cpu_utilization: f64::from(self.system.global_cpu_usage()) / 100.0,
             system_memory_total: self.system.total_memory(),
             system_memory_used: self.system.used_memory(),

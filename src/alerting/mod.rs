@@ -1,0 +1,15 @@
+//! In-process alerting: thresholds on latency, error rate, memory, CPU, cache hit ratio and
+//! connection-pool use, evaluated over a sliding window by a thread of its own.
+//!
+//! An operator without Grafana sees the firing alerts on `GET /metrics/report` and
+//! `GET /metrics/dashboard`; fired and resolved alerts are logged (`warn`, `info`), kept in a
+//! bounded history, and exported as `monitoring.alerts.active` by `alert.type`, so
+//! Prometheus sees them too. `rules.rs` says what is watched, `evaluator.rs` when an alert
+//! fires and resolves.
+
+mod evaluator;
+mod rules;
+
+pub use rules::Thresholds;
+
+pub(crate) use evaluator::{Alert, Change, Evaluator};

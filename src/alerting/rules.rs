@@ -1,0 +1,159 @@
+//! What is watched: each rule reads one value from the window and compares it with its
+//! threshold.
+
+use std::time::Duration;
+
+use crate::summary::{Figures, Series};
+
+/// The thresholds, with the defaults the issue of record asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    /// Fire when the p95 request latency over the window is above this (1 s).
+    pub latency_p95: Duration,
+    /// Fire when the share of failed requests over the window is above this (0.05).
+    pub error_rate: f64,
+    /// Fire when the process's memory over its limit is above this (0.8).
+    pub memory_utilization: f64,
+    /// Fire when the process's share of all CPUs is above this (0.8).
+    pub cpu_utilization: f64,
+    /// Fire when the cache hit ratio over the window is below this (0.8).
+    pub cache_hit_ratio: f64,
+    /// Fire when the connection pools' use over their maximum is above this (0.9).
+    pub db_pool_utilization: f64,
+    /// How long a threshold must stay broken before its alert fires (1 min), like a
+    /// Prometheus rule's `for:`.
+    pub for_duration: Duration,
+    /// The sliding window rates and ratios are computed over (5 min).
+    pub window: Duration,
+    /// Rates and ratios need at least this many requests or lookups in the window (10),
+    /// so one failed request out of one does not page anybody.
+    pub min_events: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            latency_p95: Duration::from_secs(1),
+            error_rate: 0.05,
+            memory_utilization: 0.8,
+            cpu_utilization: 0.8,
+            cache_hit_ratio: 0.8,
+            db_pool_utilization: 0.9,
+            for_duration: Duration::from_secs(60),
+            window: Duration::from_secs(300),
+            min_events: 10.0,
+        }
+    }
+}
+
+/// The kinds of alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Rule {
+    HighLatency,
+    HighErrorRate,
+    HighMemoryUsage,
+    HighCpuUsage,
+    LowCacheHitRatio,
+    HighDbPoolUtilization,
+}
+
+impl Rule {
+    pub(crate) const ALL: [Rule; 6] = [
+        Rule::HighLatency,
+        Rule::HighErrorRate,
+        Rule::HighMemoryUsage,
+        Rule::HighCpuUsage,
+        Rule::LowCacheHitRatio,
+        Rule::HighDbPoolUtilization,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Rule::HighLatency => "HIGH_LATENCY",
+            Rule::HighErrorRate => "HIGH_ERROR_RATE",
+            Rule::HighMemoryUsage => "HIGH_MEMORY_USAGE",
+            Rule::HighCpuUsage => "HIGH_CPU_USAGE",
+            Rule::LowCacheHitRatio => "LOW_CACHE_HIT_RATIO",
+            Rule::HighDbPoolUtilization => "HIGH_DB_POOL_UTILIZATION",
+        }
+    }
+
+    pub(crate) fn severity(self) -> &'static str {
+        match self {
+            Rule::HighErrorRate | Rule::HighDbPoolUtilization => "critical",
+            _ => "warning",
+        }
+    }
+
+    pub(crate) fn component(self) -> &'static str {
+        match self {
+            Rule::HighLatency | Rule::HighErrorRate => "http",
+            Rule::HighMemoryUsage | Rule::HighCpuUsage => "process",
+            Rule::LowCacheHitRatio => "cache",
+            Rule::HighDbPoolUtilization => "database",
+        }
+    }
+
+    /// Milliseconds for latency, ratios for the rest.
+    pub(crate) fn threshold(self, thresholds: &Thresholds) -> f64 {
+        match self {
+            Rule::HighLatency => thresholds.latency_p95.as_secs_f64() * 1000.0,
+            Rule::HighErrorRate => thresholds.error_rate,
+            Rule::HighMemoryUsage => thresholds.memory_utilization,
+            Rule::HighCpuUsage => thresholds.cpu_utilization,
+            Rule::LowCacheHitRatio => thresholds.cache_hit_ratio,
+            Rule::HighDbPoolUtilization => thresholds.db_pool_utilization,
+        }
+    }
+
+    /// Whether `value` breaks the threshold.
+    pub(crate) fn broken(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Rule::LowCacheHitRatio => value < threshold,
+            _ => value > threshold,
+        }
+    }
+
+    /// The rule's value over the window from `then` to `now`; `None` when there is not
+    /// enough to judge (no traffic, no pools, no system metrics).
+    pub(crate) fn value(self, now: &Figures, then: &Figures, min_events: f64) -> Option<f64> {
+        match self {
+            Rule::HighLatency | Rule::HighErrorRate => {
+                let mut all = Series::default();
+                let mut errors = 0.0;
+                for (key, series) in &now.http {
+                    let delta = series.since(then.http.get(key));
+                    if key.error {
+                        errors += delta.count;
+                    }
+                    all.add(&delta);
+                }
+                if all.count < min_events {
+                    return None;
+                }
+                match self {
+                    Rule::HighLatency => all.quantile(0.95).map(|seconds| seconds * 1000.0),
+                    _ => Some(errors / all.count),
+                }
+            }
+            Rule::HighMemoryUsage => now.process_memory_utilization,
+            Rule::HighCpuUsage => now.process_cpu,
+            Rule::LowCacheHitRatio => {
+                let hits = now.cache_hits - then.cache_hits;
+                let misses = now.cache_misses - then.cache_misses;
+                (hits + misses >= min_events).then(|| hits / (hits + misses))
+            }
+            Rule::HighDbPoolUtilization => {
+                (now.pool_max > 0.0).then(|| now.pool_in_use / now.pool_max)
+            }
+        }
+    }
+
+    /// The value as a person reads it.
+    pub(crate) fn format(self, value: f64) -> String {
+        match self {
+            Rule::HighLatency => format!("{value:.0}ms"),
+            _ => format!("{:.0}%", value * 100.0),
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! In-process alerts fire after their duration on injected latency, errors and a low cache
+//! hit ratio, show on the report, dashboard and as a gauge, and resolve when traffic heals.
+//! Time is injected into the evaluation; only the slow handler really waits (150 ms, once,
+//! for concurrent requests). Its own test binary: it installs the globals.
+
+mod support;
+
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use serde_json::Value;
+use tower_monitoring::alerting::Thresholds;
+use tower_monitoring::{Monitoring, MonitoringLayer, dependency};
+
+async fn json(app: &Router, uri: &str) -> Value {
+    let (status, body) = support::send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// Sends `count` requests to `uri` at once.
+async fn burst(app: &Router, uri: &'static str, count: usize) {
+    let tasks: Vec<_> = (0..count)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                support::send(&app, Request::get(uri).body(Body::empty()).unwrap()).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+fn active_types(alerts: &Value) -> Vec<String> {
+    let mut types: Vec<String> = alerts["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|alert| alert["type"].as_str().unwrap().to_owned())
+        .collect();
+    types.sort();
+    types
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_fire_show_and_resolve() {
+    let monitoring = Monitoring::builder()
+        .service_name("alerts")
+        .tracing_subscriber(false)
+        .alert_interval(None)
+        .alert_thresholds(Thresholds {
+            latency_p95: Duration::from_millis(100),
+            ..Thresholds::default()
+        })
+        .admin_token("admin")
+        .install()
+        .unwrap();
+    let app = Router::new()
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                let _: Option<u8> = dependency::cache("users", "get", async { None }).await;
+                "slow"
+            }),
+        )
+        .route("/fail", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .route(
+            "/fast",
+            get(|| async {
+                let _: Option<u8> = dependency::cache("users", "get", async { Some(1) }).await;
+                "fast"
+            }),
+        )
+        .merge(monitoring.routes())
+        .layer(MonitoringLayer::new());
+    let start = Instant::now();
+    let wall = SystemTime::now();
+    let at = |seconds: u64| start + Duration::from_secs(seconds);
+
+    monitoring.evaluate_alerts_at(at(0), wall);
+    burst(&app, "/slow", 20).await;
+    burst(&app, "/fail", 20).await;
+
+    // Broken, but not for long enough yet.
+    monitoring.evaluate_alerts_at(at(30), wall);
+    assert!(active_types(&monitoring.alerts()).is_empty());
+
+    // A minute later: latency (p95 over 100 ms), errors (50%) and cache hits (0%) fire.
+    monitoring.evaluate_alerts_at(at(90), wall);
+    let expected = ["HIGH_ERROR_RATE", "HIGH_LATENCY", "LOW_CACHE_HIT_RATIO"];
+    let report = json(&app, "/metrics/report").await;
+    assert_eq!(active_types(&report["alerts"]), expected, "{report}");
+    let errors = report["alerts"]["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|alert| alert["type"] == "HIGH_ERROR_RATE")
+        .unwrap();
+    assert_eq!(errors["current_value"], "50%");
+    assert_eq!(errors["threshold"], "5%");
+    assert_eq!(errors["severity"], "critical");
+    assert_eq!(errors["component"], "http");
+    assert!(errors["timestamp"].as_str().unwrap().ends_with('Z'));
+    let dashboard = json(&app, "/metrics/dashboard").await;
+    assert_eq!(active_types(&dashboard["alerts"]), expected, "{dashboard}");
+    assert_eq!(
+        dashboard["system"]["requests"]["total"], 40.0,
+        "{dashboard}"
+    );
+    assert_eq!(
+        dashboard["system"]["requests"]["errors"], 20.0,
+        "{dashboard}"
+    );
+    assert_eq!(
+        dashboard["system"]["resources"]["cache_hit_ratio"], "0%",
+        "{dashboard}"
+    );
+    assert!(
+        dashboard["system"]["resources"]["memory"]
+            .as_str()
+            .unwrap()
+            .ends_with('%')
+    );
+    assert!(dashboard["system"]["uptime"].is_string(), "{dashboard}");
+    let text = monitoring.render_prometheus();
+    assert!(
+        text.lines().any(|line| line.starts_with(
+            "monitoring_alerts_active{alert_severity=\"critical\",alert_type=\"HIGH_ERROR_RATE\""
+        ) && line.ends_with(" 1")),
+        "{text}"
+    );
+
+    // Healthy traffic, and the window slides past the bad minute: everything resolves.
+    burst(&app, "/fast", 60).await;
+    monitoring.evaluate_alerts_at(at(400), wall);
+    let alerts = monitoring.alerts();
+    assert!(active_types(&alerts).is_empty(), "{alerts}");
+    assert_eq!(alerts["history"].as_array().unwrap().len(), 3, "{alerts}");
+    assert!(alerts["history"][0]["resolved_at"].is_string());
+    let text = monitoring.render_prometheus();
+    assert!(
+        text.lines().any(|line| line.starts_with(
+            "monitoring_alerts_active{alert_severity=\"critical\",alert_type=\"HIGH_ERROR_RATE\""
+        ) && line.ends_with(" 0")),
+        "{text}"
+    );
+
+    // Reset clears the history (admin only).
+    let request = Request::post("/metrics/reset")
+        .header("authorization", "Bearer admin")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(support::send(&app, request).await.0, StatusCode::OK);
+    assert!(
+        monitoring.alerts()["history"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
