@@ -13,6 +13,10 @@ use crate::summary::Figures;
 /// How many ended alerts are kept.
 pub(crate) const HISTORY: usize = 100;
 
+/// How many samples the window keeps, however often evaluations are asked for; past it the
+/// oldest go, and the window starts a little later.
+const MAX_SAMPLES: usize = 1_000;
+
 /// An alert, firing or ended.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Alert {
@@ -99,6 +103,9 @@ impl Evaluator {
         figures: Figures,
     ) -> Vec<Change> {
         self.samples.push_back((now, figures));
+        if self.samples.len() > MAX_SAMPLES {
+            self.samples.pop_front();
+        }
         while self.samples.len() > 2
             && self
                 .samples
