@@ -164,3 +164,89 @@ async fn alerts_fire_show_and_resolve() {
             .is_empty()
     );
 }
+
+/// A webhook receiver that refuses its first POST (to exercise the retry) and keeps the rest.
+async fn webhook_receiver() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let (keep, count) = (received.clone(), attempts.clone());
+    let app = Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: axum::body::Bytes| async move {
+            if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                return StatusCode::SERVICE_UNAVAILABLE;
+            }
+            keep.lock()
+                .unwrap()
+                .push(serde_json::from_slice::<Value>(&body).unwrap());
+            StatusCode::OK
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, received, attempts)
+}
+
+/// Waits for the webhook thread to deliver `count` notifications.
+async fn delivered(received: &std::sync::Mutex<Vec<Value>>, count: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = received.lock().unwrap().clone();
+        if now.len() >= count {
+            return now;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {count} notifications arrived",
+            now.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fired_and_resolved_alerts_reach_the_webhook() {
+    let (url, received, attempts) = webhook_receiver().await;
+    let monitoring = Monitoring::builder()
+        .service_name("hooked")
+        .system_metrics(false)
+        .alert_interval(None)
+        .alert_webhook(url)
+        .build()
+        .unwrap();
+    let app = Router::new()
+        .route("/fail", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .route("/ok", get(|| async { "ok" }))
+        .layer(monitoring.layer());
+    let start = Instant::now();
+    let wall = SystemTime::now();
+    let at = |seconds: u64| start + Duration::from_secs(seconds);
+
+    monitoring.evaluate_alerts_at(at(0), wall);
+    burst(&app, "/fail", 20).await;
+    monitoring.evaluate_alerts_at(at(30), wall);
+    monitoring.evaluate_alerts_at(at(90), wall);
+    let fired = delivered(&received, 1).await;
+    assert_eq!(fired[0]["status"], "firing");
+    assert_eq!(fired[0]["service"], "hooked");
+    assert_eq!(fired[0]["alert"]["type"], "HIGH_ERROR_RATE");
+    assert_eq!(
+        attempts.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "the refused first POST was retried"
+    );
+
+    burst(&app, "/ok", 50).await;
+    monitoring.evaluate_alerts_at(at(400), wall);
+    let all = delivered(&received, 2).await;
+    assert_eq!(all[1]["status"], "resolved");
+    assert_eq!(all[1]["alert"]["type"], "HIGH_ERROR_RATE");
+    assert!(all[1]["alert"]["resolved_at"].is_string());
+}

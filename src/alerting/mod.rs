@@ -4,12 +4,17 @@
 //! An operator without Grafana sees the firing alerts on `GET /metrics/report` and
 //! `GET /metrics/dashboard`; fired and resolved alerts are logged (`warn`, `info`), kept in a
 //! bounded history, and exported as `monitoring.alerts.active` by `alert.type`, so
-//! Prometheus sees them too. `rules.rs` says what is watched, `evaluator.rs` when an alert
-//! fires and resolves.
+//! Prometheus sees them too; with a webhook URL each is also POSTed there (`webhook.rs`,
+//! feature `reqwest`). `rules.rs` says what is watched, `evaluator.rs` when an alert fires
+//! and resolves.
 
 mod evaluator;
 mod rules;
+#[cfg(feature = "reqwest")]
+mod webhook;
 
 pub use rules::Thresholds;
 
 pub(crate) use evaluator::{Alert, Change, Evaluator};
+#[cfg(feature = "reqwest")]
+pub(crate) use webhook::Webhook;

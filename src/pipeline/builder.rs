@@ -60,6 +60,8 @@ pub struct MonitoringBuilder {
     alert_thresholds: Option<crate::alerting::Thresholds>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     alert_interval: Option<Duration>,
+    #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+    alert_webhook: Option<String>,
 }
 
 impl Default for MonitoringBuilder {
@@ -95,6 +97,8 @@ impl Default for MonitoringBuilder {
             alert_thresholds: None,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             alert_interval: Some(DEFAULT_ALERT_INTERVAL),
+            #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+            alert_webhook: None,
         }
     }
 }
@@ -264,6 +268,16 @@ impl MonitoringBuilder {
         self
     }
 
+    /// A URL that receives a POST of the alert JSON for every fired and resolved alert
+    /// (`{"status": "firing", "service": ..., "alert": {...}}`). Without it,
+    /// `ALERT_WEBHOOK_URL`. Sent from a thread of its own: 3 attempts, 5 s each, a queue of
+    /// 100.
+    #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+    pub fn alert_webhook(mut self, url: impl Into<String>) -> Self {
+        self.alert_webhook = Some(url.into());
+        self
+    }
+
     /// The most [`Monitoring::shutdown`] waits for spans and metrics to be flushed
     /// (default [`DEFAULT_SHUTDOWN_TIMEOUT`]). It bounds the exit even when the collector is
     /// down or never answers.
@@ -404,6 +418,15 @@ impl MonitoringBuilder {
             alert_thresholds: match self.alert_thresholds.take() {
                 Some(thresholds) => thresholds,
                 None => env::alert_thresholds(vars)?,
+            },
+            #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+            webhook: match self
+                .alert_webhook
+                .take()
+                .or_else(|| vars.get("ALERT_WEBHOOK_URL"))
+            {
+                Some(url) => Some(crate::alerting::Webhook::start(&url)?),
+                None => None,
             },
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             alert_interval: match self.alert_interval {

@@ -50,6 +50,8 @@ struct Inner {
     alerts: std::sync::Mutex<crate::alerting::Evaluator>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     alerts_active: opentelemetry::metrics::Gauge<i64>,
+    #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+    webhook: Option<crate::alerting::Webhook>,
 }
 
 /// What the builder made.
@@ -72,6 +74,8 @@ pub(super) struct Parts {
     pub(super) metrics_token: Option<String>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) alert_thresholds: crate::alerting::Thresholds,
+    #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+    pub(super) webhook: Option<crate::alerting::Webhook>,
     /// How often alerts are evaluated; `None` when the background evaluation is off.
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) alert_interval: Option<Duration>,
@@ -103,6 +107,10 @@ impl Monitoring {
     pub(super) fn from_parts(parts: Parts) -> Self {
         #[cfg(all(feature = "axum", feature = "prometheus"))]
         let interval = parts.alert_interval;
+        #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+        let mut parts = parts;
+        #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+        let webhook = parts.webhook.take();
         let monitoring = Self {
             inner: Arc::new(Inner {
                 #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -122,6 +130,8 @@ impl Monitoring {
                 .with_unit("{alert}")
                 .with_description("In-process alerts firing now, by alert.type")
                 .build(),
+                #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+                webhook,
                 parts,
                 shut_down: AtomicBool::new(false),
             }),
@@ -260,6 +270,14 @@ impl Monitoring {
                 alert.rule.format(alert.value),
                 alert.rule.format(alert.threshold),
             );
+            #[cfg(feature = "reqwest")]
+            if let Some(webhook) = &self.inner.webhook {
+                webhook.notify(serde_json::json!({
+                    "status": if firing == 1 { "firing" } else { "resolved" },
+                    "service": self.service_name(),
+                    "alert": alert.to_json(),
+                }));
+            }
             if firing == 1 {
                 tracing::warn!(alert = alert.rule.name(), severity = alert.rule.severity(), component = alert.rule.component(), %value, %threshold, "alert fired");
             } else {
@@ -302,6 +320,17 @@ impl Monitoring {
                     drop(monitoring);
                 }
             });
+    }
+
+    /// `service.name` of the resource.
+    #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+    fn service_name(&self) -> String {
+        self.resource()
+            .get(&opentelemetry::Key::from_static_str(
+                crate::names::attr::SERVICE_NAME,
+            ))
+            .map(|value| value.to_string())
+            .unwrap_or_default()
     }
 
     #[cfg(all(feature = "axum", feature = "prometheus"))]
