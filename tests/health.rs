@@ -106,3 +106,48 @@ async fn probes_are_not_recorded_and_make_no_span() {
             .contains("http_server_request_duration_seconds_count")
     );
 }
+
+#[tokio::test]
+async fn a_prefix_moves_every_monitoring_route_and_its_exclusion() {
+    let monitoring = Monitoring::builder()
+        .service_name("prefixed")
+        .system_metrics(false)
+        .endpoint_prefix("/api/v1")
+        .build()
+        .unwrap();
+    let app = Router::new()
+        .route("/work", axum::routing::get(|| async { "done" }))
+        .merge(monitoring.routes())
+        .layer(monitoring.layer());
+    for path in [
+        "/api/v1/metrics",
+        "/api/v1/health",
+        "/api/v1/ready",
+        "/api/v1/metrics/summary",
+        "/api/v1/metrics/report",
+        "/api/v1/metrics/dashboard",
+    ] {
+        let (status, _) =
+            support::send(&app, Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    for path in ["/metrics", "/health"] {
+        let (status, _) =
+            support::send(&app, Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    support::send(&app, Request::get("/work").body(Body::empty()).unwrap()).await;
+    let text = monitoring.render_prometheus();
+    assert!(text.contains("http_route=\"/work\""), "{text}");
+    assert!(
+        !text.contains("http_route=\"/api/v1"),
+        "the prefixed endpoints are skipped:\n{text}"
+    );
+    assert_eq!(monitoring.endpoint_prefix(), "/api/v1");
+
+    let err = Monitoring::builder()
+        .endpoint_prefix("api/")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("endpoint prefix"), "{err}");
+}

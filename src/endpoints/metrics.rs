@@ -43,6 +43,8 @@ impl Monitoring {
     where
         S: Clone + Send + Sync + 'static,
     {
+        let prefix = self.endpoint_prefix().to_owned();
+        let path = |path: &str| format!("{prefix}{path}");
         let monitoring = self.clone();
         let readiness = self.clone();
         let summarised = self.clone();
@@ -51,7 +53,7 @@ impl Monitoring {
         let reset = self.clone();
         Router::new()
             .route(
-                METRICS_PATH,
+                &path(METRICS_PATH),
                 get(move |headers: HeaderMap| {
                     let response = match auth::check(monitoring.metrics_token(), &headers) {
                         Ok(()) => {
@@ -63,22 +65,25 @@ impl Monitoring {
                     std::future::ready(response)
                 }),
             )
-            .route(HEALTH_PATH, get(health::health))
-            .route(READY_PATH, get(move || health::ready(readiness.clone())))
+            .route(&path(HEALTH_PATH), get(health::health))
             .route(
-                SUMMARY_PATH,
+                &path(READY_PATH),
+                get(move || health::ready(readiness.clone())),
+            )
+            .route(
+                &path(SUMMARY_PATH),
                 get(move |headers: HeaderMap| summary::summary(summarised.clone(), headers)),
             )
             .route(
-                REPORT_PATH,
+                &path(REPORT_PATH),
                 get(move |headers: HeaderMap| summary::report(reported.clone(), headers)),
             )
             .route(
-                DASHBOARD_PATH,
+                &path(DASHBOARD_PATH),
                 get(move |headers: HeaderMap| summary::dashboard(dashboard.clone(), headers)),
             )
             .route(
-                RESET_PATH,
+                &path(RESET_PATH),
                 post(move |headers: HeaderMap| summary::reset(reset.clone(), headers)),
             )
     }

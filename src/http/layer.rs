@@ -48,6 +48,10 @@ pub struct MonitoringLayer {
 #[derive(Clone, Debug, Default)]
 struct Config {
     excluded_paths: Vec<Cow<'static, str>>,
+    /// Whether [`DEFAULT_EXCLUDED_PATHS`] are skipped too, under the endpoint prefix.
+    default_exclusions: bool,
+    /// The prefix of the monitoring endpoints; `None` takes the installed pipelines'.
+    endpoint_prefix: Option<String>,
     meter: Option<Meter>,
     traces: Traces,
     record_query: bool,
@@ -69,6 +73,8 @@ pub(crate) struct Shared {
     clock: quanta::Clock,
     instruments: OnceLock<HttpInstruments>,
     tracer: OnceLock<Option<(SdkTracer, Propagation)>>,
+    /// [`DEFAULT_EXCLUDED_PATHS`] under the endpoint prefix, resolved on first use.
+    default_exclusions: OnceLock<Vec<String>>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -112,6 +118,23 @@ impl Shared {
             .excluded_paths
             .iter()
             .any(|excluded| excluded == path)
+            || (self.config.default_exclusions
+                && self
+                    .default_exclusions
+                    .get_or_init(|| {
+                        let prefix = self
+                            .config
+                            .endpoint_prefix
+                            .clone()
+                            .or_else(crate::pipeline::installed_endpoint_prefix)
+                            .unwrap_or_default();
+                        DEFAULT_EXCLUDED_PATHS
+                            .iter()
+                            .map(|path| format!("{prefix}{path}"))
+                            .collect()
+                    })
+                    .iter()
+                    .any(|excluded| excluded == path))
     }
 }
 
@@ -123,15 +146,19 @@ impl Default for MonitoringLayer {
 
 impl MonitoringLayer {
     /// A layer that records into the global `MeterProvider` and skips
-    /// [`DEFAULT_EXCLUDED_PATHS`].
+    /// [`DEFAULT_EXCLUDED_PATHS`] (under the installed pipelines'
+    /// [endpoint prefix](crate::MonitoringBuilder::endpoint_prefix), if any).
     pub fn new() -> Self {
         Self::from_config(Config {
-            excluded_paths: DEFAULT_EXCLUDED_PATHS
-                .iter()
-                .map(|path| Cow::Borrowed(*path))
-                .collect(),
+            default_exclusions: true,
             ..Config::default()
         })
+    }
+
+    /// Skips the default paths under `prefix` rather than the installed pipelines'.
+    pub(crate) fn with_endpoint_prefix(self, prefix: &str) -> Self {
+        let prefix = prefix.to_owned();
+        self.map_config(|config| config.endpoint_prefix = Some(prefix))
     }
 
     fn from_config(config: Config) -> Self {
@@ -142,6 +169,7 @@ impl MonitoringLayer {
                 clock: quanta::Clock::new(),
                 instruments: OnceLock::new(),
                 tracer: OnceLock::new(),
+                default_exclusions: OnceLock::new(),
             }),
         }
     }
@@ -200,7 +228,10 @@ impl MonitoringLayer {
         P: Into<Cow<'static, str>>,
     {
         let paths = paths.into_iter().map(Into::into).collect();
-        self.map_config(|config| config.excluded_paths = paths)
+        self.map_config(|config| {
+            config.excluded_paths = paths;
+            config.default_exclusions = false;
+        })
     }
 }
 

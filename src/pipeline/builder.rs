@@ -46,6 +46,7 @@ pub struct MonitoringBuilder {
     #[cfg(feature = "subscriber")]
     log_filter: Option<String>,
     shutdown_timeout: Duration,
+    endpoint_prefix: String,
     #[cfg(feature = "system")]
     system: Option<Duration>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -83,6 +84,7 @@ impl Default for MonitoringBuilder {
             #[cfg(feature = "subscriber")]
             log_filter: None,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            endpoint_prefix: String::new(),
             #[cfg(feature = "system")]
             system: Some(crate::system::DEFAULT_SYSTEM_REFRESH_INTERVAL),
             #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -278,6 +280,14 @@ impl MonitoringBuilder {
         self
     }
 
+    /// A prefix for the paths of the monitoring endpoints: `/api/v1` serves
+    /// `/api/v1/metrics`, `/api/v1/health`, `/api/v1/metrics/summary`, ... The layers skip
+    /// them under the prefix. It must start with `/` and not end with one.
+    pub fn endpoint_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.endpoint_prefix = prefix.into();
+        self
+    }
+
     /// The most [`Monitoring::shutdown`] waits for spans and metrics to be flushed
     /// (default [`DEFAULT_SHUTDOWN_TIMEOUT`]). It bounds the exit even when the collector is
     /// down or never answers.
@@ -324,6 +334,7 @@ impl MonitoringBuilder {
             traces::set_installed(tracer_provider, parts.propagation.clone());
         }
         opentelemetry::global::set_text_map_propagator(parts.propagation.clone());
+        super::monitoring::set_installed_endpoint_prefix(&parts.endpoint_prefix);
         Ok(Monitoring::from_parts(parts))
     }
 
@@ -345,6 +356,7 @@ impl MonitoringBuilder {
         if let Some(namespace) = &self.namespace {
             validate_namespace(namespace)?;
         }
+        validate_prefix(&self.endpoint_prefix)?;
         let resource = resource::build(
             self.service_name.as_deref(),
             self.service_version.as_deref(),
@@ -396,6 +408,7 @@ impl MonitoringBuilder {
             #[cfg(feature = "prometheus")]
             prometheus,
             shutdown_timeout: self.shutdown_timeout,
+            endpoint_prefix: std::mem::take(&mut self.endpoint_prefix),
             #[cfg(feature = "system")]
             _system: system,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -485,6 +498,23 @@ fn token(
     }
 }
 
+fn validate_prefix(prefix: &str) -> Result<(), Error> {
+    let valid = prefix.is_empty()
+        || (prefix.starts_with('/')
+            && !prefix.ends_with('/')
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/-_.~".contains(c)));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "endpoint prefix {prefix:?} must start with '/', not end with one, and hold only \
+             letters, digits and -_.~"
+        )))
+    }
+}
+
 fn validate_namespace(namespace: &str) -> Result<(), Error> {
     let mut chars = namespace.chars();
     let valid_start = chars
@@ -502,6 +532,16 @@ fn validate_namespace(namespace: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoint_prefixes_are_clean_paths() {
+        for good in ["", "/api", "/api/v1", "/ops-2"] {
+            assert!(validate_prefix(good).is_ok(), "{good}");
+        }
+        for bad in ["api", "/api/", "/a b", "/a?x"] {
+            assert!(validate_prefix(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn namespaces_must_be_prometheus_identifiers() {

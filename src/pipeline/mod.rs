@@ -31,6 +31,7 @@ pub use json_logs::JsonFormat;
 #[cfg(feature = "subscriber")]
 pub use logs::{LogFormat, bridge_layer};
 pub use monitoring::Monitoring;
+pub(crate) use monitoring::installed_endpoint_prefix;
 #[cfg(feature = "otlp")]
 pub use otlp::OtlpProtocol;
 pub(crate) use traces::installed_tracer;

@@ -64,6 +64,8 @@ pub(super) struct Parts {
     #[cfg(feature = "prometheus")]
     pub(super) prometheus: super::prometheus::PrometheusEndpoint,
     pub(super) shutdown_timeout: Duration,
+    /// Prefix of the monitoring endpoints' paths, `""` by default.
+    pub(super) endpoint_prefix: String,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) readiness_timeout: Duration,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -161,9 +163,17 @@ impl Monitoring {
         &self.inner.parts.resource
     }
 
+    /// The prefix of the monitoring endpoints' paths (`""` unless
+    /// [configured](MonitoringBuilder::endpoint_prefix)).
+    pub fn endpoint_prefix(&self) -> &str {
+        &self.inner.parts.endpoint_prefix
+    }
+
     /// A [`MonitoringLayer`] that records into these pipelines, whatever the globals are.
     pub fn layer(&self) -> MonitoringLayer {
-        let layer = MonitoringLayer::new().with_meter_provider(self.meter_provider());
+        let layer = MonitoringLayer::new()
+            .with_meter_provider(self.meter_provider())
+            .with_endpoint_prefix(self.endpoint_prefix());
         match self.tracer_provider() {
             Some(provider) => layer.with_traces(provider, self.inner.parts.propagation.clone()),
             None => layer.without_traces(),
@@ -362,6 +372,23 @@ impl Monitoring {
         let parts = &self.inner.parts;
         shutdown::in_background(parts.shutdown_timeout, parts.shutdown_work()).await
     }
+}
+
+/// The endpoint prefix of the pipelines `install()` made, for layers given none.
+static INSTALLED_PREFIX: std::sync::RwLock<Option<String>> = std::sync::RwLock::new(None);
+
+pub(super) fn set_installed_endpoint_prefix(prefix: &str) {
+    *INSTALLED_PREFIX
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(prefix.to_owned());
+}
+
+/// The installed pipelines' endpoint prefix, if `install()` ran.
+pub(crate) fn installed_endpoint_prefix() -> Option<String> {
+    INSTALLED_PREFIX
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
 }
 
 impl Drop for Inner {
