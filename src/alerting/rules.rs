@@ -157,3 +157,52 @@ impl Rule {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_reads_its_value_and_direction() {
+        let t = Thresholds::default();
+        let mut now = Figures {
+            process_memory_utilization: Some(0.85),
+            process_cpu: Some(0.5),
+            pool_in_use: 19.0,
+            pool_max: 20.0,
+            cache_hits: 30.0,
+            cache_misses: 70.0,
+            ..Figures::default()
+        };
+        let then = Figures::default();
+        let value = |rule: Rule, now: &Figures| rule.value(now, &then, t.min_events);
+        let breaks = |rule: Rule, now: &Figures| {
+            value(rule, now).is_some_and(|value| rule.broken(value, rule.threshold(&t)))
+        };
+        assert!(breaks(Rule::HighMemoryUsage, &now));
+        assert!(!breaks(Rule::HighCpuUsage, &now));
+        assert_eq!(value(Rule::HighDbPoolUtilization, &now), Some(0.95));
+        assert!(breaks(Rule::HighDbPoolUtilization, &now));
+        assert_eq!(value(Rule::LowCacheHitRatio, &now), Some(0.3));
+        assert!(
+            breaks(Rule::LowCacheHitRatio, &now),
+            "low is the bad direction"
+        );
+        // Too few lookups, no pools, no traffic, no system metrics: nothing to judge.
+        now.cache_hits = 1.0;
+        now.cache_misses = 2.0;
+        now.pool_max = 0.0;
+        now.process_cpu = None;
+        for rule in [
+            Rule::LowCacheHitRatio,
+            Rule::HighDbPoolUtilization,
+            Rule::HighCpuUsage,
+            Rule::HighLatency,
+            Rule::HighErrorRate,
+        ] {
+            assert_eq!(value(rule, &now), None, "{rule:?}");
+        }
+        assert_eq!(Rule::HighLatency.format(1234.4), "1234ms");
+        assert_eq!(Rule::HighCpuUsage.format(0.456), "46%");
+    }
+}
