@@ -58,6 +58,38 @@ async fn the_summary_reflects_the_window_and_reset_needs_the_admin_token() {
         call(&app, "GET", uri, None).await;
     }
     let now = summary(&app).await;
+    // The shape, key by key, as a script would rely on it.
+    let keys = |value: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(
+        keys(&now),
+        [
+            "dependencies",
+            "in_flight",
+            "latency_ms",
+            "process",
+            "requests",
+            "routes",
+            "window"
+        ]
+    );
+    assert_eq!(
+        keys(&now["requests"]),
+        ["error_rate", "errors", "per_second", "total"]
+    );
+    assert_eq!(keys(&now["latency_ms"]), ["average", "p50", "p95", "p99"]);
+    assert_eq!(keys(&now["routes"]), ["most_called", "slowest"]);
+    assert_eq!(keys(&now["dependencies"]), ["cache", "db", "platform"]);
+    assert_eq!(
+        keys(&now["routes"]["slowest"][0]),
+        ["average_ms", "errors", "requests", "route"]
+    );
+    let (_, report) = call(&app, "GET", "/metrics/report", None).await;
+    let report: Value = serde_json::from_slice(&report).unwrap();
+    assert_eq!(keys(&report["alerts"]), ["active", "history"]);
     assert_eq!(now["requests"]["total"], 4.0, "{now}");
     assert_eq!(now["requests"]["errors"], 1.0, "{now}");
     assert_eq!(now["requests"]["error_rate"], 0.25, "{now}");
