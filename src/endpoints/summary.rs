@@ -48,7 +48,7 @@ pub(super) async fn dashboard(monitoring: Monitoring, headers: HeaderMap) -> Res
             "requests": {
                 "total": summary["requests"]["total"],
                 "errors": summary["requests"]["errors"],
-                "average_latency": average.map(|ms| format!("{ms:.0}ms")),
+                "average_latency": average.map(format_ms),
                 "average_latency_ms": average,
             },
             "resources": {
@@ -63,6 +63,15 @@ pub(super) async fn dashboard(monitoring: Monitoring, headers: HeaderMap) -> Res
         "alerts": monitoring.alerts(),
     }))
     .into_response()
+}
+
+/// `123ms`, or `0.3ms` below 10 ms, where whole milliseconds would round to nothing.
+fn format_ms(ms: f64) -> String {
+    if ms < 10.0 {
+        format!("{ms:.1}ms")
+    } else {
+        format!("{ms:.0}ms")
+    }
 }
 
 /// `12h 34m`, `3d 4h`, `45s`.
@@ -105,7 +114,13 @@ pub(super) fn unauthorized(status: StatusCode) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::format_uptime;
+    use super::{format_ms, format_uptime};
+
+    #[test]
+    fn latency_keeps_a_decimal_below_ten_milliseconds() {
+        assert_eq!(format_ms(0.26), "0.3ms");
+        assert_eq!(format_ms(123.4), "123ms");
+    }
 
     #[test]
     fn uptime_reads_like_a_person_would_say_it() {
