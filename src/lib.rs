@@ -98,6 +98,8 @@ pub mod names;
 
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 pub mod alerting;
+#[cfg(feature = "artifacts")]
+pub mod artifacts;
 mod current_route;
 pub mod dependency;
 #[cfg(all(feature = "axum", feature = "prometheus"))]

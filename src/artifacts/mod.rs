@@ -1,0 +1,61 @@
+//! The Prometheus rules the project ships, generated from the same metric-name constants as
+//! the instruments, so they cannot drift from what the service exports (feature
+//! `artifacts`). `cargo run --example gen_artifacts` writes them into `alerts/`; a test fails
+//! when the committed files differ from what the generator produces.
+
+mod rules;
+
+pub use rules::{alert_rules, recording_rules};
+
+/// What the generated artifacts are tuned for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArtifactOptions {
+    /// The metric namespace the service was built with ([`crate::MonitoringBuilder::namespace`]).
+    pub namespace: Option<String>,
+    /// The Prometheus `job` the service's targets belong to.
+    pub job: String,
+    /// Error ratio above which `HighErrorRate` warns (0.01) and pages (0.05).
+    pub error_ratio_warning: f64,
+    /// See [`error_ratio_warning`](Self::error_ratio_warning).
+    pub error_ratio_critical: f64,
+    /// p95 latency in seconds above which `HighLatencyP95` fires (1).
+    pub latency_p95_seconds: f64,
+    /// p99 latency in seconds above which `HighLatencyP99` fires (2.5).
+    pub latency_p99_seconds: f64,
+    /// Concurrent requests per instance above which `InFlightSaturation` fires (100).
+    pub in_flight_limit: f64,
+    /// The availability objective, as the share of requests that must not fail (0.999).
+    pub availability_objective: f64,
+    /// The latency objective: the share of requests (0.99) ...
+    pub latency_objective: f64,
+    /// ... that must finish within this many seconds (0.5, a bucket bound of the duration
+    /// histogram).
+    pub latency_objective_seconds: f64,
+}
+
+impl Default for ArtifactOptions {
+    fn default() -> Self {
+        Self {
+            namespace: None,
+            job: "tower-monitoring".to_owned(),
+            error_ratio_warning: 0.01,
+            error_ratio_critical: 0.05,
+            latency_p95_seconds: 1.0,
+            latency_p99_seconds: 2.5,
+            in_flight_limit: 100.0,
+            availability_objective: 0.999,
+            latency_objective: 0.99,
+            latency_objective_seconds: 0.5,
+        }
+    }
+}
+
+impl ArtifactOptions {
+    /// `name` as Prometheus sees it, with the namespace prefix when there is one.
+    pub(crate) fn metric(&self, name: &str) -> String {
+        match &self.namespace {
+            Some(namespace) => format!("{namespace}_{name}"),
+            None => name.to_owned(),
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The shipped Prometheus rules: they are exactly what the generator writes from the
+//! metric-name constants (so they cannot drift from the instruments), and promtool accepts
+//! them.
+
+use std::path::Path;
+use std::process::Command;
+
+use tower_monitoring::artifacts::{ArtifactOptions, alert_rules, recording_rules};
+
+fn committed(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("alerts")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+#[test]
+fn committed_rules_are_the_generators_output() {
+    let options = ArtifactOptions::default();
+    for (name, generated) in [
+        ("recording_rules.yml", recording_rules(&options)),
+        ("alert_rules.yml", alert_rules(&options)),
+    ] {
+        assert!(
+            committed(name) == generated,
+            "alerts/{name} differs from the generator; run `cargo run --example gen_artifacts --features artifacts`"
+        );
+    }
+}
+
+#[test]
+fn promtool_accepts_the_rules() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("alerts");
+    let output = Command::new("promtool")
+        .arg("check")
+        .arg("rules")
+        .arg(dir.join("recording_rules.yml"))
+        .arg(dir.join("alert_rules.yml"))
+        .output()
+        .unwrap_or_else(|err| {
+            panic!("promtool is needed ({err}); install Debian's `prometheus` package, as scripts/test.sh does")
+        });
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "promtool rejected the rules:\n{report}"
+    );
+    assert!(report.contains("SUCCESS: 22 rules found"), "{report}");
+    assert!(report.contains("SUCCESS: 20 rules found"), "{report}");
+}
+
+#[test]
+fn a_namespaced_service_gets_namespaced_rules_that_promtool_accepts() {
+    let options = ArtifactOptions {
+        namespace: Some("orders".into()),
+        job: "orders".into(),
+        ..ArtifactOptions::default()
+    };
+    let dir = std::env::temp_dir().join(format!("tower-monitoring-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("rules.yml");
+    std::fs::write(&file, alert_rules(&options)).unwrap();
+    let output = Command::new("promtool")
+        .arg("check")
+        .arg("rules")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let rules = std::fs::read_to_string(&file).unwrap();
+    assert!(rules.contains(r#"up{job="orders"}"#));
+    assert!(rules.contains("orders_process_memory_utilization_ratio"));
+    let _ = std::fs::remove_dir_all(dir);
+}
