@@ -1,6 +1,6 @@
 //! The shipped Prometheus rules: they are exactly what the generator writes from the
-//! metric-name constants (so they cannot drift from the instruments), and promtool accepts
-//! them.
+//! metric-name constants (so they cannot drift from the instruments), promtool accepts
+//! them, and `promtool test rules` shows every alert firing on bad input and quiet on good.
 
 use std::path::Path;
 use std::process::Command;
@@ -51,6 +51,39 @@ fn promtool_accepts_the_rules() {
     );
     assert!(report.contains("SUCCESS: 22 rules found"), "{report}");
     assert!(report.contains("SUCCESS: 20 rules found"), "{report}");
+}
+
+#[test]
+fn every_alert_fires_on_bad_input_and_stays_quiet_on_good() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("alerts");
+    let output = Command::new("promtool")
+        .args(["test", "rules", "alert_rules.test.yml"])
+        .current_dir(&dir)
+        .output()
+        .unwrap_or_else(|err| {
+            panic!("promtool is needed ({err}); install Debian's `prometheus` package, as scripts/test.sh does")
+        });
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "promtool test rules failed:\n{report}"
+    );
+    // Every alert of the rules file has a case in the test file.
+    let rules = committed("alert_rules.yml");
+    let tests = committed("alert_rules.test.yml");
+    for line in rules
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("- alert: "))
+    {
+        assert!(
+            tests.contains(&format!("alertname: {line}")),
+            "no promtool case for {line}"
+        );
+    }
 }
 
 #[test]

@@ -88,11 +88,13 @@ pub fn alert_rules(options: &ArtifactOptions) -> String {
             options.metric(metric)
         )
     };
-    let failure_ratio = |metric: &str, by: &str, window: &str| {
+    // Of a duration histogram: the share of its observations with an `error_type`.
+    let failure_ratio = |histogram: &str, by: &str, window: &str| {
+        let count = format!("{histogram}_count");
         format!(
             "{} / {}",
-            rate_of(metric, by, r#"error_type!="""#, window),
-            rate_of(metric, by, "", window)
+            rate_of(&count, by, r#"error_type!="""#, window),
+            rate_of(&count, by, "", window)
         )
     };
     let budget = 1.0 - options.availability_objective;
