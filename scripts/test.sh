@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, with the real tools some tests need.
 #
-# Tests parse our /metrics output with Prometheus's own `promtool`, and pass spans through
+# Tests parse our /metrics output and check our rules with Prometheus's own `promtool` (and
+# the Alertmanager config with `amtool`), and pass spans through
 # the `rotel` collector (a PyPI wheel); they fail loudly when a tool is missing rather than
 # skip. As root with apt-get (CI, containers) this script installs what is missing (Debian's
 # `prometheus`, Python); rotel goes into a virtualenv under target/. Elsewhere it says what
@@ -22,6 +23,9 @@ apt_install() {
 
 if ! command -v promtool >/dev/null 2>&1; then
   apt_install prometheus
+fi
+if ! command -v amtool >/dev/null 2>&1; then
+  apt_install prometheus-alertmanager
 fi
 
 # rotel, the third-party OTLP collector of tests/rotel.rs.
