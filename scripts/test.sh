@@ -6,7 +6,7 @@
 # the `rotel` collector (a PyPI wheel); they fail loudly when a tool is missing rather than
 # skip. As root with apt-get (CI, containers) this script installs what is missing (Debian's
 # `prometheus`, Python); rotel goes into a virtualenv under target/. Elsewhere it says what
-# to install.
+# to install. Then scripts/e2e.py runs the demo against a real Prometheus and Alertmanager.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,3 +47,11 @@ if [ -z "${ROTEL_AGENT:-}" ]; then
 fi
 
 cargo test --workspace --all-features "$@"
+
+# End to end with real servers: two demo instances, Prometheus with the generated rules, and
+# Alertmanager (scripts/e2e.py). Skipped only when a filter was passed to cargo test above.
+if [ "$#" -eq 0 ]; then
+  command -v python3 >/dev/null 2>&1 || apt_install python3
+  cargo build --quiet --example full_stack
+  python3 scripts/e2e.py
+fi
