@@ -1,11 +1,11 @@
-//! Writes the Prometheus rules the project ships into `alerts/`, from the metric-name
-//! constants: `cargo run --example gen_artifacts --features artifacts`.
+//! Writes the Prometheus rules and Grafana dashboards the project ships into `alerts/` and
+//! `dashboards/`, from the metric-name constants: `cargo run --example gen_artifacts --features artifacts`.
 //!
 //! `NAMESPACE=orders` generates them for a service built with `.namespace("orders")`;
 //! `JOB=orders` for another Prometheus job name. A test checks that the committed files are
 //! this generator's default output.
 
-use tower_monitoring::artifacts::{ArtifactOptions, alert_rules, recording_rules};
+use tower_monitoring::artifacts::{ArtifactOptions, alert_rules, dashboards, recording_rules};
 
 fn main() -> std::io::Result<()> {
     let mut options = ArtifactOptions::default();
@@ -19,6 +19,12 @@ fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("recording_rules.yml"), recording_rules(&options))?;
     std::fs::write(dir.join("alert_rules.yml"), alert_rules(&options))?;
-    println!("wrote {}", dir.display());
+    let boards = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboards");
+    std::fs::create_dir_all(&boards)?;
+    for (name, dashboard) in dashboards(&options) {
+        let text = serde_json::to_string_pretty(&dashboard).map_err(std::io::Error::other)?;
+        std::fs::write(boards.join(name), text + "\n")?;
+    }
+    println!("wrote {} and {}", dir.display(), boards.display());
     Ok(())
 }

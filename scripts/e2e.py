@@ -104,17 +104,25 @@ def firing(prometheus, alertname, **labels):
     ]
 
 
-def traffic(targets, stop):
+def request(url, method="GET", body=None, timeout=5):
+    data = body.encode() if body is not None else None
+    headers = {"content-type": "application/json"} if body is not None else {}
+    with urllib.request.urlopen(
+        urllib.request.Request(url, data=data, headers=headers, method=method), timeout=timeout
+    ) as response:
+        return response.read()
+
+
+def traffic(calls, stop):
     """Requests every few milliseconds until `stop`: Prometheus sees counters grow between
     scrapes, which a burst before the first scrape would not show (`rate` starts from the
     first value it sees)."""
     while not stop.is_set():
-        for base, paths in targets:
-            for path in paths:
-                try:
-                    get(base + path)
-                except (urllib.error.URLError, ConnectionError, OSError):
-                    pass  # 500, 502 are recorded by the service; a killed instance refuses
+        for call in calls:
+            try:
+                request(*call)
+            except (urllib.error.URLError, ConnectionError, OSError, TimeoutError):
+                pass  # 500, 502 are recorded; a killed instance refuses; a timeout cancels
         time.sleep(0.02)
 
 
@@ -198,17 +206,22 @@ def main():
 
         # Healthy traffic on a, failing platform calls (502) on b, for the rest of the run.
         stop = threading.Event()
-        threading.Thread(
-            target=traffic,
-            args=(
-                [
-                    (f"http://127.0.0.1:{demo_a}", ["/users/1", "/orders/1", "/slow?ms=5", "/error"]),
-                    (f"http://127.0.0.1:{demo_b}", ["/orders/1", "/orders/2"]),
-                ],
-                stop,
-            ),
-            daemon=True,
-        ).start()
+        a, b = f"http://127.0.0.1:{demo_a}", f"http://127.0.0.1:{demo_b}"
+        calls = [
+            (f"{a}/users/1",),
+            (f"{a}/orders/1",),
+            (f"{a}/slow?ms=5",),
+            (f"{a}/error",),
+            (f"{a}/users", "POST", '{"name": "e2e"}'),
+            (f"{a}/tools/search", "POST", "{}"),
+            (f"{a}/workflows/checkout", "POST", "{}"),
+            (f"{b}/orders/1",),
+            (f"{b}/orders/2",),
+        ]
+        threading.Thread(target=traffic, args=(calls, stop), daemon=True).start()
+        # A client that gives up: the server records the request as cancelled.
+        cancel = [(f"{a}/slow?ms=2000", "GET", None, 0.1)]
+        threading.Thread(target=traffic, args=(cancel, stop), daemon=True).start()
         STOPS.append(stop)
 
         with open(rules[0]) as recording:
@@ -217,6 +230,40 @@ def main():
             # Windows longer than the run (30m, 1h, 6h) still yield a rate from what there is.
             wait(f"recording rule {record} to produce series", lambda r=record: query(prometheus, r))
         print(f"e2e: all {len(records)} recording rules produce series")
+
+        # Every query of every dashboard panel, with Grafana's variables filled in, parses and
+        # returns data.
+        substitutions = {
+            "$__rate_interval": "1m",
+            "$__range": "5m",
+            "$job": "tower-monitoring",
+            "$instance": ".*",
+            "$route": ".*",
+        }
+        expressions = []
+        dashboards = os.path.join(ROOT, "dashboards")
+        for name in sorted(os.listdir(dashboards)):
+            if name.endswith(".json"):
+                with open(os.path.join(dashboards, name)) as source:
+                    board = json.load(source)
+                for panel in board["panels"]:
+                    for target in panel["targets"]:
+                        expr = target["expr"]
+                        for variable, value in substitutions.items():
+                            expr = expr.replace(variable, value)
+                        expressions.append((f"{name}: {panel['title']}", expr))
+        pending = list(expressions)
+
+        def all_return_data():
+            pending[:] = [(title, expr) for title, expr in pending if not query(prometheus, expr)]
+            return not pending
+
+        wait(
+            "every dashboard query to return data",
+            all_return_data,
+            explain=lambda: {"still empty": pending},
+        )
+        print(f"e2e: all {len(expressions)} dashboard queries return data")
 
         wait(
             "HighErrorRate to fire",

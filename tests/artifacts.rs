@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use tower_monitoring::artifacts::{ArtifactOptions, alert_rules, recording_rules};
+use tower_monitoring::artifacts::{
+    ArtifactOptions, alert_rules, dashboards, expressions, recording_rules,
+};
 
 fn committed(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,6 +27,40 @@ fn committed_rules_are_the_generators_output() {
             committed(name) == generated,
             "alerts/{name} differs from the generator; run `cargo run --example gen_artifacts --features artifacts`"
         );
+    }
+}
+
+#[test]
+fn committed_dashboards_are_the_generators_output_and_well_formed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboards");
+    for (name, generated) in dashboards(&ArtifactOptions::default()) {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let committed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(
+            committed == generated,
+            "dashboards/{name} differs from the generator; run `cargo run --example gen_artifacts --features artifacts`"
+        );
+        // Importable: a uid, unique panel ids, a Prometheus datasource variable, queries.
+        assert!(generated["uid"].as_str().is_some_and(|uid| !uid.is_empty()));
+        let ids: Vec<u64> = generated["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_u64().unwrap())
+            .collect();
+        let mut unique = ids.clone();
+        unique.dedup();
+        assert_eq!(ids, unique, "{name}");
+        assert_eq!(generated["templating"]["list"][0]["type"], "datasource");
+        assert!(!expressions(&generated).is_empty(), "{name}");
+        for expr in expressions(&generated) {
+            assert!(
+                expr.contains("$job") || expr.contains("job=\"$job\""),
+                "{name}: {expr}"
+            );
+        }
     }
 }
 

@@ -16,5 +16,14 @@ mod webhook;
 pub use rules::Thresholds;
 
 pub(crate) use evaluator::{Alert, Change, Evaluator};
+pub(crate) use rules::Rule;
+
+/// The attributes of `rule`'s series of `monitoring.alerts.active`.
+pub(crate) fn alert_attributes(rule: Rule) -> [opentelemetry::KeyValue; 2] {
+    [
+        opentelemetry::KeyValue::new(crate::names::attr::ALERT_TYPE, rule.name()),
+        opentelemetry::KeyValue::new(crate::names::attr::ALERT_SEVERITY, rule.severity()),
+    ]
+}
 #[cfg(feature = "reqwest")]
 pub(crate) use webhook::Webhook;

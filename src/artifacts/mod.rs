@@ -1,10 +1,13 @@
-//! The Prometheus rules the project ships, generated from the same metric-name constants as
-//! the instruments, so they cannot drift from what the service exports (feature
-//! `artifacts`). `cargo run --example gen_artifacts` writes them into `alerts/`; a test fails
-//! when the committed files differ from what the generator produces.
+//! The Prometheus rules and Grafana dashboards the project ships, generated from the same
+//! metric-name constants as the instruments, so they cannot drift from what the service
+//! exports (feature `artifacts`). `cargo run --example gen_artifacts` writes them into
+//! `alerts/` and `dashboards/`; a test fails when the committed files differ from what the
+//! generator produces.
 
+mod dashboards;
 mod rules;
 
+pub use dashboards::{dashboards, expressions};
 pub use rules::{alert_rules, recording_rules};
 
 /// What the generated artifacts are tuned for.

@@ -6,7 +6,7 @@ use super::ArtifactOptions;
 use crate::names::prometheus as prom;
 
 /// A number as a rule writes it: at most six decimals, no trailing zeros.
-fn num(value: f64) -> String {
+pub(super) fn num(value: f64) -> String {
     let text = format!("{value:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     text.to_owned()

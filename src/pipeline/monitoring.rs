@@ -139,8 +139,17 @@ impl Monitoring {
             }),
         };
         #[cfg(all(feature = "axum", feature = "prometheus"))]
-        if let Some(interval) = interval {
-            monitoring.evaluate_alerts_every(interval);
+        {
+            // Every alert starts at 0, so dashboards and rules see the series before one fires.
+            for rule in crate::alerting::Rule::ALL {
+                monitoring
+                    .inner
+                    .alerts_active
+                    .record(0, &crate::alerting::alert_attributes(rule));
+            }
+            if let Some(interval) = interval {
+                monitoring.evaluate_alerts_every(interval);
+            }
         }
         monitoring
     }

@@ -1,0 +1,396 @@
+//! The Grafana dashboards, as JSON, with their PromQL written from the metric-name constants.
+
+use serde_json::{Value, json};
+
+use super::ArtifactOptions;
+use crate::names::prometheus as prom;
+
+/// A panel's query: PromQL and the legend.
+type Query<'a> = (String, &'a str);
+
+/// The four dashboards: `(file name, dashboard JSON)`.
+pub fn dashboards(options: &ArtifactOptions) -> Vec<(&'static str, Value)> {
+    vec![
+        ("service-overview.json", overview(options)),
+        ("http-routes.json", routes(options)),
+        ("dependencies.json", dependencies(options)),
+        ("system-runtime.json", system(options)),
+    ]
+}
+
+/// Every PromQL expression of `dashboard`'s panels.
+pub fn expressions(dashboard: &Value) -> Vec<String> {
+    dashboard["panels"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|panel| panel["targets"].as_array().into_iter().flatten())
+        .filter_map(|target| target["expr"].as_str().map(str::to_owned))
+        .collect()
+}
+
+const SELECTOR: &str = r#"job="$job",instance=~"$instance""#;
+
+struct Builder<'a> {
+    options: &'a ArtifactOptions,
+    panels: Vec<Value>,
+    next_y: u64,
+    next_x: u64,
+}
+
+impl<'a> Builder<'a> {
+    fn new(options: &'a ArtifactOptions) -> Self {
+        Self {
+            options,
+            panels: Vec::new(),
+            next_y: 0,
+            next_x: 0,
+        }
+    }
+
+    fn m(&self, name: &str) -> String {
+        self.options.metric(name)
+    }
+
+    /// Adds a panel half the width of the dashboard, filling rows left to right.
+    fn panel(&mut self, title: &str, kind: &str, unit: &str, queries: Vec<Query<'_>>) {
+        let id = self.panels.len() + 1;
+        let targets: Vec<Value> = queries
+            .iter()
+            .enumerate()
+            .map(|(i, (expr, legend))| {
+                json!({
+                    "refId": ((b'A' + i as u8) as char).to_string(),
+                    "datasource": { "type": "prometheus", "uid": "${datasource}" },
+                    "expr": expr,
+                    "legendFormat": legend,
+                })
+            })
+            .collect();
+        self.panels.push(json!({
+            "id": id,
+            "type": kind,
+            "title": title,
+            "datasource": { "type": "prometheus", "uid": "${datasource}" },
+            "gridPos": { "h": 8, "w": 12, "x": self.next_x, "y": self.next_y },
+            "fieldConfig": { "defaults": { "unit": unit }, "overrides": [] },
+            "options": {},
+            "targets": targets,
+        }));
+        if self.next_x == 0 {
+            self.next_x = 12;
+        } else {
+            self.next_x = 0;
+            self.next_y += 8;
+        }
+    }
+
+    fn finish(self, uid: &str, title: &str, description: &str, with_route: bool) -> Value {
+        let query_var = |name: &str, query: String, all: bool| {
+            json!({
+                "name": name,
+                "type": "query",
+                "datasource": { "type": "prometheus", "uid": "${datasource}" },
+                "query": { "query": query, "refId": name },
+                "definition": query,
+                "refresh": 2,
+                "includeAll": all,
+                "multi": all,
+                "allValue": if all { Value::from(".*") } else { Value::Null },
+                "current": {},
+            })
+        };
+        let mut variables = vec![
+            json!({
+                "name": "datasource",
+                "type": "datasource",
+                "query": "prometheus",
+                "current": {},
+            }),
+            query_var("job", "label_values(up, job)".into(), false),
+            query_var(
+                "instance",
+                "label_values(up{job=\"$job\"}, instance)".into(),
+                true,
+            ),
+        ];
+        if with_route {
+            let route = format!(
+                "label_values({}_count{{job=\"$job\"}}, http_route)",
+                self.m(prom::HTTP_SERVER_REQUEST_DURATION)
+            );
+            variables.push(query_var("route", route, true));
+        }
+        json!({
+            "uid": uid,
+            "title": title,
+            "description": description,
+            "tags": ["tower-monitoring"],
+            "timezone": "browser",
+            "schemaVersion": 39,
+            "version": 1,
+            "editable": true,
+            "refresh": "30s",
+            "time": { "from": "now-1h", "to": "now" },
+            "templating": { "list": variables },
+            "links": [{
+                "title": "Traces of this service in Jaeger",
+                "type": "link",
+                "icon": "external link",
+                "targetBlank": true,
+                "url": "/explore?left={\"datasource\":\"jaeger\",\"queries\":[{\"refId\":\"A\",\"queryType\":\"search\",\"service\":\"$job\"}]}",
+            }],
+            "panels": self.panels,
+        })
+    }
+}
+
+fn overview(options: &ArtifactOptions) -> Value {
+    let mut b = Builder::new(options);
+    let count = format!("{}_count", b.m(prom::HTTP_SERVER_REQUEST_DURATION));
+    let bucket = format!("{}_bucket", b.m(prom::HTTP_SERVER_REQUEST_DURATION));
+    let failed = r#"error_type!="",error_type!="cancelled""#;
+    b.panel(
+        "Request rate",
+        "timeseries",
+        "reqps",
+        vec![(
+            format!("sum(rate({count}{{{SELECTOR}}}[$__rate_interval]))"),
+            "requests/s",
+        )],
+    );
+    b.panel("Error rate", "timeseries", "percentunit", vec![(format!("sum(rate({count}{{{SELECTOR},{failed}}}[$__rate_interval])) / sum(rate({count}{{{SELECTOR}}}[$__rate_interval]))"), "errors")]);
+    b.panel("Latency p50 / p95 / p99", "timeseries", "s", ["0.5", "0.95", "0.99"].iter().map(|q| (format!("histogram_quantile({q}, sum by (le) (rate({bucket}{{{SELECTOR}}}[$__rate_interval])))"), *q)).collect());
+    b.panel(
+        "In flight",
+        "timeseries",
+        "short",
+        vec![(
+            format!(
+                "sum by (instance) ({}{{{SELECTOR}}})",
+                b.m(prom::HTTP_SERVER_ACTIVE_REQUESTS)
+            ),
+            "{{instance}}",
+        )],
+    );
+    b.panel(
+        "Instances up",
+        "stat",
+        "short",
+        vec![(r#"sum(up{job="$job"})"#.to_owned(), "up")],
+    );
+    b.panel("Availability over 30 days (objective line at 99.9 %)", "stat", "percentunit", vec![(format!("1 - (sum(increase({count}{{job=\"$job\",{failed}}}[30d])) / sum(increase({count}{{job=\"$job\"}}[30d])))"), "availability")]);
+    b.panel("Error budget left (30 days)", "stat", "percentunit", vec![(format!("1 - (sum(increase({count}{{job=\"$job\",{failed}}}[30d])) / sum(increase({count}{{job=\"$job\"}}[30d]))) / {}", super::rules::num(1.0 - options.availability_objective)), "budget left")]);
+    b.panel(
+        "In-process alerts firing",
+        "timeseries",
+        "short",
+        vec![(
+            format!(
+                "sum by (alert_type) ({}{{{SELECTOR}}})",
+                b.m(prom::MONITORING_ALERTS_ACTIVE)
+            ),
+            "{{alert_type}}",
+        )],
+    );
+    b.finish(
+        "tower-monitoring-overview",
+        "Service overview",
+        "RED metrics, latency, in-flight, instances, SLO and alerts.",
+        false,
+    )
+}
+
+fn routes(options: &ArtifactOptions) -> Value {
+    let mut b = Builder::new(options);
+    let count = format!("{}_count", b.m(prom::HTTP_SERVER_REQUEST_DURATION));
+    let sum = format!("{}_sum", b.m(prom::HTTP_SERVER_REQUEST_DURATION));
+    let bucket = format!("{}_bucket", b.m(prom::HTTP_SERVER_REQUEST_DURATION));
+    let sel = format!(r#"{SELECTOR},http_route=~"$route""#);
+    b.panel(
+        "Rate by route",
+        "timeseries",
+        "reqps",
+        vec![(
+            format!("sum by (http_route) (rate({count}{{{sel}}}[$__rate_interval]))"),
+            "{{http_route}}",
+        )],
+    );
+    b.panel("Errors by route and type", "timeseries", "reqps", vec![(format!("sum by (http_route, error_type) (rate({count}{{{sel},error_type!=\"\"}}[$__rate_interval]))"), "{{http_route}} {{error_type}}")]);
+    b.panel("p95 by route", "timeseries", "s", vec![(format!("histogram_quantile(0.95, sum by (http_route, le) (rate({bucket}{{{sel}}}[$__rate_interval])))"), "{{http_route}}")]);
+    b.panel("Slowest 10 routes (average)", "bargauge", "s", vec![(format!("topk(10, sum by (http_route) (rate({sum}{{{sel}}}[$__range])) / sum by (http_route) (rate({count}{{{sel}}}[$__range])))"), "{{http_route}}")]);
+    b.panel(
+        "Most called 10 routes",
+        "bargauge",
+        "short",
+        vec![(
+            format!("topk(10, sum by (http_route) (increase({count}{{{sel}}}[$__range])))"),
+            "{{http_route}}",
+        )],
+    );
+    b.panel("Request and response body sizes (p95)", "timeseries", "bytes", vec![
+        (format!("histogram_quantile(0.95, sum by (http_route, le) (rate({}_bucket{{{sel}}}[$__rate_interval])))", b.m(prom::HTTP_SERVER_REQUEST_BODY_SIZE)), "request {{http_route}}"),
+        (format!("histogram_quantile(0.95, sum by (http_route, le) (rate({}_bucket{{{sel}}}[$__rate_interval])))", b.m(prom::HTTP_SERVER_RESPONSE_BODY_SIZE)), "response {{http_route}}"),
+    ]);
+    b.panel("Cancelled requests (client gone, timeout)", "timeseries", "reqps", vec![(format!("sum by (http_route) (rate({count}{{{sel},error_type=\"cancelled\"}}[$__rate_interval]))"), "{{http_route}}")]);
+    b.finish(
+        "tower-monitoring-routes",
+        "HTTP routes",
+        "Per-route rate, errors, latency, sizes and cancellations.",
+        true,
+    )
+}
+
+fn dependencies(options: &ArtifactOptions) -> Value {
+    let mut b = Builder::new(options);
+    let db = b.m(prom::DB_CLIENT_OPERATION_DURATION);
+    let platform = b.m(prom::HTTP_CLIENT_REQUEST_DURATION);
+    let lookups = b.m(prom::CACHE_LOOKUPS);
+    b.panel("Database operations by operation and table", "timeseries", "ops", vec![(format!("sum by (db_operation_name, db_collection_name) (rate({db}_count{{{SELECTOR}}}[$__rate_interval]))"), "{{db_operation_name}} {{db_collection_name}}")]);
+    b.panel("Database p95 by operation and table", "timeseries", "s", vec![(format!("histogram_quantile(0.95, sum by (db_operation_name, db_collection_name, le) (rate({db}_bucket{{{SELECTOR}}}[$__rate_interval])))"), "{{db_operation_name}} {{db_collection_name}}")]);
+    b.panel("Cache hit ratio by cache", "timeseries", "percentunit", vec![(format!("sum by (cache_name) (rate({lookups}{{{SELECTOR},cache_result=\"hit\"}}[$__rate_interval])) / sum by (cache_name) (rate({lookups}{{{SELECTOR}}}[$__rate_interval]))"), "{{cache_name}}")]);
+    b.panel("Platform calls and errors", "timeseries", "reqps", vec![
+        (format!("sum by (platform_name, platform_endpoint) (rate({platform}_count{{{SELECTOR}}}[$__rate_interval]))"), "{{platform_name}} {{platform_endpoint}}"),
+        (format!("sum by (platform_name, error_type) (rate({platform}_count{{{SELECTOR},error_type!=\"\"}}[$__rate_interval]))"), "errors {{platform_name}} {{error_type}}"),
+    ]);
+    b.panel("Platform p95 by platform and endpoint", "timeseries", "s", vec![(format!("histogram_quantile(0.95, sum by (platform_name, platform_endpoint, le) (rate({platform}_bucket{{{SELECTOR}}}[$__rate_interval])))"), "{{platform_name}} {{platform_endpoint}}")]);
+    b.panel(
+        "Time per inbound route spent in dependencies",
+        "timeseries",
+        "s",
+        vec![
+            (
+                format!("sum by (http_route) (rate({db}_sum{{{SELECTOR}}}[$__rate_interval]))"),
+                "database {{http_route}}",
+            ),
+            (
+                format!(
+                    "sum by (http_route) (rate({platform}_sum{{{SELECTOR}}}[$__rate_interval]))"
+                ),
+                "platform {{http_route}}",
+            ),
+        ],
+    );
+    b.panel("Tools, workflow steps and jobs", "timeseries", "ops", vec![
+        (format!("sum by (tool_name) (rate({}_count{{{SELECTOR}}}[$__rate_interval]))", b.m(prom::TOOL_EXECUTION_DURATION)), "tool {{tool_name}}"),
+        (format!("sum by (workflow_name, workflow_step) (rate({}_count{{{SELECTOR}}}[$__rate_interval]))", b.m(prom::WORKFLOW_STEP_DURATION)), "{{workflow_name}} {{workflow_step}}"),
+        (format!("sum by (job_name) (rate({}_count{{{SELECTOR}}}[$__rate_interval]))", b.m(prom::JOB_DURATION)), "job {{job_name}}"),
+    ]);
+    b.panel("Connection pool use", "timeseries", "percentunit", vec![(format!("sum by (db_client_connection_pool_name) ({}{{{SELECTOR},db_client_connection_state=\"used\"}}) / sum by (db_client_connection_pool_name) ({}{{{SELECTOR}}})", b.m(prom::DB_CLIENT_CONNECTION_COUNT), b.m(prom::DB_CLIENT_CONNECTION_MAX)), "{{db_client_connection_pool_name}}")]);
+    b.finish(
+        "tower-monitoring-dependencies",
+        "Dependencies",
+        "Database, cache, platform APIs, tools, workflows, jobs and pools.",
+        false,
+    )
+}
+
+fn system(options: &ArtifactOptions) -> Value {
+    let mut b = Builder::new(options);
+    b.panel(
+        "CPU",
+        "timeseries",
+        "percentunit",
+        vec![
+            (
+                format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_CPU_UTILIZATION)),
+                "process {{instance}}",
+            ),
+            (
+                format!("{}{{{SELECTOR}}}", b.m(prom::SYSTEM_CPU_UTILIZATION)),
+                "machine {{instance}}",
+            ),
+        ],
+    );
+    b.panel(
+        "Memory",
+        "timeseries",
+        "bytes",
+        vec![
+            (
+                format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_MEMORY_USAGE)),
+                "resident {{instance}}",
+            ),
+            (
+                format!(
+                    "{}{{{SELECTOR},system_memory_state=\"used\"}}",
+                    b.m(prom::SYSTEM_MEMORY_USAGE)
+                ),
+                "machine used {{instance}}",
+            ),
+        ],
+    );
+    b.panel(
+        "Memory against the limit",
+        "timeseries",
+        "percentunit",
+        vec![(
+            format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_MEMORY_UTILIZATION)),
+            "{{instance}}",
+        )],
+    );
+    b.panel(
+        "Threads and file descriptors",
+        "timeseries",
+        "short",
+        vec![
+            (
+                format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_THREAD_COUNT)),
+                "threads {{instance}}",
+            ),
+            (
+                format!(
+                    "{}{{{SELECTOR}}}",
+                    b.m(prom::PROCESS_OPEN_FILE_DESCRIPTOR_COUNT)
+                ),
+                "descriptors {{instance}}",
+            ),
+        ],
+    );
+    b.panel(
+        "Disk",
+        "timeseries",
+        "percentunit",
+        vec![(
+            format!("{}{{{SELECTOR}}}", b.m(prom::SYSTEM_FILESYSTEM_UTILIZATION)),
+            "{{instance}}",
+        )],
+    );
+    b.panel(
+        "Tokio runtime",
+        "timeseries",
+        "short",
+        vec![
+            (
+                format!("{}{{{SELECTOR}}}", b.m(prom::RUNTIME_TOKIO_WORKERS)),
+                "workers {{instance}}",
+            ),
+            (
+                format!("{}{{{SELECTOR}}}", b.m(prom::RUNTIME_TOKIO_ALIVE_TASKS)),
+                "alive tasks {{instance}}",
+            ),
+            (
+                format!(
+                    "{}{{{SELECTOR}}}",
+                    b.m(prom::RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH)
+                ),
+                "global queue {{instance}}",
+            ),
+        ],
+    );
+    b.panel(
+        "Uptime",
+        "stat",
+        "s",
+        vec![(
+            format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_UPTIME)),
+            "{{instance}}",
+        )],
+    );
+    b.finish(
+        "tower-monitoring-system",
+        "System and runtime",
+        "Process and machine CPU, memory, threads, descriptors, disk and the tokio runtime.",
+        false,
+    )
+}
