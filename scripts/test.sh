@@ -6,7 +6,8 @@
 # the `rotel` collector (a PyPI wheel); they fail loudly when a tool is missing rather than
 # skip. As root with apt-get (CI, containers) this script installs what is missing (Debian's
 # `prometheus`, Python); rotel goes into a virtualenv under target/. Elsewhere it says what
-# to install. Then scripts/e2e.py runs the demo against a real Prometheus and Alertmanager.
+# to install. Then scripts/e2e.py runs the demo against a real Prometheus and Alertmanager,
+# and scripts/check_dashboards.py type-checks the dashboards with Grafana's schema.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,4 +55,7 @@ if [ "$#" -eq 0 ]; then
   command -v python3 >/dev/null 2>&1 || apt_install python3
   cargo build --quiet --example full_stack
   python3 scripts/e2e.py
+  # The dashboards against Grafana's own schema (npm @grafana/schema, typescript).
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  python3 scripts/check_dashboards.py
 fi

@@ -87,25 +87,25 @@ impl<'a> Builder<'a> {
 
     fn finish(self, uid: &str, title: &str, description: &str, with_route: bool) -> Value {
         let query_var = |name: &str, query: String, all: bool| {
-            json!({
+            let mut variable = json!({
                 "name": name,
                 "type": "query",
                 "datasource": { "type": "prometheus", "uid": "${datasource}" },
                 "query": { "query": query, "refId": name },
-                "definition": query,
                 "refresh": 2,
                 "includeAll": all,
                 "multi": all,
-                "allValue": if all { Value::from(".*") } else { Value::Null },
-                "current": {},
-            })
+            });
+            if all {
+                variable["allValue"] = ".*".into();
+            }
+            variable
         };
         let mut variables = vec![
             json!({
                 "name": "datasource",
                 "type": "datasource",
                 "query": "prometheus",
-                "current": {},
             }),
             query_var("job", "label_values(up, job)".into(), false),
             query_var(
@@ -135,8 +135,13 @@ impl<'a> Builder<'a> {
             "templating": { "list": variables },
             "links": [{
                 "title": "Traces of this service in Jaeger",
+                "tooltip": "Open the service's traces in Jaeger",
                 "type": "link",
                 "icon": "external link",
+                "tags": [],
+                "asDropdown": false,
+                "includeVars": true,
+                "keepTime": true,
                 "targetBlank": true,
                 "url": "/explore?left={\"datasource\":\"jaeger\",\"queries\":[{\"refId\":\"A\",\"queryType\":\"search\",\"service\":\"$job\"}]}",
             }],
