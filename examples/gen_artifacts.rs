@@ -2,8 +2,10 @@
 //! `dashboards/`, from the metric-name constants: `cargo run --example gen_artifacts --features artifacts`.
 //!
 //! `NAMESPACE=orders` generates them for a service built with `.namespace("orders")`;
-//! `JOB=orders` for another Prometheus job name. A test checks that the committed files are
-//! this generator's default output.
+//! `JOB=orders` for another Prometheus job name; the thresholds follow `ERROR_RATIO_WARNING`,
+//! `ERROR_RATIO_CRITICAL`, `LATENCY_P95_SECONDS`, `LATENCY_P99_SECONDS`, `IN_FLIGHT_LIMIT`,
+//! `AVAILABILITY_OBJECTIVE`, `LATENCY_OBJECTIVE` and `LATENCY_OBJECTIVE_SECONDS`. A test
+//! checks that the committed files are this generator's default output.
 
 use tower_monitoring::artifacts::{ArtifactOptions, alert_rules, dashboards, recording_rules};
 
@@ -14,6 +16,31 @@ fn main() -> std::io::Result<()> {
     }
     if let Ok(job) = std::env::var("JOB") {
         options.job = job;
+    }
+    for (name, field) in [
+        ("ERROR_RATIO_WARNING", &mut options.error_ratio_warning),
+        ("ERROR_RATIO_CRITICAL", &mut options.error_ratio_critical),
+        ("LATENCY_P95_SECONDS", &mut options.latency_p95_seconds),
+        ("LATENCY_P99_SECONDS", &mut options.latency_p99_seconds),
+        ("IN_FLIGHT_LIMIT", &mut options.in_flight_limit),
+        (
+            "AVAILABILITY_OBJECTIVE",
+            &mut options.availability_objective,
+        ),
+        ("LATENCY_OBJECTIVE", &mut options.latency_objective),
+        (
+            "LATENCY_OBJECTIVE_SECONDS",
+            &mut options.latency_objective_seconds,
+        ),
+    ] {
+        if let Ok(value) = std::env::var(name) {
+            *field = value.parse().map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("{name}={value:?} is not a number"),
+                )
+            })?;
+        }
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("alerts");
     std::fs::create_dir_all(&dir)?;

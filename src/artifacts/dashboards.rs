@@ -52,6 +52,14 @@ impl<'a> Builder<'a> {
         self.options.metric(name)
     }
 
+    /// Adds a latency panel: a panel linking to the service's traces in Jaeger.
+    fn latency_panel(&mut self, title: &str, queries: Vec<Query<'_>>) {
+        self.panel(title, "timeseries", "s", queries);
+        if let Some(panel) = self.panels.last_mut() {
+            panel["links"] = json!([jaeger_link()]);
+        }
+    }
+
     /// Adds a panel half the width of the dashboard, filling rows left to right.
     fn panel(&mut self, title: &str, kind: &str, unit: &str, queries: Vec<Query<'_>>) {
         let id = self.panels.len() + 1;
@@ -133,21 +141,26 @@ impl<'a> Builder<'a> {
             "refresh": "30s",
             "time": { "from": "now-1h", "to": "now" },
             "templating": { "list": variables },
-            "links": [{
-                "title": "Traces of this service in Jaeger",
-                "tooltip": "Open the service's traces in Jaeger",
-                "type": "link",
-                "icon": "external link",
-                "tags": [],
-                "asDropdown": false,
-                "includeVars": true,
-                "keepTime": true,
-                "targetBlank": true,
-                "url": "/explore?left={\"datasource\":\"jaeger\",\"queries\":[{\"refId\":\"A\",\"queryType\":\"search\",\"service\":\"$job\"}]}",
-            }],
+            "links": [jaeger_link()],
             "panels": self.panels,
         })
     }
+}
+
+/// A link to Grafana's Explore on the Jaeger datasource, searching the service's traces.
+fn jaeger_link() -> Value {
+    json!({
+        "title": "Traces of this service in Jaeger",
+        "tooltip": "Open the service's traces in Jaeger",
+        "type": "link",
+        "icon": "external link",
+        "tags": [],
+        "asDropdown": false,
+        "includeVars": true,
+        "keepTime": true,
+        "targetBlank": true,
+        "url": "/explore?left={\"datasource\":\"jaeger\",\"queries\":[{\"refId\":\"A\",\"queryType\":\"search\",\"service\":\"$job\"}]}",
+    })
 }
 
 fn overview(options: &ArtifactOptions) -> Value {
@@ -165,7 +178,7 @@ fn overview(options: &ArtifactOptions) -> Value {
         )],
     );
     b.panel("Error rate", "timeseries", "percentunit", vec![(format!("sum(rate({count}{{{SELECTOR},{failed}}}[$__rate_interval])) / sum(rate({count}{{{SELECTOR}}}[$__rate_interval]))"), "errors")]);
-    b.panel("Latency p50 / p95 / p99", "timeseries", "s", ["0.5", "0.95", "0.99"].iter().map(|q| (format!("histogram_quantile({q}, sum by (le) (rate({bucket}{{{SELECTOR}}}[$__rate_interval])))"), *q)).collect());
+    b.latency_panel("Latency p50 / p95 / p99", ["0.5", "0.95", "0.99"].iter().map(|q| (format!("histogram_quantile({q}, sum by (le) (rate({bucket}{{{SELECTOR}}}[$__rate_interval])))"), *q)).collect());
     b.panel(
         "In flight",
         "timeseries",
@@ -222,7 +235,18 @@ fn routes(options: &ArtifactOptions) -> Value {
         )],
     );
     b.panel("Errors by route and type", "timeseries", "reqps", vec![(format!("sum by (http_route, error_type) (rate({count}{{{sel},error_type!=\"\"}}[$__rate_interval]))"), "{{http_route}} {{error_type}}")]);
-    b.panel("p95 by route", "timeseries", "s", vec![(format!("histogram_quantile(0.95, sum by (http_route, le) (rate({bucket}{{{sel}}}[$__rate_interval])))"), "{{http_route}}")]);
+    b.latency_panel(
+        "Latency p50 / p95 / p99 by route",
+        [("0.5", "p50 {{http_route}}"), ("0.95", "p95 {{http_route}}"), ("0.99", "p99 {{http_route}}")]
+            .iter()
+            .map(|(q, legend)| {
+                (
+                    format!("histogram_quantile({q}, sum by (http_route, le) (rate({bucket}{{{sel}}}[$__rate_interval])))"),
+                    *legend,
+                )
+            })
+            .collect(),
+    );
     b.panel("Slowest 10 routes (average)", "bargauge", "s", vec![(format!("topk(10, sum by (http_route) (rate({sum}{{{sel}}}[$__range])) / sum by (http_route) (rate({count}{{{sel}}}[$__range])))"), "{{http_route}}")]);
     b.panel(
         "Most called 10 routes",
@@ -252,13 +276,13 @@ fn dependencies(options: &ArtifactOptions) -> Value {
     let platform = b.m(prom::HTTP_CLIENT_REQUEST_DURATION);
     let lookups = b.m(prom::CACHE_LOOKUPS);
     b.panel("Database operations by operation and table", "timeseries", "ops", vec![(format!("sum by (db_operation_name, db_collection_name) (rate({db}_count{{{SELECTOR}}}[$__rate_interval]))"), "{{db_operation_name}} {{db_collection_name}}")]);
-    b.panel("Database p95 by operation and table", "timeseries", "s", vec![(format!("histogram_quantile(0.95, sum by (db_operation_name, db_collection_name, le) (rate({db}_bucket{{{SELECTOR}}}[$__rate_interval])))"), "{{db_operation_name}} {{db_collection_name}}")]);
+    b.latency_panel("Database p95 by operation and table", vec![(format!("histogram_quantile(0.95, sum by (db_operation_name, db_collection_name, le) (rate({db}_bucket{{{SELECTOR}}}[$__rate_interval])))"), "{{db_operation_name}} {{db_collection_name}}")]);
     b.panel("Cache hit ratio by cache", "timeseries", "percentunit", vec![(format!("sum by (cache_name) (rate({lookups}{{{SELECTOR},cache_result=\"hit\"}}[$__rate_interval])) / sum by (cache_name) (rate({lookups}{{{SELECTOR}}}[$__rate_interval]))"), "{{cache_name}}")]);
     b.panel("Platform calls and errors", "timeseries", "reqps", vec![
         (format!("sum by (platform_name, platform_endpoint) (rate({platform}_count{{{SELECTOR}}}[$__rate_interval]))"), "{{platform_name}} {{platform_endpoint}}"),
         (format!("sum by (platform_name, error_type) (rate({platform}_count{{{SELECTOR},error_type!=\"\"}}[$__rate_interval]))"), "errors {{platform_name}} {{error_type}}"),
     ]);
-    b.panel("Platform p95 by platform and endpoint", "timeseries", "s", vec![(format!("histogram_quantile(0.95, sum by (platform_name, platform_endpoint, le) (rate({platform}_bucket{{{SELECTOR}}}[$__rate_interval])))"), "{{platform_name}} {{platform_endpoint}}")]);
+    b.latency_panel("Platform p95 by platform and endpoint", vec![(format!("histogram_quantile(0.95, sum by (platform_name, platform_endpoint, le) (rate({platform}_bucket{{{SELECTOR}}}[$__rate_interval])))"), "{{platform_name}} {{platform_endpoint}}")]);
     b.panel(
         "Time per inbound route spent in dependencies",
         "timeseries",
