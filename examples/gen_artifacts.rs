@@ -4,10 +4,14 @@
 //! `NAMESPACE=orders` generates them for a service built with `.namespace("orders")`;
 //! `JOB=orders` for another Prometheus job name; the thresholds follow `ERROR_RATIO_WARNING`,
 //! `ERROR_RATIO_CRITICAL`, `LATENCY_P95_SECONDS`, `LATENCY_P99_SECONDS`, `IN_FLIGHT_LIMIT`,
-//! `AVAILABILITY_OBJECTIVE`, `LATENCY_OBJECTIVE` and `LATENCY_OBJECTIVE_SECONDS`. A test
-//! checks that the committed files are this generator's default output.
+//! `AVAILABILITY_OBJECTIVE`, `LATENCY_OBJECTIVE` and `LATENCY_OBJECTIVE_SECONDS`; routes with
+//! latency objectives of their own come as
+//! `ROUTE_LATENCY_OBJECTIVES="/reports/{id}=0.95@2.5;/search=0.9@1"` (share @ seconds). A
+//! test checks that the committed files are this generator's default output.
 
-use tower_monitoring::artifacts::{ArtifactOptions, alert_rules, dashboards, recording_rules};
+use tower_monitoring::artifacts::{
+    ArtifactOptions, RouteObjective, alert_rules, dashboards, recording_rules,
+};
 
 fn main() -> std::io::Result<()> {
     let mut options = ArtifactOptions::default();
@@ -40,6 +44,27 @@ fn main() -> std::io::Result<()> {
                     format!("{name}={value:?} is not a number"),
                 )
             })?;
+        }
+    }
+    if let Ok(list) = std::env::var("ROUTE_LATENCY_OBJECTIVES") {
+        for item in list.split(';').filter(|item| !item.trim().is_empty()) {
+            let parsed = item.split_once('=').and_then(|(route, target)| {
+                let (objective, seconds) = target.split_once('@')?;
+                Some(RouteObjective {
+                    route: route.trim().to_owned(),
+                    objective: objective.trim().parse().ok()?,
+                    seconds: seconds.trim().parse().ok()?,
+                })
+            });
+            match parsed {
+                Some(objective) => options.route_latency_objectives.push(objective),
+                None => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("{item:?} is not ROUTE=SHARE@SECONDS"),
+                    ));
+                }
+            }
         }
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("alerts");

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use tower_monitoring::artifacts::{
-    ArtifactOptions, alert_rules, dashboards, expressions, recording_rules,
+    ArtifactOptions, RouteObjective, alert_rules, dashboards, expressions, recording_rules,
 };
 
 fn committed(name: &str) -> String {
@@ -120,6 +120,63 @@ fn every_alert_fires_on_bad_input_and_stays_quiet_on_good() {
             "no promtool case for {line}"
         );
     }
+}
+
+#[test]
+fn routes_with_objectives_of_their_own_get_their_own_rules_and_alerts() {
+    let options = ArtifactOptions {
+        route_latency_objectives: vec![RouteObjective {
+            route: "/reports/{id}".into(),
+            objective: 0.95,
+            seconds: 2.5,
+        }],
+        ..ArtifactOptions::default()
+    };
+    let recording = recording_rules(&options);
+    let alerts = alert_rules(&options);
+    assert!(
+        recording.contains(r#"http_route="/reports/{id}",le="2.5""#),
+        "{recording}"
+    );
+    assert!(
+        recording.contains(r#"http_route!="/reports/{id}",le="0.5""#),
+        "{recording}"
+    );
+    // 14.4 x and 6 x a 5 % budget.
+    assert!(
+        alerts.contains(
+            r#"job_route:http_server_slow_ratio:rate1h{http_route="/reports/{id}"} > 0.72"#
+        ),
+        "{alerts}"
+    );
+    assert!(
+        alerts.contains(
+            r#"job_route:http_server_slow_ratio:rate6h{http_route="/reports/{id}"} > 0.3"#
+        ),
+        "{alerts}"
+    );
+    assert!(
+        alerts.contains(
+            r#"job_route:http_server_slow_ratio:rate1h{http_route!="/reports/{id}"} > 0.144"#
+        ),
+        "{alerts}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("tower-monitoring-routes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("recording.yml"), recording).unwrap();
+    std::fs::write(dir.join("alerts.yml"), alerts).unwrap();
+    let output = Command::new("promtool")
+        .args(["check", "rules", "recording.yml", "alerts.yml"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

@@ -34,6 +34,20 @@ pub struct ArtifactOptions {
     /// ... that must finish within this many seconds (0.5, a bucket bound of the duration
     /// histogram).
     pub latency_objective_seconds: f64,
+    /// Routes whose latency objective differs from the default one.
+    pub route_latency_objectives: Vec<RouteObjective>,
+}
+
+/// A latency objective of one route: `objective` of its requests within `seconds` (a bucket
+/// bound of the duration histogram).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteObjective {
+    /// The route template, as in `http_route`.
+    pub route: String,
+    /// The share of requests, such as 0.95.
+    pub objective: f64,
+    /// The duration they must finish within, such as 1.0.
+    pub seconds: f64,
 }
 
 impl Default for ArtifactOptions {
@@ -49,6 +63,7 @@ impl Default for ArtifactOptions {
             availability_objective: 0.999,
             latency_objective: 0.99,
             latency_objective_seconds: 0.5,
+            route_latency_objectives: Vec::new(),
         }
     }
 }

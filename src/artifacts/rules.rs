@@ -16,6 +16,28 @@ pub(super) fn num(value: f64) -> String {
 /// client that went away (`cancelled`) is not the service's error.
 const FAILED: &str = r#"error_type!="",error_type!="cancelled""#;
 
+/// `http_route!="..."` for every route with an objective of its own, each followed by a comma.
+fn other_routes(options: &ArtifactOptions) -> String {
+    options
+        .route_latency_objectives
+        .iter()
+        .map(|route| format!("http_route!=\"{}\",", route.route))
+        .collect()
+}
+
+/// The share of requests of the selected routes slower than `seconds` over `window`.
+fn slow_ratio(bucket: &str, count: &str, seconds: &str, routes: &str, window: &str) -> String {
+    let routes_only = routes.trim_end_matches(',');
+    let count = if routes_only.is_empty() {
+        count.to_owned()
+    } else {
+        format!("{count}{{{routes_only}}}")
+    };
+    format!(
+        "1 - (sum by (job, http_route) (rate({bucket}{{{routes}le=\"{seconds}\"}}[{window}])) / sum by (job, http_route) (rate({count}[{window}])))"
+    )
+}
+
 /// The recording rules: the expressions the alerts and dashboards share.
 pub fn recording_rules(options: &ArtifactOptions) -> String {
     let duration = options.metric(prom::HTTP_SERVER_REQUEST_DURATION);
@@ -36,12 +58,20 @@ pub fn recording_rules(options: &ArtifactOptions) -> String {
             format!("job:http_server_error_ratio:rate{window}"),
             format!("job:http_server_errors:rate{window} / job:http_server_requests:rate{window}"),
         ));
+        // The default objective for every route without one of its own ...
+        let others = other_routes(options);
         rules.push((
             format!("job_route:http_server_slow_ratio:rate{window}"),
-            format!(
-                "1 - (sum by (job, http_route) (rate({bucket}{{le=\"{objective}\"}}[{window}])) / sum by (job, http_route) (rate({count}[{window}])))"
-            ),
+            slow_ratio(&bucket, &count, &objective, &others, window),
         ));
+        // ... and each route's own.
+        for route in &options.route_latency_objectives {
+            let only = format!("http_route=\"{}\",", route.route);
+            rules.push((
+                format!("job_route:http_server_slow_ratio:rate{window}"),
+                slow_ratio(&bucket, &count, &num(route.seconds), &only, window),
+            ));
+        }
     }
     for quantile in ["50", "95", "99"] {
         rules.push((
@@ -99,6 +129,15 @@ pub fn alert_rules(options: &ArtifactOptions) -> String {
     };
     let budget = 1.0 - options.availability_objective;
     let latency_budget = 1.0 - options.latency_objective;
+    let others = other_routes(options);
+    let others = others.trim_end_matches(',');
+    let ratio = |window: &str, routes: &str| {
+        if routes.is_empty() {
+            format!("job_route:http_server_slow_ratio:rate{window}")
+        } else {
+            format!("job_route:http_server_slow_ratio:rate{window}{{{routes}}}")
+        }
+    };
     let alerts = vec![
         Alert {
             name: "ServiceDown",
@@ -294,7 +333,9 @@ pub fn alert_rules(options: &ArtifactOptions) -> String {
         Alert {
             name: "LatencyBudgetBurn",
             expr: format!(
-                "job_route:http_server_slow_ratio:rate1h > {fast} and job_route:http_server_slow_ratio:rate5m > {fast}",
+                "{} > {fast} and {} > {fast}",
+                ratio("1h", others),
+                ratio("5m", others),
                 fast = num(14.4 * latency_budget)
             ),
             for_: "2m",
@@ -310,7 +351,9 @@ pub fn alert_rules(options: &ArtifactOptions) -> String {
         Alert {
             name: "LatencyBudgetBurn",
             expr: format!(
-                "job_route:http_server_slow_ratio:rate6h > {slow} and job_route:http_server_slow_ratio:rate30m > {slow}",
+                "{} > {slow} and {} > {slow}",
+                ratio("6h", others),
+                ratio("30m", others),
                 slow = num(6.0 * latency_budget)
             ),
             for_: "15m",
@@ -324,6 +367,36 @@ pub fn alert_rules(options: &ArtifactOptions) -> String {
             runbook: "Plan the fix; the slowest-routes panel and the route's traces show where time goes.",
         },
     ];
+    let mut alerts = alerts;
+    for route in &options.route_latency_objectives {
+        let only = format!("http_route=\"{}\"", route.route);
+        let budget = 1.0 - route.objective;
+        for (severity, for_, factor, long, short) in [
+            ("critical", "2m", 14.4, "1h", "5m"),
+            ("warning", "15m", 6.0, "6h", "30m"),
+        ] {
+            alerts.push(Alert {
+                name: "LatencyBudgetBurn",
+                expr: format!(
+                    "{} > {threshold} and {} > {threshold}",
+                    ratio(long, &only),
+                    ratio(short, &only),
+                    threshold = num(factor * budget)
+                ),
+                for_,
+                severity,
+                summary: "A route's latency budget burns",
+                description: format!(
+                    "{}: more than {} of requests take over {} s (objective {}).",
+                    route.route,
+                    num(factor * budget),
+                    num(route.seconds),
+                    num(route.objective)
+                ),
+                runbook: "Find what the route waits on in its traces; check its dependencies.",
+            });
+        }
+    }
     let mut yaml = String::from(HEADER);
     yaml.push_str("groups:\n  - name: tower-monitoring-alerts\n    rules:\n");
     for alert in alerts {
