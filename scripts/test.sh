@@ -53,7 +53,7 @@ cargo test --workspace --all-features "$@"
 # Alertmanager (scripts/e2e.py). Skipped only when a filter was passed to cargo test above.
 if [ "$#" -eq 0 ]; then
   command -v python3 >/dev/null 2>&1 || apt_install python3
-  cargo build --quiet --example full_stack
+  cargo build --quiet --all-features --example full_stack
   python3 scripts/e2e.py
   # The dashboards against Grafana's own schema (npm @grafana/schema, typescript).
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
