@@ -2,8 +2,11 @@
 //! metric-name constants (so they cannot drift from the instruments), promtool accepts
 //! them, and `promtool test rules` shows every alert firing on bad input and quiet on good.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
+
+use support::prometheus::checker_accepts;
 
 use tower_monitoring::artifacts::{
     ArtifactOptions, RouteObjective, alert_rules, dashboards, expressions, recording_rules,
@@ -67,23 +70,11 @@ fn committed_dashboards_are_the_generators_output_and_well_formed() {
 #[test]
 fn promtool_accepts_the_rules() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("alerts");
-    let output = Command::new("promtool")
-        .arg("check")
-        .arg("rules")
-        .arg(dir.join("recording_rules.yml"))
-        .arg(dir.join("alert_rules.yml"))
-        .output()
-        .unwrap_or_else(|err| {
-            panic!("promtool is needed ({err}); install Debian's `prometheus` package, as scripts/test.sh does")
-        });
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "promtool rejected the rules:\n{report}"
+    let report = checker_accepts(
+        "promtool",
+        &["check", "rules", "recording_rules.yml", "alert_rules.yml"],
+        &dir,
+        "prometheus",
     );
     assert!(report.contains("SUCCESS: 22 rules found"), "{report}");
     assert!(report.contains("SUCCESS: 20 rules found"), "{report}");
@@ -92,21 +83,11 @@ fn promtool_accepts_the_rules() {
 #[test]
 fn every_alert_fires_on_bad_input_and_stays_quiet_on_good() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("alerts");
-    let output = Command::new("promtool")
-        .args(["test", "rules", "alert_rules.test.yml"])
-        .current_dir(&dir)
-        .output()
-        .unwrap_or_else(|err| {
-            panic!("promtool is needed ({err}); install Debian's `prometheus` package, as scripts/test.sh does")
-        });
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "promtool test rules failed:\n{report}"
+    checker_accepts(
+        "promtool",
+        &["test", "rules", "alert_rules.test.yml"],
+        &dir,
+        "prometheus",
     );
     // Every alert of the rules file has a case in the test file.
     let rules = committed("alert_rules.yml");
@@ -166,15 +147,11 @@ fn routes_with_objectives_of_their_own_get_their_own_rules_and_alerts() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("recording.yml"), recording).unwrap();
     std::fs::write(dir.join("alerts.yml"), alerts).unwrap();
-    let output = Command::new("promtool")
-        .args(["check", "rules", "recording.yml", "alerts.yml"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
+    checker_accepts(
+        "promtool",
+        &["check", "rules", "recording.yml", "alerts.yml"],
+        &dir,
+        "prometheus",
     );
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -190,16 +167,11 @@ fn a_namespaced_service_gets_namespaced_rules_that_promtool_accepts() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("rules.yml");
     std::fs::write(&file, alert_rules(&options)).unwrap();
-    let output = Command::new("promtool")
-        .arg("check")
-        .arg("rules")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
+    checker_accepts(
+        "promtool",
+        &["check", "rules", "rules.yml"],
+        &dir,
+        "prometheus",
     );
     let rules = std::fs::read_to_string(&file).unwrap();
     assert!(rules.contains(r#"up{job="orders"}"#));

@@ -2,7 +2,11 @@
 //! parses, Jaeger receives OTLP on the ports the service exports to, and the service is
 //! built from an example that exists and listens where the port mapping expects.
 
+mod support;
+
 use std::path::Path;
+
+use support::prometheus::checker_accepts;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -138,34 +142,19 @@ fn every_mounted_path_exists_and_every_service_is_there() {
     assert!(strings(&prometheus["ports"]).contains(&"9090:9090"));
 }
 
-/// Runs a checker of the Prometheus project on a file of `deploy/`, failing loudly when it is
-/// missing.
-fn check(tool: &str, args: &[&str], package: &str) {
-    let output = std::process::Command::new(tool)
-        .args(args)
-        .current_dir(root().join("deploy"))
-        .output()
-        .unwrap_or_else(|err| {
-            panic!("{tool} is needed ({err}); install Debian's `{package}` package, as scripts/test.sh does")
-        });
-    assert!(
-        output.status.success(),
-        "{tool} {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 #[test]
 fn the_stacks_prometheus_and_alertmanager_configs_pass_their_checkers() {
-    check(
+    let deploy = root().join("deploy");
+    checker_accepts(
         "promtool",
         &["check", "config", "prometheus/prometheus.yml"],
+        &deploy,
         "prometheus",
     );
-    check(
+    checker_accepts(
         "amtool",
         &["check-config", "alertmanager/alertmanager.yml"],
+        &deploy,
         "prometheus-alertmanager",
     );
     let prometheus =
@@ -191,19 +180,11 @@ fn the_stacks_prometheus_and_alertmanager_configs_pass_their_checkers() {
 #[test]
 fn the_local_prometheus_config_passes_promtool() {
     let config = root().join("deploy/prometheus.yml");
-    let output = std::process::Command::new("promtool")
-        .args(["check", "config"])
-        .arg(&config)
-        .output()
-        .unwrap_or_else(|err| {
-            panic!("promtool is needed ({err}); install Debian's `prometheus` package, as scripts/test.sh does")
-        });
-    assert!(
-        output.status.success(),
-        "promtool rejected {}:\n{}{}",
-        config.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    checker_accepts(
+        "promtool",
+        &["check", "config", "prometheus.yml"],
+        &root().join("deploy"),
+        "prometheus",
     );
     let text = std::fs::read_to_string(&config).unwrap();
     assert!(

@@ -32,3 +32,27 @@ pub fn promtool_accepts(text: &str) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Runs a checker of the Prometheus project (`promtool`, `amtool`) with `args` in `dir` and
+/// returns its report; fails loudly when the tool is missing (naming the Debian package) or
+/// when it rejects what it checked.
+pub fn checker_accepts(tool: &str, args: &[&str], dir: &std::path::Path, package: &str) -> String {
+    let output = Command::new(tool)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|err| {
+            panic!("{tool} is needed ({err}); install Debian's `{package}` package, as scripts/test.sh does")
+        });
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "{tool} {args:?} in {} failed:\n{report}",
+        dir.display()
+    );
+    report
+}
