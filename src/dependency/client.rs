@@ -7,7 +7,6 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::future::{Call, Instrumented};
-use super::outcome::Outcome;
 
 /// A tower [`Layer`] for a client service whose requests `describe` names as
 /// `(operation, target)`, such as `("GetInvoice", "billing.Invoices")`.
@@ -74,15 +73,13 @@ where
 
     fn call(&mut self, request: R) -> Self::Future {
         let (operation, target) = (self.describe)(&request);
-        Instrumented::new(
+        Instrumented::failing_on(
             self.inner.call(request),
             Call::Client {
                 name: self.name,
                 operation,
                 target,
             },
-            <Result<S::Response, S::Error> as Outcome>::error_type,
-            |_| None,
         )
     }
 }

@@ -143,6 +143,22 @@ pin_project! {
     }
 }
 
+impl<F> Instrumented<F>
+where
+    F: Future,
+    F::Output: super::outcome::Outcome,
+{
+    /// A call whose output says only whether it failed.
+    pub(super) fn failing_on(future: F, call: Call) -> Self {
+        Self::new(
+            future,
+            call,
+            <F::Output as super::outcome::Outcome>::error_type,
+            |_| None,
+        )
+    }
+}
+
 impl<F: Future> Instrumented<F> {
     pub(super) fn new(
         inner: F,

@@ -80,15 +80,13 @@ where
     F: std::future::Future,
     F::Output: Outcome,
 {
-    Instrumented::new(
+    Instrumented::failing_on(
         future,
         Call::Db {
             system,
             operation,
             collection,
         },
-        <F::Output as Outcome>::error_type,
-        |_| None,
     )
 }
 
@@ -115,12 +113,7 @@ where
     F: std::future::Future,
     F::Output: Outcome,
 {
-    Instrumented::new(
-        future,
-        Call::Tool { name },
-        <F::Output as Outcome>::error_type,
-        |_| None,
-    )
+    Instrumented::failing_on(future, Call::Tool { name })
 }
 
 /// Sets `tool.queue.size` of the tool `name`: executions waiting, as the application counts
@@ -136,12 +129,7 @@ where
     F: std::future::Future,
     F::Output: Outcome,
 {
-    Instrumented::new(
-        future,
-        Call::Job { name },
-        <F::Output as Outcome>::error_type,
-        |_| None,
-    )
+    Instrumented::failing_on(future, Call::Job { name })
 }
 
 /// Sets `job.queue.length` of the job `name`.

@@ -38,14 +38,12 @@ impl Workflow {
         F: Future,
         F::Output: Outcome,
     {
-        Instrumented::new(
+        Instrumented::failing_on(
             future,
             Call::Step {
                 workflow: self.name,
                 step,
             },
-            <F::Output as Outcome>::error_type,
-            |_| None,
         )
     }
 }
