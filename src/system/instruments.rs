@@ -75,13 +75,7 @@ pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
         ratio(
             names::PROCESS_MEMORY_UTILIZATION,
             "Resident memory of this process over its limit (the cgroup's, else the machine's)",
-            |s| {
-                if s.memory_limit == 0 {
-                    0.0
-                } else {
-                    s.process_memory_resident as f64 / s.memory_limit as f64
-                }
-            },
+            |s| share(s.process_memory_resident, s.memory_limit),
         ),
         ratio(
             names::SYSTEM_CPU_UTILIZATION,
@@ -91,22 +85,15 @@ pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
         ratio(
             names::SYSTEM_MEMORY_UTILIZATION,
             "Share of the machine's memory in use",
-            |s| {
-                if s.system_memory_total == 0 {
-                    0.0
-                } else {
-                    s.system_memory_used as f64 / s.system_memory_total as f64
-                }
-            },
+            |s| share(s.system_memory_used, s.system_memory_total),
         ),
         ratio(
             names::SYSTEM_FILESYSTEM_UTILIZATION,
             "Share of the working directory's filesystem in use",
-            |s| match s.filesystem {
-                Some((total, available)) if total > 0 => {
-                    total.saturating_sub(available) as f64 / total as f64
-                }
-                _ => 0.0,
+            |s| {
+                s.filesystem.map_or(0.0, |(total, available)| {
+                    share(total.saturating_sub(available), total)
+                })
             },
         ),
     ];
@@ -232,6 +219,15 @@ fn runtime(meter: &Meter) -> Vec<ObservableUpDownCounter<i64>> {
                 .build()
         })
         .collect()
+}
+
+/// `part` over `whole`, 0 when there is no whole to measure against.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 fn clamp(value: u64) -> i64 {
