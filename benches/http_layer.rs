@@ -45,6 +45,9 @@ use tower::ServiceExt;
 use tower_monitoring::Monitoring;
 use tracing_subscriber::layer::SubscriberExt;
 
+#[path = "support/floor.rs"]
+mod floor;
+
 /// Spans go nowhere: the bench measures the request path, not the network.
 #[derive(Debug)]
 struct DiscardSpans;
@@ -104,6 +107,15 @@ fn http_layer(c: &mut Criterion) {
         .build()
         .expect("pipeline");
     let ours = served(app().layer(monitoring.layer()));
+    // What any layer that waits for the end of the body pays before recording anything:
+    // `Router::layer`, plus the wrapped body that axum boxes again.
+    let body_wrapper = served(app().layer(tower::util::MapResponseLayer::new(
+        |response: axum::response::Response| response.map(|body| body.map_err(|error| error)),
+    )));
+    let floor = served(app().layer(floor::FloorLayer::new(
+        &opentelemetry::metrics::MeterProvider::meter(monitoring.meter_provider(), "floor"),
+        "/users/{id}",
+    )));
     let traced_off = traced(Sampler::AlwaysOff);
     let ours_traces_off = served(app().layer(traced_off.layer()));
     let traced_ratio = traced(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(
@@ -144,6 +156,8 @@ fn http_layer(c: &mut Criterion) {
     for (name, router) in [
         ("bare_axum", &bare),
         ("identity_layer", &identity),
+        ("body_wrapper_layer", &body_wrapper),
+        ("bound_instruments_floor", &floor),
         ("tower_monitoring", &ours),
         ("tower_monitoring_traces_sampler_off", &ours_traces_off),
         ("tower_monitoring_traces_ratio_0.1", &ours_traces_ratio),
