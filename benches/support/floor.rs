@@ -7,6 +7,7 @@
 //! up; it has no method, status or error labels, no exclusions, no request body, no spans and
 //! no cancellation handling beyond its guard. It is not a usable layer: it exists so the
 //! bench can show how much of a layer's overhead is left once the unavoidable part is paid.
+//! [`Parts`] leaves pieces out, so the bench can also show what each piece of the floor costs.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -21,19 +22,46 @@ use opentelemetry::metrics::{BoundHistogram, BoundUpDownCounter, Meter};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
+/// Which pieces of the floor run.
+#[derive(Clone, Copy)]
+pub(crate) struct Parts {
+    pub(crate) in_flight: bool,
+    pub(crate) clock: bool,
+    pub(crate) histograms: bool,
+}
+
+impl Parts {
+    pub(crate) const ALL: Self = Self {
+        in_flight: true,
+        clock: true,
+        histograms: true,
+    };
+}
+
 /// The bound series of the one route.
 struct Series {
     active: BoundUpDownCounter<i64>,
     duration: BoundHistogram<f64>,
     response_size: BoundHistogram<u64>,
     clock: quanta::Clock,
+    parts: Parts,
+}
+
+impl Series {
+    fn now(&self) -> u64 {
+        if self.parts.clock {
+            self.clock.raw()
+        } else {
+            0
+        }
+    }
 }
 
 #[derive(Clone)]
 pub(crate) struct FloorLayer(Arc<Series>);
 
 impl FloorLayer {
-    pub(crate) fn new(meter: &Meter, route: &'static str) -> Self {
+    pub(crate) fn new(meter: &Meter, route: &'static str, parts: Parts) -> Self {
         let attributes = [
             KeyValue::new("http.request.method", "GET"),
             KeyValue::new("http.route", route),
@@ -52,6 +80,7 @@ impl FloorLayer {
                 .build()
                 .bind(&attributes),
             clock: quanta::Clock::new(),
+            parts,
         }))
     }
 }
@@ -83,10 +112,14 @@ struct Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         let series = &self.series;
-        series.active.add(-1);
-        let nanos = series.clock.delta_as_nanos(self.start, series.clock.raw());
-        series.duration.record(nanos as f64 * 1e-9);
-        series.response_size.record(self.bytes);
+        if series.parts.in_flight {
+            series.active.add(-1);
+        }
+        let nanos = series.clock.delta_as_nanos(self.start, series.now());
+        if series.parts.histograms {
+            series.duration.record(nanos as f64 * 1e-9);
+            series.response_size.record(self.bytes);
+        }
     }
 }
 
@@ -103,10 +136,12 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        self.series.active.add(1);
+        if self.series.parts.in_flight {
+            self.series.active.add(1);
+        }
         let guard = Guard {
             series: self.series.clone(),
-            start: self.series.clock.raw(),
+            start: self.series.now(),
             bytes: 0,
         };
         FloorFuture {
