@@ -98,7 +98,6 @@ impl Shared {
 
     /// The tracer for server spans and the propagators for the incoming context, `None`
     /// when this layer records metrics only.
-    #[inline]
     pub(crate) fn tracer(&self) -> Option<&(SdkTracer, Propagation)> {
         self.tracer
             .get_or_init(|| match &self.config.traces {
@@ -109,7 +108,6 @@ impl Shared {
             .as_ref()
     }
 
-    #[inline]
     pub(crate) fn record_query(&self) -> bool {
         self.config.record_query
     }

@@ -24,7 +24,6 @@ pub(crate) enum RequestBytes {
 }
 
 impl RequestBytes {
-    #[inline]
     pub(crate) fn get(&self) -> Option<u64> {
         match self {
             Self::None => None,
