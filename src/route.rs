@@ -41,6 +41,7 @@ pub(crate) enum RouteRef<'a> {
 }
 
 impl<'a> RouteRef<'a> {
+    #[inline]
     pub(crate) fn of(extensions: &'a Extensions) -> Self {
         #[cfg(feature = "axum")]
         if let Some(matched) = extensions.get::<axum::extract::MatchedPath>() {
@@ -52,6 +53,7 @@ impl<'a> RouteRef<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn as_str(self) -> Option<&'a str> {
         match self {
             Self::Unmatched => None,
@@ -85,6 +87,7 @@ pub(crate) enum Route {
 }
 
 impl Route {
+    #[inline]
     fn borrow(&self) -> RouteRef<'_> {
         match self {
             Self::Unmatched => RouteRef::Unmatched,
@@ -97,6 +100,7 @@ impl Route {
     /// Whether `other` is this route. axum hands out the same `Arc<str>` for a route on every
     /// request, so the pointer comparison usually answers; this `Route` keeps that allocation
     /// alive, so an equal pointer cannot belong to another string.
+    #[inline]
     pub(crate) fn is(&self, other: RouteRef<'_>) -> bool {
         match (self.borrow().as_str(), other.as_str()) {
             (None, None) => true,

@@ -52,27 +52,36 @@ where
             .map(|trace| trace.clone().attach());
         let _route = crate::current_route::enter(this.recorder.as_ref().and_then(Recorder::route));
         let result = ready!(this.inner.poll(cx));
-        let mut recorder = this.recorder.take();
-        Poll::Ready(match result {
-            Ok(response) => {
-                if let Some(recorder) = recorder.as_mut() {
-                    recorder.set_status(response.status());
-                }
-                if response.body().is_end_stream() {
-                    if let Some(recorder) = recorder.take() {
-                        recorder.finish(ErrorLabel::None);
-                    }
-                } else if let Some(recorder) = recorder.as_mut() {
-                    recorder.expect_response_body();
-                }
-                Ok(response.map(|body| ResponseBody::new(body, recorder)))
+        Poll::Ready(respond(result, this.recorder.take()))
+    }
+}
+
+/// Wraps the response body, or records the request now when there is no body to wait for.
+///
+/// Kept out of `poll` so that `poll` stays small enough for the inner future's poll to inline.
+fn respond<B: Body, E>(
+    result: Result<Response<B>, E>,
+    mut recorder: Option<Recorder>,
+) -> Result<Response<ResponseBody<B>>, E> {
+    match result {
+        Ok(response) => {
+            if let Some(recorder) = recorder.as_mut() {
+                recorder.set_status(response.status());
             }
-            Err(err) => {
-                if let Some(recorder) = recorder {
-                    recorder.finish(ErrorLabel::ServiceError);
+            if response.body().is_end_stream() {
+                if let Some(recorder) = recorder.take() {
+                    recorder.finish(ErrorLabel::None);
                 }
-                Err(err)
+            } else if let Some(recorder) = recorder.as_mut() {
+                recorder.expect_response_body();
             }
-        })
+            Ok(response.map(|body| ResponseBody::new(body, recorder)))
+        }
+        Err(err) => {
+            if let Some(recorder) = recorder {
+                recorder.finish(ErrorLabel::ServiceError);
+            }
+            Err(err)
+        }
     }
 }

@@ -43,6 +43,7 @@ pub(crate) struct ActiveRequests {
 }
 
 impl ActiveRequests {
+    #[inline]
     fn get(&self, method: MethodLabel, scheme: SchemeLabel) -> &BoundUpDownCounter<i64> {
         let slot = method as usize * SchemeLabel::COUNT + scheme as usize;
         self.bound[slot].get_or_init(|| {
@@ -53,10 +54,12 @@ impl ActiveRequests {
         })
     }
 
+    #[inline]
     pub(crate) fn increment(&self, method: MethodLabel, scheme: SchemeLabel) {
         self.get(method, scheme).add(1);
     }
 
+    #[inline]
     pub(crate) fn decrement(&self, method: MethodLabel, scheme: SchemeLabel) {
         self.get(method, scheme).add(-1);
     }

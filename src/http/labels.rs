@@ -27,6 +27,7 @@ pub(crate) enum MethodLabel {
 impl MethodLabel {
     pub(crate) const COUNT: usize = 10;
 
+    #[inline]
     pub(crate) fn of(method: &Method) -> Self {
         match *method {
             Method::GET => Self::Get,
@@ -69,6 +70,7 @@ pub(crate) enum SchemeLabel {
 impl SchemeLabel {
     pub(crate) const COUNT: usize = 2;
 
+    #[inline]
     pub(crate) fn of(uri: &http::Uri) -> Self {
         if uri.scheme() == Some(&http::uri::Scheme::HTTPS) {
             Self::Https
@@ -90,6 +92,7 @@ impl SchemeLabel {
 pub(crate) struct VersionLabel(Version);
 
 impl VersionLabel {
+    #[inline]
     pub(crate) fn of(version: Version) -> Self {
         Self(version)
     }

@@ -98,6 +98,7 @@ impl Shared {
 
     /// The tracer for server spans and the propagators for the incoming context, `None`
     /// when this layer records metrics only.
+    #[inline]
     pub(crate) fn tracer(&self) -> Option<&(SdkTracer, Propagation)> {
         self.tracer
             .get_or_init(|| match &self.config.traces {
@@ -108,6 +109,7 @@ impl Shared {
             .as_ref()
     }
 
+    #[inline]
     pub(crate) fn record_query(&self) -> bool {
         self.config.record_query
     }

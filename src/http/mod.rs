@@ -22,6 +22,10 @@
 //! `"{method} {route}"`, continuing the caller's W3C trace context, with the HTTP semantic
 //! convention attributes; it ends when the metrics are recorded, with status error for 5xx
 //! and cancelled requests.
+//!
+//! The small functions on the per-request path are `#[inline]`: the layer's generic code is
+//! compiled in the application's crate, where, without LTO, they would otherwise be calls
+//! across crates (about 50 ns per request in `benches/http_layer.rs`).
 
 mod body;
 mod future;

@@ -32,6 +32,7 @@ pub(crate) struct Recorder {
 
 impl Recorder {
     /// Starts timing `request` and counts it in flight.
+    #[inline]
     pub(crate) fn start<B>(
         series: Arc<RouteSeries>,
         request: &Request<B>,
@@ -54,15 +55,18 @@ impl Recorder {
     }
 
     /// The route template, to make current while the request is served.
+    #[inline]
     pub(crate) fn route(&self) -> Option<&'static str> {
         self.series.current_route()
     }
 
     /// The context of the server span, to make current while the request is served.
+    #[inline]
     pub(crate) fn trace_context(&self) -> Option<&opentelemetry::Context> {
         self.span.as_ref().map(ServerSpan::context)
     }
 
+    #[inline]
     pub(crate) fn set_status(&mut self, status: http::StatusCode) {
         self.status = status.as_u16();
     }
@@ -70,10 +74,12 @@ impl Recorder {
     /// Marks the response as having a body, whose bytes [`add_response_bytes`] then counts.
     ///
     /// [`add_response_bytes`]: Self::add_response_bytes
+    #[inline]
     pub(crate) fn expect_response_body(&mut self) {
         self.response_bytes = Some(0);
     }
 
+    #[inline]
     pub(crate) fn add_response_bytes(&mut self, bytes: usize) {
         if let Some(total) = &mut self.response_bytes {
             *total += bytes as u64;
@@ -81,6 +87,7 @@ impl Recorder {
     }
 
     /// Records the request; `error` is `None` for a response that ended normally.
+    #[inline]
     pub(crate) fn finish(mut self, error: ErrorLabel) {
         self.record(error);
     }
@@ -111,6 +118,7 @@ impl Recorder {
 }
 
 impl Drop for Recorder {
+    #[inline]
     fn drop(&mut self) {
         if !self.finished {
             self.record(ErrorLabel::Cancelled);

@@ -24,6 +24,7 @@ pub(crate) enum RequestBytes {
 }
 
 impl RequestBytes {
+    #[inline]
     pub(crate) fn get(&self) -> Option<u64> {
         match self {
             Self::None => None,

@@ -31,12 +31,14 @@ impl RouteCache {
         }
     }
 
+    #[inline]
     pub(crate) fn shared(&self) -> &Shared {
         &self.shared
     }
 
     /// The series to record into, or `None` when the request is excluded. `path` is only
     /// read for requests that matched no route.
+    #[inline]
     pub(crate) fn series(
         &self,
         route: RouteRef<'_>,

@@ -42,6 +42,7 @@ struct BoundOutcome {
 }
 
 impl BoundOutcome {
+    #[inline]
     fn record(&self, histograms: &Histograms, observation: Observation) {
         self.duration.record(observation.duration_seconds);
         if let Some(bytes) = observation.request_bytes {
@@ -115,10 +116,12 @@ impl RouteSeries {
         self.route.as_deref()
     }
 
+    #[inline]
     pub(crate) fn method(&self) -> MethodLabel {
         self.method
     }
 
+    #[inline]
     pub(crate) fn current_route(&self) -> Option<&'static str> {
         self.current_route
     }
@@ -128,17 +131,20 @@ impl RouteSeries {
     }
 
     /// Counts a request of this route in flight, and returns the clock's raw start time.
+    #[inline]
     pub(crate) fn start(&self, scheme: SchemeLabel) -> u64 {
         self.active.increment(self.method, scheme);
         self.clock.raw()
     }
 
     /// Releases the in-flight count taken by [`start`](Self::start); returns the seconds since.
+    #[inline]
     pub(crate) fn end(&self, scheme: SchemeLabel, start: u64) -> f64 {
         self.active.decrement(self.method, scheme);
         self.clock.delta_as_nanos(start, self.clock.raw()) as f64 * 1e-9
     }
 
+    #[inline]
     pub(crate) fn record(&self, outcome: Outcome, observation: Observation) {
         for slot in &self.slots {
             let (stored, bound) = match slot.get() {
@@ -177,6 +183,7 @@ impl RouteSeries {
         self.record_bound(overflow.get(&outcome), outcome, observation);
     }
 
+    #[inline]
     fn record_bound(
         &self,
         bound: Option<&BoundOutcome>,
