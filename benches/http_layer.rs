@@ -30,20 +30,20 @@
 //!
 //! | router | per request | over bare | over metrics only |
 //! |---|---|---|---|
-//! | bare_axum | 991 ns | | |
-//! | identity_layer | 1 089 ns | +98 ns | |
-//! | body_wrapper_layer | 1 129 ns | +138 ns | |
-//! | bound_instruments_floor | 1 318 ns | +327 ns | |
-//! | floor_without_clock | 1 276 ns | +285 ns | |
-//! | floor_without_histograms | 1 253 ns | +262 ns | |
-//! | floor_without_in_flight | 1 288 ns | +297 ns | |
-//! | tower_monitoring (metrics) | 1 370 ns | +379 ns | |
-//! | tower_monitoring_traces_sampler_off | 1 582 ns | +591 ns | +212 ns |
-//! | tower_monitoring_traces_ratio_0.1 | 1 669 ns | +678 ns | +299 ns |
-//! | tower_monitoring_traces_always_on | 2 355 ns | +1 364 ns | +985 ns |
-//! | axum_otel_metrics | 2 286 ns | +1 295 ns | |
-//! | axum_prometheus | 2 856 ns | +1 865 ns | |
-//! | trace_layer_bridged_sampler_off | 5 326 ns | +4 335 ns | |
+//! | bare_axum | 960 ns | | |
+//! | identity_layer | 1 074 ns | +114 ns | |
+//! | body_wrapper_layer | 1 122 ns | +162 ns | |
+//! | bound_instruments_floor | 1 269 ns | +309 ns | |
+//! | floor_without_clock | 1 240 ns | +280 ns | |
+//! | floor_without_histograms | 1 181 ns | +221 ns | |
+//! | floor_without_in_flight | 1 236 ns | +276 ns | |
+//! | tower_monitoring (metrics) | 1 347 ns | +387 ns | |
+//! | tower_monitoring_traces_sampler_off | 1 522 ns | +562 ns | +175 ns |
+//! | tower_monitoring_traces_ratio_0.1 | 1 631 ns | +671 ns | +284 ns |
+//! | tower_monitoring_traces_always_on | 2 307 ns | +1 347 ns | +960 ns |
+//! | axum_otel_metrics | 2 308 ns | +1 348 ns | |
+//! | axum_prometheus | 2 834 ns | +1 874 ns | |
+//! | trace_layer_bridged_sampler_off | 5 420 ns | +4 460 ns | |
 
 use axum::Router;
 use axum::body::Body;
