@@ -25,7 +25,7 @@
 //!
 //! The small functions on the per-request path are `#[inline]`: the layer's generic code is
 //! compiled in the application's crate, where, without LTO, they would otherwise be calls
-//! across crates (about 50 ns per request in `benches/http_layer.rs`).
+//! across crates.
 
 mod body;
 mod future;
