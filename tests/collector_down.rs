@@ -63,10 +63,7 @@ async fn shutdown_within_bound(monitoring: Monitoring) {
 
 /// The sample of `name` whose line contains every one of `labels`, summed.
 fn counter(text: &str, name: &str, labels: &[&str]) -> u64 {
-    text.lines()
-        .filter(|line| line.starts_with(name) && labels.iter().all(|label| line.contains(label)))
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum::<f64>() as u64
+    support::prometheus::samples(text, name, labels).sum::<f64>() as u64
 }
 
 /// The receiver ran and was stopped: every export is refused.

@@ -11,10 +11,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use opentelemetry::trace::{SpanId, Status};
-use opentelemetry_sdk::trace::{InMemorySpanExporter, Sampler, SpanData};
+use opentelemetry_sdk::trace::SpanData;
+use support::prometheus::sample;
 use tower::ServiceExt;
 use tower_monitoring::dependency::{monitor_cache, monitor_db};
-use tower_monitoring::{Monitoring, MonitoringLayer, dependency};
+use tower_monitoring::{MonitoringLayer, dependency};
 
 #[monitor_db(system = "sqlite", operation = "insert", table = "orders")]
 async fn insert_order(id: u64) -> Result<u64, std::io::Error> {
@@ -36,12 +37,6 @@ async fn cached_order(id: u64) -> Option<u64> {
     (id % 2 == 0).then_some(id)
 }
 
-fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
-    text.lines()
-        .find(|line| line.starts_with(name) && labels.iter().all(|label| line.contains(label)))
-        .and_then(|line| line.rsplit(' ').next()?.parse().ok())
-}
-
 fn span<'a>(spans: &'a [SpanData], name: &str) -> &'a SpanData {
     spans
         .iter()
@@ -51,14 +46,7 @@ fn span<'a>(spans: &'a [SpanData], name: &str) -> &'a SpanData {
 
 #[tokio::test]
 async fn database_and_cache_calls_are_measured_traced_and_attributed() {
-    let exporter = InMemorySpanExporter::default();
-    let monitoring = Monitoring::builder()
-        .service_name("deps")
-        .sampler(Sampler::AlwaysOn)
-        .span_exporter(exporter.clone())
-        .tracing_subscriber(false)
-        .install()
-        .unwrap();
+    let (monitoring, exporter) = support::traced_installed("deps");
 
     let app = Router::new()
         .route(

@@ -13,10 +13,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::routing::{get, post};
-use opentelemetry_sdk::trace::{InMemorySpanExporter, Sampler};
 use tower::{Service, ServiceBuilder, ServiceExt};
+use tower_monitoring::MonitoringLayer;
 use tower_monitoring::dependency::{PlatformLayer, PlatformService};
-use tower_monitoring::{Monitoring, MonitoringLayer};
 
 type Client = PlatformService<reqwest::Client>;
 
@@ -80,24 +79,12 @@ async fn call(
 }
 
 fn sample(text: &str, labels: &[&str]) -> Option<f64> {
-    text.lines()
-        .find(|line| {
-            line.starts_with("http_client_request_duration_seconds_count")
-                && labels.iter().all(|label| line.contains(label))
-        })
-        .and_then(|line| line.rsplit(' ').next()?.parse().ok())
+    support::prometheus::sample(text, "http_client_request_duration_seconds_count", labels)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn platform_calls_are_measured_traced_and_propagated() {
-    let exporter = InMemorySpanExporter::default();
-    let monitoring = Monitoring::builder()
-        .service_name("orders")
-        .sampler(Sampler::AlwaysOn)
-        .span_exporter(exporter.clone())
-        .tracing_subscriber(false)
-        .install()
-        .unwrap();
+    let (monitoring, exporter) = support::traced_installed("orders");
     let (platform_url, seen) = platform().await;
     let client = platform_client();
 

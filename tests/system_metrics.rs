@@ -8,12 +8,7 @@ use std::time::Duration;
 use tower_monitoring::{Monitoring, names::prometheus as prom};
 
 fn value(text: &str, name: &str, labels: &[&str]) -> f64 {
-    text.lines()
-        .find(|line| {
-            (line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} ")))
-                && labels.iter().all(|label| line.contains(label))
-        })
-        .and_then(|line| line.rsplit(' ').next()?.parse().ok())
+    support::prometheus::sample(text, name, labels)
         .unwrap_or_else(|| panic!("no {name} {labels:?} in\n{text}"))
 }
 

@@ -3,22 +3,15 @@
 //! included), queue gauges the application sets, and pool gauges read at collection. Its own
 //! test binary: it installs the globals.
 
+mod support;
+
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Waker};
 
+use support::prometheus::sample;
 use tower_monitoring::Monitoring;
 use tower_monitoring::dependency::{self, PoolUsage, Workflow};
-
-/// The value of the sample whose line has exactly these labels among others.
-fn value(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
-    text.lines()
-        .find(|line| {
-            line.starts_with(&format!("{name}{{"))
-                && labels.iter().all(|label| line.contains(label))
-        })
-        .and_then(|line| line.rsplit(' ').next()?.parse().ok())
-}
 
 async fn failing() -> Result<(), std::io::Error> {
     Err(std::io::Error::other("no"))
@@ -48,7 +41,7 @@ async fn tools_workflows_jobs_and_pools() {
         let mut cx = Context::from_waker(Waker::noop());
         assert!(running.as_mut().poll(&mut cx).is_pending());
         assert_eq!(
-            value(&text(), "tool_executions_active", &["tool_name=\"search\""]),
+            sample(&text(), "tool_executions_active", &["tool_name=\"search\""]),
             Some(1.0)
         );
     }
@@ -56,17 +49,17 @@ async fn tools_workflows_jobs_and_pools() {
     let now = text();
     let tool = "tool_execution_duration_seconds_count";
     assert_eq!(
-        value(&now, "tool_executions_active", &["tool_name=\"search\""]),
+        sample(&now, "tool_executions_active", &["tool_name=\"search\""]),
         Some(0.0),
         "{now}"
     );
     assert_eq!(
-        value(&now, tool, &["error_type=\"std::io::error::Error\""]),
+        sample(&now, tool, &["error_type=\"std::io::error::Error\""]),
         Some(1.0),
         "{now}"
     );
     assert_eq!(
-        value(&now, tool, &["error_type=\"cancelled\""]),
+        sample(&now, tool, &["error_type=\"cancelled\""]),
         Some(1.0),
         "{now}"
     );
@@ -76,7 +69,7 @@ async fn tools_workflows_jobs_and_pools() {
         .unwrap_or_else(|| panic!("{now}"));
     assert!(succeeded.ends_with(" 1"), "{succeeded}");
     assert_eq!(
-        value(&now, "tool_queue_size", &["tool_name=\"search\""]),
+        sample(&now, "tool_queue_size", &["tool_name=\"search\""]),
         Some(4.0),
         "{now}"
     );
@@ -86,19 +79,19 @@ async fn tools_workflows_jobs_and_pools() {
     checkout.step("reserve", ok()).await.unwrap();
     checkout.step("charge", failing()).await.unwrap_err();
     assert_eq!(
-        value(&text(), "workflow_active", &["workflow_name=\"checkout\""]),
+        sample(&text(), "workflow_active", &["workflow_name=\"checkout\""]),
         Some(1.0)
     );
     drop(checkout);
     let now = text();
     assert_eq!(
-        value(&now, "workflow_active", &["workflow_name=\"checkout\""]),
+        sample(&now, "workflow_active", &["workflow_name=\"checkout\""]),
         Some(0.0),
         "{now}"
     );
     let step = "workflow_step_duration_seconds_count";
     assert_eq!(
-        value(
+        sample(
             &now,
             step,
             &["workflow_step=\"reserve\"", "workflow_name=\"checkout\""]
@@ -107,7 +100,7 @@ async fn tools_workflows_jobs_and_pools() {
         "{now}"
     );
     assert_eq!(
-        value(&now, step, &["workflow_step=\"charge\"", "error_type="]),
+        sample(&now, step, &["workflow_step=\"charge\"", "error_type="]),
         Some(1.0),
         "{now}"
     );
@@ -117,7 +110,7 @@ async fn tools_workflows_jobs_and_pools() {
     dependency::set_job_queue_length("send_email", 12);
     let now = text();
     assert_eq!(
-        value(
+        sample(
             &now,
             "job_duration_seconds_count",
             &["job_name=\"send_email\""]
@@ -126,7 +119,7 @@ async fn tools_workflows_jobs_and_pools() {
         "{now}"
     );
     assert_eq!(
-        value(&now, "job_queue_length", &["job_name=\"send_email\""]),
+        sample(&now, "job_queue_length", &["job_name=\"send_email\""]),
         Some(12.0),
         "{now}"
     );
@@ -159,7 +152,7 @@ async fn tools_workflows_jobs_and_pools() {
         .copied()
         .chain(["error_type=\"std::io::error::Error\""])
         .collect();
-    assert_eq!(value(&now, client, &failed), Some(1.0), "{now}");
+    assert_eq!(sample(&now, client, &failed), Some(1.0), "{now}");
     let succeeded = now
         .lines()
         .find(|line| {
@@ -183,17 +176,17 @@ async fn tools_workflows_jobs_and_pools() {
         "db_client_connection_pool_name=\"main\"",
         "db_client_connection_state=\"used\"",
     ];
-    assert_eq!(value(&text(), pool, &used), Some(3.0));
+    assert_eq!(sample(&text(), pool, &used), Some(3.0));
     in_use.store(7, std::sync::atomic::Ordering::Relaxed);
     let now = text();
-    assert_eq!(value(&now, pool, &used), Some(7.0), "{now}");
+    assert_eq!(sample(&now, pool, &used), Some(7.0), "{now}");
     assert_eq!(
-        value(&now, pool, &["db_client_connection_state=\"idle\""]),
+        sample(&now, pool, &["db_client_connection_state=\"idle\""]),
         Some(2.0),
         "{now}"
     );
     assert_eq!(
-        value(
+        sample(
             &now,
             "db_client_connection_max",
             &["db_client_connection_pool_name=\"main\""]

@@ -247,12 +247,35 @@ pub fn traced(
     tower_monitoring::Monitoring,
     opentelemetry_sdk::trace::InMemorySpanExporter,
 ) {
+    keeping_spans(service_name, tower_monitoring::MonitoringBuilder::build)
+}
+
+/// [`traced`], installed as the process's pipelines (for code that records through the
+/// globals, such as the dependency wrappers), without a `tracing` subscriber.
+pub fn traced_installed(
+    service_name: &str,
+) -> (
+    tower_monitoring::Monitoring,
+    opentelemetry_sdk::trace::InMemorySpanExporter,
+) {
+    keeping_spans(service_name, |builder| {
+        builder.tracing_subscriber(false).install()
+    })
+}
+
+fn keeping_spans(
+    service_name: &str,
+    finish: impl FnOnce(
+        tower_monitoring::MonitoringBuilder,
+    ) -> Result<tower_monitoring::Monitoring, tower_monitoring::Error>,
+) -> (
+    tower_monitoring::Monitoring,
+    opentelemetry_sdk::trace::InMemorySpanExporter,
+) {
     let exporter = opentelemetry_sdk::trace::InMemorySpanExporter::default();
-    let monitoring = tower_monitoring::Monitoring::builder()
+    let builder = tower_monitoring::Monitoring::builder()
         .service_name(service_name)
         .sampler(opentelemetry_sdk::trace::Sampler::AlwaysOn)
-        .span_exporter(exporter.clone())
-        .build()
-        .unwrap();
-    (monitoring, exporter)
+        .span_exporter(exporter.clone());
+    (finish(builder).unwrap(), exporter)
 }

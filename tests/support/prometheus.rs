@@ -56,3 +56,23 @@ pub fn checker_accepts(tool: &str, args: &[&str], dir: &std::path::Path, package
     );
     report
 }
+
+/// Every sample of the metric `name` (that exact name) whose line carries all of `labels`.
+pub fn samples<'a>(
+    text: &'a str,
+    name: &'a str,
+    labels: &'a [&str],
+) -> impl Iterator<Item = f64> + 'a {
+    text.lines()
+        .filter(move |line| {
+            line.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(['{', ' ']))
+                && labels.iter().all(|label| line.contains(label))
+        })
+        .filter_map(|line| line.rsplit(' ').next()?.parse().ok())
+}
+
+/// The first of [`samples`].
+pub fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    samples(text, name, labels).next()
+}
