@@ -58,8 +58,10 @@
 //! `http.route` (the route template, never the raw path; absent when no route matched),
 //! `http.response.status_code`, `url.scheme`, `network.protocol.version` and `error.type`
 //! (the status code of a 5xx, `cancelled` for a request dropped before its response ended,
-//! `body_error`, or `_OTHER` for an error from the inner service). The names live in
-//! [`names`]; a [namespace](MonitoringBuilder::namespace) prefixes the Prometheus names.
+//! `body_error`, or `_OTHER` for an error from the inner service). Every `error.type` but
+//! `cancelled` is a failure ([`failure`]: one definition for the rules, dashboards, summary
+//! and alerts). The names live in [`names`]; a [namespace](MonitoringBuilder::namespace)
+//! prefixes the Prometheus names.
 //!
 //! Duration runs from the moment the layer sees the request to the end of the response
 //! body, so a streamed response is one observation of its whole length. Body sizes are the
@@ -105,6 +107,7 @@ pub mod dependency;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 mod endpoints;
 mod error;
+pub mod failure;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 mod health;
 mod http;

@@ -224,16 +224,16 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::summary::Series;
-    use crate::summary::figures::HttpKey;
+    use crate::failure::Verdict;
+    use crate::summary::figures::{HttpKey, Series};
 
     fn traffic(ok: f64, failed: f64) -> Figures {
         let mut figures = Figures::default();
-        for (error, count) in [(false, ok), (true, failed)] {
+        for (verdict, count) in [(Verdict::Succeeded, ok), (Verdict::Failed, failed)] {
             figures.http.insert(
                 HttpKey {
                     route: "/a".into(),
-                    error,
+                    verdict,
                 },
                 Series {
                     count,

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::summary::{Figures, Series};
+use crate::summary::{Figures, Tally};
 
 /// The thresholds, with the defaults the issue of record asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,21 +119,13 @@ impl Rule {
     pub(crate) fn value(self, now: &Figures, then: &Figures, min_events: f64) -> Option<f64> {
         match self {
             Rule::HighLatency | Rule::HighErrorRate => {
-                let mut all = Series::default();
-                let mut errors = 0.0;
-                for (key, series) in &now.http {
-                    let delta = series.since(then.http.get(key));
-                    if key.error {
-                        errors += delta.count;
-                    }
-                    all.add(&delta);
-                }
-                if all.count < min_events {
+                let tally = Tally::since(&now.http, &then.http, |key| key.verdict);
+                if tally.all.count < min_events {
                     return None;
                 }
                 match self {
-                    Rule::HighLatency => all.quantile(0.95).map(|seconds| seconds * 1000.0),
-                    _ => Some(errors / all.count),
+                    Rule::HighLatency => tally.all.quantile(0.95).map(|seconds| seconds * 1000.0),
+                    _ => tally.failure_ratio(),
                 }
             }
             Rule::HighMemoryUsage => now.process_memory_utilization,

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::ArtifactOptions;
+use crate::failure::{PROMQL_CANCELLED as CANCELLED, PROMQL_FAILED as FAILED};
 use crate::names::prometheus as prom;
 
 /// A panel's query: PromQL and the legend.
@@ -167,7 +168,7 @@ fn overview(options: &ArtifactOptions) -> Value {
     let mut b = Builder::new(options);
     let count = format!("{}_count", b.m(prom::HTTP_SERVER_REQUEST_DURATION));
     let bucket = format!("{}_bucket", b.m(prom::HTTP_SERVER_REQUEST_DURATION));
-    let failed = r#"error_type!="",error_type!="cancelled""#;
+    let failed = FAILED;
     b.panel(
         "Request rate",
         "timeseries",
@@ -234,7 +235,7 @@ fn routes(options: &ArtifactOptions) -> Value {
             "{{http_route}}",
         )],
     );
-    b.panel("Errors by route and type", "timeseries", "reqps", vec![(format!("sum by (http_route, error_type) (rate({count}{{{sel},error_type!=\"\"}}[$__rate_interval]))"), "{{http_route}} {{error_type}}")]);
+    b.panel("Errors by route and type", "timeseries", "reqps", vec![(format!("sum by (http_route, error_type) (rate({count}{{{sel},{FAILED}}}[$__rate_interval]))"), "{{http_route}} {{error_type}}")]);
     b.latency_panel(
         "Latency p50 / p95 / p99 by route",
         [("0.5", "p50 {{http_route}}"), ("0.95", "p95 {{http_route}}"), ("0.99", "p99 {{http_route}}")]
@@ -261,7 +262,15 @@ fn routes(options: &ArtifactOptions) -> Value {
         (format!("histogram_quantile(0.95, sum by (http_route, le) (rate({}_bucket{{{sel}}}[$__rate_interval])))", b.m(prom::HTTP_SERVER_REQUEST_BODY_SIZE)), "request {{http_route}}"),
         (format!("histogram_quantile(0.95, sum by (http_route, le) (rate({}_bucket{{{sel}}}[$__rate_interval])))", b.m(prom::HTTP_SERVER_RESPONSE_BODY_SIZE)), "response {{http_route}}"),
     ]);
-    b.panel("Cancelled requests (client gone, timeout)", "timeseries", "reqps", vec![(format!("sum by (http_route) (rate({count}{{{sel},error_type=\"cancelled\"}}[$__rate_interval]))"), "{{http_route}}")]);
+    b.panel(
+        "Cancelled requests (client gone, timeout)",
+        "timeseries",
+        "reqps",
+        vec![(
+            format!("sum by (http_route) (rate({count}{{{sel},{CANCELLED}}}[$__rate_interval]))"),
+            "{{http_route}}",
+        )],
+    );
     b.finish(
         "tower-monitoring-routes",
         "HTTP routes",
@@ -280,7 +289,7 @@ fn dependencies(options: &ArtifactOptions) -> Value {
     b.panel("Cache hit ratio by cache", "timeseries", "percentunit", vec![(format!("sum by (cache_name) (rate({lookups}{{{SELECTOR},cache_result=\"hit\"}}[$__rate_interval])) / sum by (cache_name) (rate({lookups}{{{SELECTOR}}}[$__rate_interval]))"), "{{cache_name}}")]);
     b.panel("Platform calls and errors", "timeseries", "reqps", vec![
         (format!("sum by (platform_name, platform_endpoint) (rate({platform}_count{{{SELECTOR}}}[$__rate_interval]))"), "{{platform_name}} {{platform_endpoint}}"),
-        (format!("sum by (platform_name, error_type) (rate({platform}_count{{{SELECTOR},error_type!=\"\"}}[$__rate_interval]))"), "errors {{platform_name}} {{error_type}}"),
+        (format!("sum by (platform_name, error_type) (rate({platform}_count{{{SELECTOR},{FAILED}}}[$__rate_interval]))"), "errors {{platform_name}} {{error_type}}"),
     ]);
     b.latency_panel("Platform p95 by platform and endpoint", vec![(format!("histogram_quantile(0.95, sum by (platform_name, platform_endpoint, le) (rate({platform}_bucket{{{SELECTOR}}}[$__rate_interval])))"), "{{platform_name}} {{platform_endpoint}}")]);
     b.panel(

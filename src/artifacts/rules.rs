@@ -12,9 +12,8 @@ pub(super) fn num(value: f64) -> String {
     text.to_owned()
 }
 
-/// Requests that failed on the server's side: a 5xx, a service error or a broken body; a
-/// client that went away (`cancelled`) is not the service's error.
-const FAILED: &str = r#"error_type!="",error_type!="cancelled""#;
+/// Requests that failed on the server's side: the crate's one definition of failure.
+const FAILED: &str = crate::failure::PROMQL_FAILED;
 
 /// `http_route!="..."` for every route with an objective of its own, each followed by a comma.
 fn other_routes(options: &ArtifactOptions) -> String {
@@ -118,12 +117,12 @@ pub fn alert_rules(options: &ArtifactOptions) -> String {
             options.metric(metric)
         )
     };
-    // Of a duration histogram: the share of its observations with an `error_type`.
+    // Of a duration histogram: the share of its observations that failed.
     let failure_ratio = |histogram: &str, by: &str, window: &str| {
         let count = format!("{histogram}_count");
         format!(
             "{} / {}",
-            rate_of(&count, by, r#"error_type!="""#, window),
+            rate_of(&count, by, FAILED, window),
             rate_of(&count, by, "", window)
         )
     };

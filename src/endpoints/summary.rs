@@ -48,6 +48,7 @@ pub(super) async fn dashboard(monitoring: Monitoring, headers: HeaderMap) -> Res
             "requests": {
                 "total": summary["requests"]["total"],
                 "errors": summary["requests"]["errors"],
+                "cancelled": summary["requests"]["cancelled"],
                 "average_latency": average.map(format_ms),
                 "average_latency_ms": average,
             },

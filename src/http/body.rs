@@ -97,9 +97,11 @@ impl<B: Body> Body for ResponseBody<B> {
                     if let Some(data) = frame.data_ref() {
                         recorder.add_response_bytes(data.remaining());
                     }
-                    // Hyper stops polling once a body reports its end, so this is the
-                    // last chance to record a body that ends on a data frame.
-                    this.inner.is_end_stream().then_some(ErrorLabel::None)
+                    // Hyper stops polling once a body reports its end, or once it has
+                    // written the bytes `Content-Length` announced, so this is the last
+                    // chance to record a body that ends on a data frame.
+                    (this.inner.is_end_stream() || recorder.received_whole_body())
+                        .then_some(ErrorLabel::None)
                 }
                 Some(Err(_)) => Some(ErrorLabel::BodyError),
                 None => Some(ErrorLabel::None),

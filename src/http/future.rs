@@ -51,8 +51,12 @@ where
             .and_then(Recorder::trace_context)
             .map(|trace| trace.clone().attach());
         let _route = crate::current_route::enter(this.recorder.as_ref().and_then(Recorder::route));
+        // A handler that panics unwinds through here; a `CatchPanicLayer` outside this layer
+        // then drops this future only after the panic was caught, too late to tell it from
+        // a client that went away. The guard records the request while it unwinds.
+        let recorder = UnwindGuard(this.recorder);
         let result = ready!(this.inner.poll(cx));
-        Poll::Ready(respond(result, this.recorder.take()))
+        Poll::Ready(respond(result, recorder.0.take()))
     }
 }
 
@@ -61,20 +65,11 @@ where
 /// Kept out of `poll` so that `poll` stays small enough for the inner future's poll to inline.
 fn respond<B: Body, E>(
     result: Result<Response<B>, E>,
-    mut recorder: Option<Recorder>,
+    recorder: Option<Recorder>,
 ) -> Result<Response<ResponseBody<B>>, E> {
     match result {
         Ok(response) => {
-            if let Some(recorder) = recorder.as_mut() {
-                recorder.set_status(response.status());
-            }
-            if response.body().is_end_stream() {
-                if let Some(recorder) = recorder.take() {
-                    recorder.finish(ErrorLabel::None);
-                }
-            } else if let Some(recorder) = recorder.as_mut() {
-                recorder.expect_response_body();
-            }
+            let recorder = recorder.and_then(|recorder| recorder.respond(&response));
             Ok(response.map(|body| ResponseBody::new(body, recorder)))
         }
         Err(err) => {
@@ -82,6 +77,18 @@ fn respond<B: Body, E>(
                 recorder.finish(ErrorLabel::ServiceError);
             }
             Err(err)
+        }
+    }
+}
+
+/// Drops the recorder, so that it records a failure, if the inner future panics.
+struct UnwindGuard<'a>(&'a mut Option<Recorder>);
+
+impl Drop for UnwindGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            drop(self.0.take());
         }
     }
 }

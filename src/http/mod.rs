@@ -16,7 +16,10 @@
 //!   exact size hint (`Content-Length`) when it has one.
 //!
 //! A request whose future or response body is dropped before the end is still recorded, with
-//! `error.type="cancelled"`; 5xx responses carry their status code as `error.type`.
+//! `error.type="cancelled"`; 5xx responses carry their status code as `error.type`, and a
+//! handler that panics is a `500` whichever side of `CatchPanicLayer` the layer is on. A
+//! response that cannot carry a body (a reply to `HEAD`, 1xx, 204, 304) is complete when its
+//! head is produced (`recorder.rs`).
 //!
 //! When tracing is on, each request also gets one server span (`span.rs`) named
 //! `"{method} {route}"`, continuing the caller's W3C trace context, with the HTTP semantic

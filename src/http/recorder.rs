@@ -1,17 +1,23 @@
 //! The per-request guard: it holds the in-flight count and records the request exactly once.
 //!
 //! It is created when the request arrives, travels from the response future into the
-//! response body, and records when the body ends. If it is dropped first — the client went
-//! away, a timeout dropped the future, the server dropped the body mid-stream — its `Drop`
-//! records the request with `error.type="cancelled"` and releases the in-flight count, so no
-//! path can leak the gauge. It also owns the request's server span and ends it at the same
-//! moment, with the same `error.type`.
+//! response body, and records when the body ends: at its last frame, or when the response
+//! head is produced for a response that cannot carry a body (a reply to `HEAD`, 1xx, 204,
+//! 304) or carries an empty one. If it is dropped first — the client went away, a timeout
+//! dropped the future, the server dropped the body mid-stream — its `Drop` records the
+//! request with `error.type="cancelled"` and releases the in-flight count, so no path can
+//! leak the gauge. A body dropped once it has streamed every byte it announced is complete,
+//! not cancelled: hyper stops polling when `Content-Length` bytes are written. Dropped while
+//! a panic unwinds (a handler or a body that panicked), it records a failure instead: a 500
+//! when no response was produced, else a `body_error`. It also owns the request's server
+//! span and ends it at the same moment, with the same `error.type`.
 
 use std::sync::Arc;
 
-use http::Request;
+use http::{Request, Response, StatusCode};
+use http_body::Body;
 
-use super::labels::{ErrorLabel, SchemeLabel, VersionLabel};
+use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
 use super::request_body::RequestBytes;
 use super::series::{Observation, Outcome, RouteSeries};
 use super::span::ServerSpan;
@@ -26,6 +32,9 @@ pub(crate) struct Recorder {
     request_bytes: RequestBytes,
     /// `None` until a response with a body starts streaming.
     response_bytes: Option<u64>,
+    /// The response body's length when it was known at the head (`Content-Length` or an
+    /// exact size hint).
+    announced_bytes: Option<u64>,
     span: Option<ServerSpan>,
     finished: bool,
 }
@@ -49,6 +58,7 @@ impl Recorder {
             status: 0,
             request_bytes,
             response_bytes: None,
+            announced_bytes: None,
             span,
             finished: false,
         }
@@ -66,17 +76,33 @@ impl Recorder {
         self.span.as_ref().map(ServerSpan::context)
     }
 
+    /// Takes the response head. Records the request now and returns `None` when there is no
+    /// body to wait for; otherwise returns the recorder for the body to carry.
     #[inline]
-    pub(crate) fn set_status(&mut self, status: http::StatusCode) {
+    pub(crate) fn respond<B: Body>(mut self, response: &Response<B>) -> Option<Self> {
+        let status = response.status();
         self.status = status.as_u16();
+        let body = response.body();
+        let hint = body.size_hint().exact();
+        if self.series.method() == MethodLabel::Head
+            || status.is_informational()
+            || status == StatusCode::NO_CONTENT
+            || status == StatusCode::NOT_MODIFIED
+            || body.is_end_stream()
+            || hint == Some(0)
+        {
+            self.finish(ErrorLabel::None);
+            return None;
+        }
+        self.response_bytes = Some(0);
+        self.announced_bytes = hint.or_else(|| content_length(response.headers()));
+        Some(self)
     }
 
-    /// Marks the response as having a body, whose bytes [`add_response_bytes`] then counts.
-    ///
-    /// [`add_response_bytes`]: Self::add_response_bytes
+    /// Whether the response body has streamed every byte its head announced.
     #[inline]
-    pub(crate) fn expect_response_body(&mut self) {
-        self.response_bytes = Some(0);
+    pub(crate) fn received_whole_body(&self) -> bool {
+        self.announced_bytes.is_some() && self.announced_bytes == self.response_bytes
     }
 
     #[inline]
@@ -121,7 +147,39 @@ impl Drop for Recorder {
     #[inline]
     fn drop(&mut self) {
         if !self.finished {
-            self.record(ErrorLabel::Cancelled);
+            let error = if std::thread::panicking() {
+                self.panicked()
+            } else if self.received_whole_body() {
+                ErrorLabel::None
+            } else {
+                ErrorLabel::Cancelled
+            };
+            self.record(error);
         }
     }
+}
+
+impl Recorder {
+    /// The failure a panic makes: without a response yet, the 500 that `CatchPanicLayer`
+    /// (or hyper dropping the connection) turns it into; after the head was sent, a broken
+    /// body.
+    #[cold]
+    fn panicked(&mut self) -> ErrorLabel {
+        if self.status == 0 {
+            self.status = StatusCode::INTERNAL_SERVER_ERROR.as_u16();
+            ErrorLabel::ServerStatus
+        } else {
+            ErrorLabel::BodyError
+        }
+    }
+}
+
+/// The `Content-Length` of a response head, when it is one valid number.
+fn content_length(headers: &http::HeaderMap) -> Option<u64> {
+    headers
+        .get(http::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use prometheus::proto::{Metric, MetricFamily};
 
+use crate::failure::Verdict;
 use crate::names::prometheus as prom;
 
 /// A histogram series: count, sum and cumulative bucket counts (upper bound, count).
@@ -85,11 +86,50 @@ impl Series {
     }
 }
 
-/// Which HTTP series a sample belongs to: route and whether it failed.
+/// What happened over a window: every request (or call) in one histogram, and how many of
+/// them failed and how many were cancelled ([`Verdict`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Tally {
+    pub(crate) all: Series,
+    pub(crate) failed: f64,
+    pub(crate) cancelled: f64,
+}
+
+impl Tally {
+    /// Adds `delta`, the window's share of a series whose requests ended as `verdict`.
+    pub(crate) fn add(&mut self, verdict: Verdict, delta: &Series) {
+        self.all.add(delta);
+        match verdict {
+            Verdict::Succeeded => {}
+            Verdict::Failed => self.failed += delta.count,
+            Verdict::Cancelled => self.cancelled += delta.count,
+        }
+    }
+
+    /// The window's tally of the series in `now`, each less its value in `then`.
+    pub(crate) fn since<K: Eq + std::hash::Hash>(
+        now: &HashMap<K, Series>,
+        then: &HashMap<K, Series>,
+        verdict: impl Fn(&K) -> Verdict,
+    ) -> Self {
+        let mut tally = Self::default();
+        for (key, series) in now {
+            tally.add(verdict(key), &series.since(then.get(key)));
+        }
+        tally
+    }
+
+    /// Failed over all, `None` without traffic.
+    pub(crate) fn failure_ratio(&self) -> Option<f64> {
+        (self.all.count > 0.0).then(|| self.failed / self.all.count)
+    }
+}
+
+/// Which HTTP series a sample belongs to: route and how its requests ended.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct HttpKey {
     pub(crate) route: String,
-    pub(crate) error: bool,
+    pub(crate) verdict: Verdict,
 }
 
 /// Everything the summary reads, as cumulative totals at one moment.
@@ -97,8 +137,8 @@ pub(crate) struct HttpKey {
 pub(crate) struct Figures {
     pub(crate) http: HashMap<HttpKey, Series>,
     pub(crate) in_flight: f64,
-    pub(crate) db: HashMap<bool, Series>,
-    pub(crate) platform: HashMap<bool, Series>,
+    pub(crate) db: HashMap<Verdict, Series>,
+    pub(crate) platform: HashMap<Verdict, Series>,
     pub(crate) cache_hits: f64,
     pub(crate) cache_misses: f64,
     pub(crate) process_cpu: Option<f64>,
@@ -134,12 +174,12 @@ impl Figures {
                 None => name,
             };
             for metric in family.get_metric() {
-                let failed = label(metric, "error_type").is_some();
+                let verdict = Verdict::of(label(metric, "error_type"));
                 match name {
                     prom::HTTP_SERVER_REQUEST_DURATION => {
                         let key = HttpKey {
                             route: label(metric, "http_route").unwrap_or("").to_owned(),
-                            error: failed,
+                            verdict,
                         };
                         figures
                             .http
@@ -153,14 +193,14 @@ impl Figures {
                     prom::DB_CLIENT_OPERATION_DURATION => {
                         figures
                             .db
-                            .entry(failed)
+                            .entry(verdict)
                             .or_default()
                             .add(&Series::of(metric));
                     }
                     prom::HTTP_CLIENT_REQUEST_DURATION => {
                         figures
                             .platform
-                            .entry(failed)
+                            .entry(verdict)
                             .or_default()
                             .add(&Series::of(metric));
                     }

@@ -9,7 +9,7 @@
 pub(crate) mod figures;
 mod window;
 
-pub(crate) use figures::{Figures, Series};
+pub(crate) use figures::{Figures, Tally};
 pub(crate) use window::Window;
 
 /// How long a summary window lasts by default before it rolls over.

@@ -4,7 +4,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Value, json};
 
-use super::figures::{Figures, HttpKey, Series};
+use std::collections::HashMap;
+
+use super::figures::{Figures, HttpKey, Series, Tally};
+use crate::failure::Verdict;
 
 /// How many routes each top list shows.
 const TOP: usize = 5;
@@ -43,62 +46,52 @@ impl Window {
         }
         let seconds = self.started.elapsed().as_secs_f64();
 
-        let mut overall = Series::default();
-        let mut errors = 0.0;
-        let mut routes: Vec<(String, Series, f64)> = Vec::new();
+        let overall = Tally::since(&now.http, &self.baseline.http, |key| key.verdict);
+        let mut routes: Vec<(String, Tally)> = Vec::new();
         for (key, series) in &now.http {
             let delta = series.since(self.baseline.http.get(key));
-            overall.add(&delta);
-            if key.error {
-                errors += delta.count;
-            }
             let route = route_name(key);
-            match routes.iter_mut().find(|(name, _, _)| *name == route) {
-                Some((_, total, failed)) => {
-                    total.add(&delta);
-                    *failed += if key.error { delta.count } else { 0.0 };
+            match routes.iter_mut().find(|(name, _)| *name == route) {
+                Some((_, tally)) => tally.add(key.verdict, &delta),
+                None => {
+                    let mut tally = Tally::default();
+                    tally.add(key.verdict, &delta);
+                    routes.push((route, tally));
                 }
-                None => routes.push((
-                    route,
-                    delta.clone(),
-                    if key.error { delta.count } else { 0.0 },
-                )),
             }
         }
-        routes.retain(|(_, series, _)| series.count > 0.0);
-        let route_json = |(route, series, failed): &(String, Series, f64)| {
+        routes.retain(|(_, tally)| tally.all.count > 0.0);
+        let route_json = |(route, tally): &(String, Tally)| {
             json!({
                 "route": route,
-                "requests": series.count,
-                "errors": failed,
-                "average_ms": average_ms(series),
+                "requests": tally.all.count,
+                "errors": tally.failed,
+                "cancelled": tally.cancelled,
+                "average_ms": average_ms(&tally.all),
             })
         };
         let mut slowest = routes.clone();
         slowest.sort_by(|a, b| {
-            average_ms(&b.1)
-                .partial_cmp(&average_ms(&a.1))
+            average_ms(&b.1.all)
+                .partial_cmp(&average_ms(&a.1.all))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
         let mut most_called = routes;
         most_called.sort_by(|a, b| {
-            b.1.count
-                .partial_cmp(&a.1.count)
+            b.1.all
+                .count
+                .partial_cmp(&a.1.all.count)
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
 
-        let dependency = |now: &std::collections::HashMap<bool, Series>,
-                          then: &std::collections::HashMap<bool, Series>| {
-            let mut all = Series::default();
-            let mut failed = 0.0;
-            for (error, series) in now {
-                let delta = series.since(then.get(error));
-                if *error {
-                    failed += delta.count;
-                }
-                all.add(&delta);
-            }
-            json!({ "calls": all.count, "errors": failed, "average_ms": average_ms(&all) })
+        let dependency = |now: &HashMap<Verdict, Series>, then: &HashMap<Verdict, Series>| {
+            let tally = Tally::since(now, then, |verdict| *verdict);
+            json!({
+                "calls": tally.all.count,
+                "errors": tally.failed,
+                "cancelled": tally.cancelled,
+                "average_ms": average_ms(&tally.all),
+            })
         };
         let hits = (now.cache_hits - self.baseline.cache_hits).max(0.0);
         let misses = (now.cache_misses - self.baseline.cache_misses).max(0.0);
@@ -110,16 +103,17 @@ impl Window {
                 "length_seconds": self.length.as_secs_f64(),
             },
             "requests": {
-                "total": overall.count,
-                "errors": errors,
-                "error_rate": ratio(errors, overall.count),
-                "per_second": if seconds > 0.0 { overall.count / seconds } else { 0.0 },
+                "total": overall.all.count,
+                "errors": overall.failed,
+                "cancelled": overall.cancelled,
+                "error_rate": overall.failure_ratio(),
+                "per_second": if seconds > 0.0 { overall.all.count / seconds } else { 0.0 },
             },
             "latency_ms": {
-                "average": average_ms(&overall),
-                "p50": overall.quantile(0.5).map(|s| s * 1000.0),
-                "p95": overall.quantile(0.95).map(|s| s * 1000.0),
-                "p99": overall.quantile(0.99).map(|s| s * 1000.0),
+                "average": average_ms(&overall.all),
+                "p50": overall.all.quantile(0.5).map(|s| s * 1000.0),
+                "p95": overall.all.quantile(0.95).map(|s| s * 1000.0),
+                "p99": overall.all.quantile(0.99).map(|s| s * 1000.0),
             },
             "in_flight": now.in_flight,
             "routes": {
@@ -167,7 +161,7 @@ mod tests {
         figures.http.insert(
             HttpKey {
                 route: "/a".into(),
-                error: false,
+                verdict: Verdict::Succeeded,
             },
             Series {
                 count: requests,
