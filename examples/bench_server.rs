@@ -58,7 +58,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
         println!("{variant} listening on {}", listener.local_addr()?);
-        axum::serve(listener, router).await?;
+        axum::serve(listener, router)
+            .with_graceful_shutdown(tower_monitoring::shutdown_signal())
+            .await?;
         Ok::<_, Box<dyn std::error::Error>>(())
     })
 }

@@ -55,13 +55,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
     let listener = tokio::net::TcpListener::bind(format!("{host}:{port}")).await?;
     tracing::info!(address = %listener.local_addr()?, %platform, "full_stack listening; metrics at /metrics");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    monitoring.shutdown().await?;
+    // Ctrl-C, or the SIGTERM that `docker stop` and Kubernetes send.
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(tower_monitoring::shutdown_signal())
+        .await;
     let _ = std::fs::remove_file(database);
+    // A collector that is down costs the last spans, not the exit code: the flush is
+    // bounded (5 s) and its failure is logged.
+    if let Err(err) = monitoring.shutdown().await {
+        tracing::warn!(%err, "telemetry was not flushed");
+    }
+    served?;
     Ok(())
 }
 

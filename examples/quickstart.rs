@@ -51,10 +51,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tracing = monitoring.tracer_provider().is_some(),
         "listening; metrics at /metrics"
     );
+    // Ctrl-C, or the SIGTERM that `docker stop` and Kubernetes send.
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(tower_monitoring::shutdown_signal())
         .await?;
-    monitoring.shutdown().await?;
+    // A collector that is down costs the last spans, not the exit code: the flush is
+    // bounded (5 s) and its failure is logged.
+    if let Err(err) = monitoring.shutdown().await {
+        tracing::warn!(%err, "telemetry was not flushed");
+    }
     Ok(())
 }
 
@@ -79,20 +84,4 @@ async fn slow(Query(params): Query<SlowParams>) -> String {
     let ms = params.ms.unwrap_or(100).min(60_000);
     tokio::time::sleep(Duration::from_millis(ms)).await;
     format!("slept {ms} ms\n")
-}
-
-/// Ctrl-C, or the SIGTERM an orchestrator sends before it kills the process.
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

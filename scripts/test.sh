@@ -47,13 +47,14 @@ if [ -z "${ROTEL_AGENT:-}" ]; then
   export ROTEL_AGENT
 fi
 
+# The example binaries first: tests/sigterm.rs runs them, and scripts/e2e.py runs full_stack.
+cargo build --quiet --all-features --examples
 cargo test --workspace --all-features "$@"
 
 # End to end with real servers: two demo instances, Prometheus with the generated rules, and
 # Alertmanager (scripts/e2e.py). Skipped only when a filter was passed to cargo test above.
 if [ "$#" -eq 0 ]; then
   command -v python3 >/dev/null 2>&1 || apt_install python3
-  cargo build --quiet --all-features --example full_stack
   python3 scripts/e2e.py
   # The dashboards against Grafana's own schema (npm @grafana/schema, typescript).
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm

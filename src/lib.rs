@@ -114,6 +114,8 @@ mod http;
 mod pipeline;
 mod propagation;
 mod route;
+#[cfg(feature = "axum")]
+mod signal;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 mod summary;
 #[cfg(feature = "system")]
@@ -135,6 +137,8 @@ pub use pipeline::{
 #[cfg(feature = "subscriber")]
 pub use pipeline::{JsonFormat, LogFormat, bridge_layer};
 pub use route::RouteTemplate;
+#[cfg(feature = "axum")]
+pub use signal::shutdown_signal;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 pub use summary::DEFAULT_SUMMARY_WINDOW;
 
