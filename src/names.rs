@@ -77,9 +77,11 @@ pub const SYSTEM_CPU_UTILIZATION: &str = "system.cpu.utilization";
 pub const SYSTEM_MEMORY_USAGE: &str = "system.memory.usage";
 /// Share of the machine's memory in use (gauge, 0 to 1).
 pub const SYSTEM_MEMORY_UTILIZATION: &str = "system.memory.utilization";
-/// The working directory's filesystem by `system.filesystem.state` (`used`, `free`) (bytes).
+/// The working directory's filesystem by `system.filesystem.state` (`used`, `free`: available
+/// to the service, `reserved`: free but kept for root) (bytes).
 pub const SYSTEM_FILESYSTEM_USAGE: &str = "system.filesystem.usage";
-/// Share of the working directory's filesystem in use (gauge, 0 to 1).
+/// Share of the working directory's filesystem in use, as `df` computes "Use%": used over
+/// used plus available, so blocks reserved for root count in neither (gauge, 0 to 1).
 pub const SYSTEM_FILESYSTEM_UTILIZATION: &str = "system.filesystem.utilization";
 /// Worker threads of the tokio runtime.
 pub const RUNTIME_TOKIO_WORKERS: &str = "runtime.tokio.workers";
@@ -216,7 +218,7 @@ pub mod attr {
     pub const ALERT_SEVERITY: &str = "alert.severity";
     /// `used` or `free`.
     pub const SYSTEM_MEMORY_STATE: &str = "system.memory.state";
-    /// `used` or `free`.
+    /// `used`, `free` or `reserved`.
     pub const SYSTEM_FILESYSTEM_STATE: &str = "system.filesystem.state";
 }
 

@@ -138,7 +138,16 @@ async fn alerts_fire_show_and_resolve() {
 
     // Healthy traffic, and the window slides past the bad minute: everything resolves.
     burst(&app, "/fast", 60).await;
-    monitoring.evaluate_alerts_at(at(400), wall);
+    let logs = support::capture_logs(|| monitoring.evaluate_alerts_at(at(400), wall));
+    // The log says what resolved it (no failure left in the window), beside what it fired with.
+    let resolved = logs
+        .lines()
+        .find(|line| line.contains("alert resolved") && line.contains("HIGH_ERROR_RATE"))
+        .unwrap_or_else(|| panic!("{logs}"));
+    assert!(
+        resolved.contains("value=0%") && resolved.contains("fired_value=50%"),
+        "{resolved}"
+    );
     let alerts = monitoring.alerts();
     assert!(active_types(&alerts).is_empty(), "{alerts}");
     assert_eq!(alerts["history"].as_array().unwrap().len(), 3, "{alerts}");

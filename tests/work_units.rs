@@ -54,7 +54,7 @@ async fn tools_workflows_jobs_and_pools() {
         "{now}"
     );
     assert_eq!(
-        sample(&now, tool, &["error_type=\"std::io::error::Error\""]),
+        sample(&now, tool, &["error_type=\"_OTHER\""]),
         Some(1.0),
         "{now}"
     );
@@ -150,7 +150,7 @@ async fn tools_workflows_jobs_and_pools() {
     let failed: Vec<&str> = labels
         .iter()
         .copied()
-        .chain(["error_type=\"std::io::error::Error\""])
+        .chain(["error_type=\"_OTHER\""])
         .collect();
     assert_eq!(sample(&now, client, &failed), Some(1.0), "{now}");
     let succeeded = now

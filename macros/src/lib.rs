@@ -20,7 +20,9 @@ use syn::{
 /// ```
 ///
 /// The same as `tower_monitoring::dependency::db("sqlite", "select", "users", async { ... })`
-/// around the body: an `Err` is a failure, a dropped call is cancelled.
+/// around the body: an `Err` is a failure (`error.type="_OTHER"`), a dropped call is
+/// cancelled. `error_type = name_error` names failures: `name_error` maps the error to a
+/// `&'static str` from a small fixed set, as `Instrumented::error_type` does.
 #[proc_macro_attribute]
 pub fn monitor_db(args: TokenStream, item: TokenStream) -> TokenStream {
     let args =
@@ -48,6 +50,10 @@ pub fn monitor_cache(args: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
+/// The optional argument naming failures: `error_type = path::to::fn` (or a closure), a
+/// function from the error to a `&'static str`.
+const ERROR_TYPE: &str = "error_type";
+
 /// Rewrites `function`'s body into `wrapper(args..., async move { body }).await`, the
 /// arguments taken from `args` in the order of `keys`.
 fn expand(
@@ -66,16 +72,24 @@ fn expand(
     for key in keys {
         values.push(string_arg(args, key, wrapper)?);
     }
+    // Optional: a function of the error naming its `error.type`.
+    let error_type = args
+        .iter()
+        .find(|arg| arg.path.is_ident(ERROR_TYPE))
+        .map(|arg| &arg.value);
     for arg in args {
         let name = arg
             .path
             .get_ident()
             .map(ToString::to_string)
             .unwrap_or_default();
-        if !keys.contains(&name.as_str()) {
+        if !keys.contains(&name.as_str()) && name != ERROR_TYPE {
             return Err(syn::Error::new_spanned(
                 &arg.path,
-                format!("unknown argument `{name}`; expected {}", keys.join(", ")),
+                format!(
+                    "unknown argument `{name}`; expected {} and optionally {ERROR_TYPE}",
+                    keys.join(", ")
+                ),
             ));
         }
     }
@@ -87,11 +101,13 @@ fn expand(
     let wrapper = syn::Ident::new(wrapper, Span::call_site());
     // The typed `let` fixes the block's output type, so `?` and `return` in the body keep
     // meaning what they meant in the function.
+    let named = error_type.map(|map| quote!(.error_type(#map)));
     function.block = syn::parse_quote!({
         ::tower_monitoring::dependency::#wrapper(#(#values,)* async move {
             let __tower_monitoring_output: #output = #body;
             __tower_monitoring_output
         })
+        #named
         .await
     });
     Ok(quote!(#function))
@@ -193,6 +209,23 @@ mod tests {
             ),
         );
         assert!(not_async.contains("goes on an `async fn`"), "{not_async}");
+        let named = expand_db(
+            quote!(
+                system = "a",
+                operation = "b",
+                table = "c",
+                error_type = name_error
+            ),
+            quote!(
+                async fn f() -> Result<(), E> {
+                    Ok(())
+                }
+            ),
+        );
+        assert!(
+            named.contains(". error_type (name_error) . await"),
+            "{named}"
+        );
         let not_string = expand_db(
             quote!(system = a, operation = "b", table = "c"),
             quote!(

@@ -21,10 +21,14 @@ const MAX_SAMPLES: usize = 1_000;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Alert {
     pub(crate) rule: Rule,
+    /// The latest value while it fired.
     pub(crate) value: f64,
     pub(crate) threshold: f64,
     pub(crate) started_at: SystemTime,
     pub(crate) resolved_at: Option<SystemTime>,
+    /// The value that resolved it; `None` while firing, or when it resolved because there
+    /// was no longer enough to judge (traffic stopped, the figure went away).
+    pub(crate) resolved_value: Option<f64>,
 }
 
 impl Alert {
@@ -42,6 +46,7 @@ impl Alert {
         });
         if let Some(resolved) = self.resolved_at {
             alert["resolved_at"] = rfc3339(resolved).into();
+            alert["resolved_value"] = self.resolved_value.into();
         }
         alert
     }
@@ -146,9 +151,7 @@ impl Evaluator {
                     self.states.remove(&rule);
                     if let Some(index) = self.active.iter().position(|alert| alert.rule == rule) {
                         let mut alert = self.active.remove(index);
-                        if let Some(value) = value {
-                            alert.value = value;
-                        }
+                        alert.resolved_value = value;
                         alert.resolved_at = Some(wall);
                         if self.history.len() == HISTORY {
                             self.history.pop_front();
@@ -185,6 +188,7 @@ impl Evaluator {
             threshold,
             started_at: wall,
             resolved_at: None,
+            resolved_value: None,
         };
         self.active.push(alert.clone());
         changes.push(Change::Fired(alert));
@@ -293,10 +297,15 @@ mod tests {
         for (when, figures) in [healthy(400, 10_000.0), healthy(700, 20_000.0)] {
             resolved.extend(evaluator.evaluate(when, wall, figures));
         }
-        assert!(
-            matches!(&resolved[..], [Change::Resolved(alert)] if alert.rule == Rule::HighErrorRate),
-            "{resolved:?}"
-        );
+        let [Change::Resolved(alert)] = &resolved[..] else {
+            panic!("{resolved:?}");
+        };
+        assert_eq!(alert.rule, Rule::HighErrorRate);
+        // It resolved on the healthy window's ratio, not on the 20 % it fired with.
+        let resolved_with = alert.resolved_value.unwrap();
+        assert!(resolved_with < 0.05, "{resolved_with}");
+        assert_eq!(alert.value, 0.2);
+        assert_eq!(alert.to_json()["resolved_value"], resolved_with);
         assert!(evaluator.active().is_empty());
         assert_eq!(evaluator.history().count(), 1);
     }

@@ -7,6 +7,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::future::{Call, Instrumented};
+use super::outcome::{ErrorNames, FromOutcome, MapErrors};
 
 /// A tower [`Layer`] for a client service whose requests `describe` names as
 /// `(operation, target)`, such as `("GetInvoice", "billing.Invoices")`.
@@ -19,12 +20,14 @@ use super::future::{Call, Instrumented};
 /// ```
 ///
 /// Each call records `client.operation.duration` by `client.name`, `client.operation`,
-/// `client.target`, the inbound `http.route` and `error.type` (the error's type name, or
-/// `cancelled`), and becomes a client span under the current span.
+/// `client.target`, the inbound `http.route` and `error.type` (`_OTHER` for an error, the
+/// name [`error_type`](Self::error_type) gives it, or `cancelled`), and becomes a client span
+/// under the current span.
 #[derive(Clone, Debug)]
-pub struct ClientLayer<D> {
+pub struct ClientLayer<D, N = FromOutcome> {
     name: &'static str,
     describe: D,
+    names: N,
 }
 
 impl<D> ClientLayer<D> {
@@ -34,38 +37,60 @@ impl<D> ClientLayer<D> {
     where
         D: Fn(&R) -> (&'static str, &'static str),
     {
-        Self { name, describe }
+        Self {
+            name,
+            describe,
+            names: FromOutcome,
+        }
     }
 }
 
-impl<S, D: Clone> Layer<S> for ClientLayer<D> {
-    type Service = ClientService<S, D>;
+impl<D, N> ClientLayer<D, N> {
+    /// Names the `error.type` of a failed call with `map` (a small fixed set of values),
+    /// instead of the default `_OTHER`.
+    pub fn error_type<E, M>(self, map: M) -> ClientLayer<D, MapErrors<M>>
+    where
+        M: Fn(&E) -> &'static str,
+    {
+        ClientLayer {
+            name: self.name,
+            describe: self.describe,
+            names: MapErrors(map),
+        }
+    }
+}
+
+impl<S, D: Clone, N: Clone> Layer<S> for ClientLayer<D, N> {
+    type Service = ClientService<S, D, N>;
 
     fn layer(&self, inner: S) -> Self::Service {
         ClientService {
             inner,
             name: self.name,
             describe: self.describe.clone(),
+            names: self.names.clone(),
         }
     }
 }
 
 /// The service [`ClientLayer`] wraps around a client.
 #[derive(Clone, Debug)]
-pub struct ClientService<S, D> {
+pub struct ClientService<S, D, N = FromOutcome> {
     inner: S,
     name: &'static str,
     describe: D,
+    names: N,
 }
 
-impl<S, D, R> Service<R> for ClientService<S, D>
+impl<S, D, N, R> Service<R> for ClientService<S, D, N>
 where
     S: Service<R>,
     D: Fn(&R) -> (&'static str, &'static str),
+    N: ErrorNames<Result<S::Response, S::Error>> + Clone,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = Instrumented<S::Future>;
+    type Future = Instrumented<S::Future, N>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -81,5 +106,6 @@ where
                 target,
             },
         )
+        .named_by(self.names.clone())
     }
 }

@@ -11,6 +11,7 @@ use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt, Trace
 use pin_project_lite::pin_project;
 
 use super::instruments::{self, Kind};
+use super::outcome::{ErrorNames, FromOutcome, MapErrors};
 use crate::names::{attr, error_type};
 
 /// What is being called.
@@ -112,71 +113,94 @@ impl Call {
     }
 }
 
-/// Started on the first poll: the call's clock, span and route.
+/// Started on the first poll: the call's clock, span and route. It records the call exactly
+/// once: when the output arrives, or as cancelled when it is dropped before.
 struct Started {
+    call: Call,
     at: Instant,
     cx: Option<opentelemetry::Context>,
     route: Option<&'static str>,
+    finished: bool,
 }
 
 pin_project! {
     /// A dependency call's future: measured from its first poll to its output, traced as a
     /// client span made current while it runs, and recorded as cancelled if dropped before
     /// its output. Made by [`db`](super::db), [`cache`](super::cache), [`tool`](super::tool),
-    /// [`job`](super::job) and [`Workflow::step`](super::Workflow::step).
-    pub struct Instrumented<F: Future> {
+    /// [`job`](super::job) and [`Workflow::step`](super::Workflow::step); `N` names the
+    /// `error.type` of a failure (see [`error_type`](Self::error_type)).
+    pub struct Instrumented<F: Future, N = FromOutcome> {
         #[pin]
         inner: F,
         call: Call,
-        error_type: fn(&F::Output) -> Option<Cow<'static, str>>,
+        names: N,
         hit: fn(&F::Output) -> Option<bool>,
         started: Option<Started>,
-    }
-
-    impl<F: Future> PinnedDrop for Instrumented<F> {
-        fn drop(this: Pin<&mut Self>) {
-            let this = this.project();
-            if let Some(started) = this.started.take() {
-                finish(*this.call, started, Some(Cow::Borrowed(error_type::CANCELLED)), None);
-            }
-        }
-    }
-}
-
-impl<F> Instrumented<F>
-where
-    F: Future,
-    F::Output: super::outcome::Outcome,
-{
-    /// A call whose output says only whether it failed.
-    pub(super) fn failing_on(future: F, call: Call) -> Self {
-        Self::new(
-            future,
-            call,
-            <F::Output as super::outcome::Outcome>::error_type,
-            |_| None,
-        )
     }
 }
 
 impl<F: Future> Instrumented<F> {
-    pub(super) fn new(
-        inner: F,
-        call: Call,
-        error_type: fn(&F::Output) -> Option<Cow<'static, str>>,
-        hit: fn(&F::Output) -> Option<bool>,
-    ) -> Self {
+    /// A call whose output says only whether it failed.
+    pub(super) fn failing_on(inner: F, call: Call) -> Self {
+        Self::new(inner, call, |_| None)
+    }
+
+    pub(super) fn new(inner: F, call: Call, hit: fn(&F::Output) -> Option<bool>) -> Self {
         Self {
             inner,
             call,
-            error_type,
+            names: FromOutcome,
             hit,
             started: None,
         }
     }
 }
 
-impl<F: Future> std::fmt::Debug for Instrumented<F> {
+impl<F: Future, N> Instrumented<F, N> {
+    /// Names the `error.type` of a failed call with `map`, instead of the default `_OTHER`.
+    /// Keep its values a small fixed set: each is a label value of the duration histogram.
+    ///
+    /// ```no_run
+    /// # async fn f() {
+    /// use tower_monitoring::dependency;
+    ///
+    /// let row: Result<u8, std::io::Error> = dependency::db("sqlite", "select", "users", async {
+    ///     Err(std::io::ErrorKind::TimedOut.into())
+    /// })
+    /// .error_type(|err: &std::io::Error| match err.kind() {
+    ///     std::io::ErrorKind::TimedOut => "timeout",
+    ///     _ => "io",
+    /// })
+    /// .await;
+    /// # }
+    /// ```
+    pub fn error_type<T, E, M>(self, map: M) -> Instrumented<F, MapErrors<M>>
+    where
+        F: Future<Output = Result<T, E>>,
+        M: Fn(&E) -> &'static str,
+    {
+        self.named_by(MapErrors(map))
+    }
+
+    pub(super) fn named_by<M>(self, names: M) -> Instrumented<F, M> {
+        let Self {
+            inner,
+            call,
+            hit,
+            started,
+            ..
+        } = self;
+        Instrumented {
+            inner,
+            call,
+            names,
+            hit,
+            started,
+        }
+    }
+}
+
+impl<F: Future, N> std::fmt::Debug for Instrumented<F, N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Instrumented")
             .field("call", &self.call)
@@ -185,77 +209,90 @@ impl<F: Future> std::fmt::Debug for Instrumented<F> {
     }
 }
 
-impl<F: Future> Future for Instrumented<F> {
+impl<F: Future, N: ErrorNames<F::Output>> Future for Instrumented<F, N> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let call = *this.call;
-        let started = this.started.get_or_insert_with(|| start(call));
+        let started = this.started.get_or_insert_with(|| Started::new(call));
         let _entered = started.cx.as_ref().map(|cx| cx.clone().attach());
         let output = ready!(this.inner.poll(cx));
         if let Some(started) = this.started.take() {
-            finish(
-                call,
-                started,
-                (this.error_type)(&output),
-                (this.hit)(&output),
-            );
+            started.finish(this.names.name(&output), (this.hit)(&output));
         }
         Poll::Ready(output)
     }
 }
 
-fn start(call: Call) -> Started {
-    if let Call::Tool { name } = call {
-        instruments::get().tool_started(name);
+impl Started {
+    fn new(call: Call) -> Self {
+        if let Call::Tool { name } = call {
+            instruments::get().tool_started(name);
+        }
+        let span = instruments::get().tracer.as_ref().map(|tracer| {
+            let parent = opentelemetry::Context::current();
+            let builder = SpanBuilder::from_name(call.span_name())
+                .with_kind(call.span_kind())
+                .with_attributes(call.attributes());
+            let span = tracer.build_with_context(builder, &parent);
+            parent.with_span(span)
+        });
+        Self {
+            call,
+            at: Instant::now(),
+            cx: span,
+            route: crate::current_route::get(),
+            finished: false,
+        }
     }
-    let span = instruments::get().tracer.as_ref().map(|tracer| {
-        let parent = opentelemetry::Context::current();
-        let builder = SpanBuilder::from_name(call.span_name())
-            .with_kind(call.span_kind())
-            .with_attributes(call.attributes());
-        let span = tracer.build_with_context(builder, &parent);
-        parent.with_span(span)
-    });
-    Started {
-        at: Instant::now(),
-        cx: span,
-        route: crate::current_route::get(),
+
+    fn finish(mut self, error: Option<Cow<'static, str>>, hit: Option<bool>) {
+        self.record(error, hit);
+    }
+
+    fn record(&mut self, error: Option<Cow<'static, str>>, hit: Option<bool>) {
+        self.finished = true;
+        let call = self.call;
+        let seconds = self.at.elapsed().as_secs_f64();
+        if let Some(cx) = &self.cx {
+            let span = cx.span();
+            if let Some(hit) = hit {
+                span.set_attribute(KeyValue::new(
+                    attr::CACHE_RESULT,
+                    if hit { "hit" } else { "miss" },
+                ));
+            }
+            if let Some(error) = &error {
+                span.set_status(Status::error(error.clone()));
+                span.set_attribute(KeyValue::new(attr::ERROR_TYPE, error.clone()));
+            }
+            span.end();
+        }
+        let instruments = instruments::get();
+        match call {
+            Call::Tool { name } => instruments.tool_ended(name),
+            Call::Cache { name, .. } => {
+                if let Some(hit) = hit {
+                    instruments.record_lookup(name, hit, self.route);
+                }
+            }
+            _ => {}
+        }
+        instruments.record(
+            call.recorded_as(),
+            seconds,
+            call.attributes(),
+            self.route,
+            error,
+        );
     }
 }
 
-fn finish(call: Call, started: Started, error: Option<Cow<'static, str>>, hit: Option<bool>) {
-    let seconds = started.at.elapsed().as_secs_f64();
-    if let Some(cx) = &started.cx {
-        let span = cx.span();
-        if let Some(hit) = hit {
-            span.set_attribute(KeyValue::new(
-                attr::CACHE_RESULT,
-                if hit { "hit" } else { "miss" },
-            ));
+impl Drop for Started {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.record(Some(Cow::Borrowed(error_type::CANCELLED)), None);
         }
-        if let Some(error) = &error {
-            span.set_status(Status::error(error.clone()));
-            span.set_attribute(KeyValue::new(attr::ERROR_TYPE, error.clone()));
-        }
-        span.end();
     }
-    let instruments = instruments::get();
-    match call {
-        Call::Tool { name } => instruments.tool_ended(name),
-        Call::Cache { name, .. } => {
-            if let Some(hit) = hit {
-                instruments.record_lookup(name, hit, started.route);
-            }
-        }
-        _ => {}
-    }
-    instruments.record(
-        call.recorded_as(),
-        seconds,
-        call.attributes(),
-        started.route,
-        error,
-    );
 }

@@ -57,7 +57,7 @@ mod workflow;
 pub use client::{ClientLayer, ClientService};
 pub use client_request::{ClientRequest, ClientResponse};
 pub use future::Instrumented;
-pub use outcome::{CacheOutcome, Outcome};
+pub use outcome::{CacheOutcome, ErrorNames, FromOutcome, MapErrors, Outcome};
 pub use platform::{EndpointNamer, PlatformFuture, PlatformLayer, PlatformService};
 pub use pools::{PoolUsage, register_pool};
 #[cfg(feature = "macros")]
@@ -68,8 +68,8 @@ use future::Call;
 
 /// Measures and traces a database operation: `system` is `db.system.name` (`sqlite`,
 /// `postgresql`, ...), `operation` is `db.operation.name` (`select`, `insert`, ...) and
-/// `collection` is `db.collection.name` (the table). An `Err` output is a failure whose
-/// `error.type` is the error's type name.
+/// `collection` is `db.collection.name` (the table). An `Err` output is a failure with
+/// `error.type="_OTHER"`, or the name [`Instrumented::error_type`] gives it.
 pub fn db<F>(
     system: &'static str,
     operation: &'static str,
@@ -100,7 +100,6 @@ where
     Instrumented::new(
         future,
         Call::Cache { name, operation },
-        <F::Output as CacheOutcome>::error_type,
         <F::Output as CacheOutcome>::hit,
     )
 }

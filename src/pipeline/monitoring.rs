@@ -300,7 +300,11 @@ impl Monitoring {
             if firing == 1 {
                 tracing::warn!(alert = alert.rule.name(), severity = alert.rule.severity(), component = alert.rule.component(), %value, %threshold, "alert fired");
             } else {
-                tracing::info!(alert = alert.rule.name(), %value, %threshold, "alert resolved");
+                // The value that resolved it, not the one it fired with.
+                let resolved = alert
+                    .resolved_value
+                    .map_or_else(|| "no data".to_owned(), |v| alert.rule.format(v));
+                tracing::info!(alert = alert.rule.name(), value = %resolved, fired_value = %value, %threshold, "alert resolved");
             }
         }
     }

@@ -7,7 +7,7 @@ use opentelemetry::KeyValue;
 use opentelemetry::metrics::{AsyncInstrument, Meter, ObservableGauge, ObservableUpDownCounter};
 
 use super::collector::Latest;
-use super::snapshot::Snapshot;
+use super::snapshot::{Filesystem, Snapshot};
 use crate::names::{self, attr};
 
 /// Keeps the registered instruments alive; their callbacks run at every collection.
@@ -89,12 +89,8 @@ pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
         ),
         ratio(
             names::SYSTEM_FILESYSTEM_UTILIZATION,
-            "Share of the working directory's filesystem in use",
-            |s| {
-                s.filesystem.map_or(0.0, |(total, available)| {
-                    share(total.saturating_sub(available), total)
-                })
-            },
+            "Share of the working directory's filesystem in use, as df computes it: used over used plus available",
+            |s| s.filesystem.map_or(0.0, Filesystem::utilization),
         ),
     ];
     let start = latest.clone();
@@ -140,12 +136,13 @@ pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
         ),
         bytes(
             names::SYSTEM_FILESYSTEM_USAGE,
-            "The working directory's filesystem by state (used, free)",
+            "The working directory's filesystem by state (used, free, reserved)",
             |s, observer| {
-                if let Some((total, available)) = s.filesystem {
+                if let Some(fs) = s.filesystem {
                     for (state, value) in [
-                        ("used", total.saturating_sub(available)),
-                        ("free", available),
+                        ("used", fs.used),
+                        ("free", fs.available),
+                        ("reserved", fs.reserved),
                     ] {
                         observer.observe(
                             clamp(value),
