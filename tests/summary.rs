@@ -78,14 +78,18 @@ async fn the_summary_reflects_the_window_and_reset_needs_the_admin_token() {
     );
     assert_eq!(
         keys(&now["requests"]),
-        ["error_rate", "errors", "per_second", "total"]
+        ["cancelled", "error_rate", "errors", "per_second", "total"]
     );
     assert_eq!(keys(&now["latency_ms"]), ["average", "p50", "p95", "p99"]);
     assert_eq!(keys(&now["routes"]), ["most_called", "slowest"]);
     assert_eq!(keys(&now["dependencies"]), ["cache", "db", "platform"]);
     assert_eq!(
         keys(&now["routes"]["slowest"][0]),
-        ["average_ms", "errors", "requests", "route"]
+        ["average_ms", "cancelled", "errors", "requests", "route"]
+    );
+    assert_eq!(
+        keys(&now["dependencies"]["db"]),
+        ["average_ms", "calls", "cancelled", "errors"]
     );
     let (_, report) = call(&app, "GET", "/metrics/report", None).await;
     let report: Value = serde_json::from_slice(&report).unwrap();

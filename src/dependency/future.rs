@@ -10,7 +10,9 @@ use opentelemetry::KeyValue;
 use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _};
 use pin_project_lite::pin_project;
 
-use super::instruments::{self, Kind};
+use std::sync::Arc;
+
+use super::instruments::{self, DependencyInstruments, Kind};
 use super::outcome::{ErrorNames, FromOutcome, MapErrors};
 use crate::names::{attr, error_type};
 
@@ -117,6 +119,8 @@ impl Call {
 /// once: when the output arrives, or as cancelled when it is dropped before.
 struct Started {
     call: Call,
+    /// The instruments it started with; the end records into the same ones.
+    instruments: Arc<DependencyInstruments>,
     at: Instant,
     cx: Option<opentelemetry::Context>,
     route: Option<&'static str>,
@@ -227,10 +231,11 @@ impl<F: Future, N: ErrorNames<F::Output>> Future for Instrumented<F, N> {
 
 impl Started {
     fn new(call: Call) -> Self {
+        let instruments = instruments::get();
         if let Call::Tool { name } = call {
-            instruments::get().tool_started(name);
+            instruments.tool_started(name);
         }
-        let span = instruments::get().tracer.as_ref().map(|tracer| {
+        let span = instruments.tracer.as_ref().map(|tracer| {
             let parent = opentelemetry::Context::current();
             let builder = SpanBuilder::from_name(call.span_name())
                 .with_kind(call.span_kind())
@@ -240,6 +245,7 @@ impl Started {
         });
         Self {
             call,
+            instruments,
             at: Instant::now(),
             cx: span,
             route: crate::current_route::get(),
@@ -269,7 +275,7 @@ impl Started {
             }
             span.end();
         }
-        let instruments = instruments::get();
+        let instruments = &self.instruments;
         match call {
             Call::Tool { name } => instruments.tool_ended(name),
             Call::Cache { name, .. } => {

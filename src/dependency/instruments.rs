@@ -1,11 +1,18 @@
-//! The dependency instruments, made once from the global meter provider, and the tracer of
-//! the installed pipelines.
+//! The dependency instruments, made from the global meter provider, and the tracer of the
+//! installed pipelines.
+//!
+//! They are resolved again whenever the global meter provider or the installed tracer
+//! changes, so a call made before `install()` (which finds the no-op provider) does not
+//! leave every later call recording nowhere. A unit of work keeps the instruments it started
+//! with, so its start and end always land in the same provider.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::{Counter, Gauge, Histogram, Meter, UpDownCounter};
+use opentelemetry::metrics::{
+    Counter, Gauge, Histogram, Meter, MeterProvider, ObservableUpDownCounter, UpDownCounter,
+};
 use opentelemetry_sdk::trace::SdkTracer;
 
 use crate::names::{self, attr};
@@ -36,21 +43,51 @@ pub(super) struct DependencyInstruments {
     job_queue: Gauge<i64>,
     client_duration: Histogram<f64>,
     pub(super) tracer: Option<SdkTracer>,
+    /// The registered pools, observed on this provider.
+    _pools: [ObservableUpDownCounter<i64>; 2],
+    /// What these were made from: the global provider (kept alive, so its address stays
+    /// unique) and the installed tracer's generation.
+    provider: Arc<dyn MeterProvider + Send + Sync>,
+    tracer_generation: u64,
 }
 
-/// The instruments, resolved on first use.
-pub(super) fn get() -> &'static DependencyInstruments {
-    static INSTRUMENTS: OnceLock<DependencyInstruments> = OnceLock::new();
-    INSTRUMENTS.get_or_init(|| {
-        DependencyInstruments::new(
-            &opentelemetry::global::meter_with_scope(crate::scope()),
-            crate::pipeline::installed_tracer().map(|(tracer, _)| tracer),
-        )
-    })
+/// The instruments of the current global provider and installed tracer.
+pub(super) fn get() -> Arc<DependencyInstruments> {
+    static CURRENT: RwLock<Option<Arc<DependencyInstruments>>> = RwLock::new(None);
+    let provider = opentelemetry::global::meter_provider();
+    let tracer_generation = crate::pipeline::installed_tracer_generation();
+    let fresh = |current: &Option<Arc<DependencyInstruments>>| {
+        current
+            .as_ref()
+            .filter(|current| {
+                Arc::ptr_eq(&current.provider, &provider)
+                    && current.tracer_generation == tracer_generation
+            })
+            .cloned()
+    };
+    if let Some(current) = fresh(&CURRENT.read().unwrap_or_else(PoisonError::into_inner)) {
+        return current;
+    }
+    let mut current = CURRENT.write().unwrap_or_else(PoisonError::into_inner);
+    if let Some(current) = fresh(&current) {
+        return current;
+    }
+    let made = Arc::new(DependencyInstruments::new(
+        provider,
+        crate::pipeline::installed_tracer().map(|(tracer, _)| tracer),
+        tracer_generation,
+    ));
+    *current = Some(made.clone());
+    made
 }
 
 impl DependencyInstruments {
-    fn new(meter: &Meter, tracer: Option<SdkTracer>) -> Self {
+    fn new(
+        provider: Arc<dyn MeterProvider + Send + Sync>,
+        tracer: Option<SdkTracer>,
+        tracer_generation: u64,
+    ) -> Self {
+        let meter = &provider.meter_with_scope(crate::scope());
         Self {
             http_client_duration: duration(
                 meter,
@@ -120,6 +157,9 @@ impl DependencyInstruments {
                 names::DURATION_BUCKETS,
             ),
             tracer,
+            _pools: super::pools::observe(meter),
+            provider,
+            tracer_generation,
         }
     }
 

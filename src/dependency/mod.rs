@@ -43,7 +43,8 @@
 //! `error.type="cancelled"`.
 //!
 //! Instruments come from the global meter provider and spans from the installed pipelines,
-//! both resolved on the first call: install the pipelines before it.
+//! resolved again whenever either changes, so a call made before `install()` records nothing
+//! but leaves the calls after it recording.
 
 mod client;
 mod client_request;

@@ -17,7 +17,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::client_request::{self, ClientRequest, ClientResponse};
-use super::instruments::{self, Kind};
+use super::instruments::{self, DependencyInstruments, Kind};
 use crate::http::MethodLabel;
 use crate::names::{attr, error_type};
 
@@ -127,6 +127,7 @@ where
 }
 
 struct PendingCall {
+    instruments: Arc<DependencyInstruments>,
     at: Instant,
     attributes: Vec<KeyValue>,
     route: Option<&'static str>,
@@ -150,7 +151,8 @@ impl PendingCall {
             attributes.push(KeyValue::new(attr::PLATFORM_ENDPOINT, endpoint));
         }
         let parent = opentelemetry::Context::current();
-        let cx = instruments::get().tracer.as_ref().map(|tracer| {
+        let instruments = instruments::get();
+        let cx = instruments.tracer.as_ref().map(|tracer| {
             let name = match endpoint {
                 Some(endpoint) => format!("{method} {endpoint}"),
                 None => method.to_owned(),
@@ -168,6 +170,7 @@ impl PendingCall {
             );
         });
         Self {
+            instruments,
             at: Instant::now(),
             attributes,
             route: crate::current_route::get(),
@@ -198,7 +201,8 @@ impl PendingCall {
             span.end();
         }
         let attributes = std::mem::take(&mut self.attributes);
-        instruments::get().record(Kind::Platform, seconds, attributes, self.route, error);
+        self.instruments
+            .record(Kind::Platform, seconds, attributes, self.route, error);
     }
 }
 

@@ -1,9 +1,9 @@
 //! Connection pools, read when metrics are collected.
 
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::ObservableUpDownCounter;
+use opentelemetry::metrics::{Meter, ObservableUpDownCounter};
 
 use crate::names::{self, attr};
 
@@ -31,10 +31,13 @@ type Reader = Arc<dyn Fn() -> PoolUsage + Send + Sync>;
 /// register_pool("main", || PoolUsage { in_use: 3, idle: 2, max: 10 });
 /// ```
 pub fn register_pool(name: &'static str, usage: impl Fn() -> PoolUsage + Send + Sync + 'static) {
-    instruments();
-    let mut pools = registry().lock().unwrap_or_else(PoisonError::into_inner);
-    pools.retain(|(registered, _)| *registered != name);
-    pools.push((name, Arc::new(usage)));
+    {
+        let mut pools = registry().lock().unwrap_or_else(PoisonError::into_inner);
+        pools.retain(|(registered, _)| *registered != name);
+        pools.push((name, Arc::new(usage)));
+    }
+    // Observes the pools on the current provider, if that was not done yet.
+    super::instruments::get();
 }
 
 fn registry() -> &'static Mutex<Vec<(&'static str, Reader)>> {
@@ -50,43 +53,39 @@ fn readers() -> Vec<(&'static str, Reader)> {
         .clone()
 }
 
-/// The observable instruments, made once from the global meter provider.
-fn instruments() {
-    static INSTRUMENTS: OnceLock<[ObservableUpDownCounter<i64>; 2]> = OnceLock::new();
-    INSTRUMENTS.get_or_init(|| {
-        let meter = opentelemetry::global::meter_with_scope(crate::scope());
-        let count = meter
-            .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_COUNT)
-            .with_unit(names::UNIT_CONNECTIONS)
-            .with_description("Connections of a pool, by state")
-            .with_callback(|observer| {
-                for (name, reader) in readers() {
-                    let usage = reader();
-                    for (state, value) in [("used", usage.in_use), ("idle", usage.idle)] {
-                        observer.observe(
-                            i64::try_from(value).unwrap_or(i64::MAX),
-                            &[
-                                KeyValue::new(attr::DB_CLIENT_CONNECTION_POOL_NAME, name),
-                                KeyValue::new(attr::DB_CLIENT_CONNECTION_STATE, state),
-                            ],
-                        );
-                    }
-                }
-            })
-            .build();
-        let max = meter
-            .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_MAX)
-            .with_unit(names::UNIT_CONNECTIONS)
-            .with_description("The most connections a pool may open")
-            .with_callback(|observer| {
-                for (name, reader) in readers() {
+/// Observable instruments on `meter` that report every registered pool at each collection.
+pub(super) fn observe(meter: &Meter) -> [ObservableUpDownCounter<i64>; 2] {
+    let count = meter
+        .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_COUNT)
+        .with_unit(names::UNIT_CONNECTIONS)
+        .with_description("Connections of a pool, by state")
+        .with_callback(|observer| {
+            for (name, reader) in readers() {
+                let usage = reader();
+                for (state, value) in [("used", usage.in_use), ("idle", usage.idle)] {
                     observer.observe(
-                        i64::try_from(reader().max).unwrap_or(i64::MAX),
-                        &[KeyValue::new(attr::DB_CLIENT_CONNECTION_POOL_NAME, name)],
+                        i64::try_from(value).unwrap_or(i64::MAX),
+                        &[
+                            KeyValue::new(attr::DB_CLIENT_CONNECTION_POOL_NAME, name),
+                            KeyValue::new(attr::DB_CLIENT_CONNECTION_STATE, state),
+                        ],
                     );
                 }
-            })
-            .build();
-        [count, max]
-    });
+            }
+        })
+        .build();
+    let max = meter
+        .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_MAX)
+        .with_unit(names::UNIT_CONNECTIONS)
+        .with_description("The most connections a pool may open")
+        .with_callback(|observer| {
+            for (name, reader) in readers() {
+                observer.observe(
+                    i64::try_from(reader().max).unwrap_or(i64::MAX),
+                    &[KeyValue::new(attr::DB_CLIENT_CONNECTION_POOL_NAME, name)],
+                );
+            }
+        })
+        .build();
+    [count, max]
 }

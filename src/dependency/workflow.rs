@@ -3,7 +3,9 @@
 use std::future::Future;
 
 use super::future::{Call, Instrumented};
-use super::instruments;
+use std::sync::Arc;
+
+use super::instruments::{self, DependencyInstruments};
 use super::outcome::Outcome;
 
 /// A workflow in progress: it counts in `workflow.active` from [`start`](Self::start) until
@@ -19,17 +21,27 @@ use super::outcome::Outcome;
 /// checkout.step("charge", async { Ok::<_, std::io::Error>(()) }).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
 #[must_use = "the workflow counts as active until this value is dropped"]
 pub struct Workflow {
     name: &'static str,
+    /// The instruments it counted itself in, so that it leaves the same ones.
+    instruments: Arc<DependencyInstruments>,
+}
+
+impl std::fmt::Debug for Workflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workflow")
+            .field("name", &self.name)
+            .finish()
+    }
 }
 
 impl Workflow {
     /// Starts the workflow `name` (`workflow.name`).
     pub fn start(name: &'static str) -> Self {
-        instruments::get().workflow_active(name, 1);
-        Self { name }
+        let instruments = instruments::get();
+        instruments.workflow_active(name, 1);
+        Self { name, instruments }
     }
 
     /// Runs one step of the workflow, measured and traced.
@@ -50,6 +62,6 @@ impl Workflow {
 
 impl Drop for Workflow {
     fn drop(&mut self) {
-        instruments::get().workflow_active(self.name, -1);
+        self.instruments.workflow_active(self.name, -1);
     }
 }

@@ -34,4 +34,4 @@ pub use monitoring::Monitoring;
 pub(crate) use monitoring::installed_endpoint_prefix;
 #[cfg(feature = "otlp")]
 pub use otlp::OtlpProtocol;
-pub(crate) use traces::installed_tracer;
+pub(crate) use traces::{installed_tracer, installed_tracer_generation};

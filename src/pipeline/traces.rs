@@ -3,6 +3,7 @@
 //! picks up when the pipelines are installed.
 
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use opentelemetry::metrics::Meter;
 use opentelemetry::trace::TracerProvider as _;
@@ -43,11 +44,20 @@ pub(super) fn provider(
 /// The tracer and propagators of the pipelines `install()` made, for layers given none.
 static INSTALLED: RwLock<Option<(SdkTracer, Propagation)>> = RwLock::new(None);
 
+/// How many times a tracer was installed, so that what resolved the last one can tell.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
 pub(super) fn set_installed(provider: &SdkTracerProvider, propagation: Propagation) {
     let tracer = provider.tracer_with_scope(crate::scope());
     *INSTALLED
         .write()
         .unwrap_or_else(|poison| poison.into_inner()) = Some((tracer, propagation));
+    GENERATION.fetch_add(1, Ordering::Release);
+}
+
+/// Changes each time `install()` installs a tracer.
+pub(crate) fn installed_tracer_generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
 }
 
 /// The installed tracer and propagators, if `install()` built a tracer.
