@@ -114,6 +114,7 @@ mod http;
 mod pipeline;
 mod propagation;
 mod route;
+mod server_tracer;
 #[cfg(feature = "axum")]
 mod signal;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -136,7 +137,9 @@ pub use pipeline::{
 };
 #[cfg(feature = "subscriber")]
 pub use pipeline::{JsonFormat, LogFormat, bridge_layer};
+pub use propagation::TraceContextTrust;
 pub use route::RouteTemplate;
+pub use server_tracer::DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT;
 #[cfg(feature = "axum")]
 pub use signal::shutdown_signal;
 #[cfg(all(feature = "axum", feature = "prometheus"))]

@@ -16,6 +16,7 @@ use opentelemetry::metrics::{
 use opentelemetry_sdk::trace::SdkTracer;
 
 use crate::names::{self, attr};
+use crate::propagation::Propagation;
 
 /// Which duration histogram a call goes to.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +44,9 @@ pub(super) struct DependencyInstruments {
     job_queue: Gauge<i64>,
     client_duration: Histogram<f64>,
     pub(super) tracer: Option<SdkTracer>,
+    /// What outbound calls carry the trace context with: the installed pipelines'
+    /// propagators, else W3C TraceContext and Baggage.
+    pub(super) propagation: Propagation,
     /// The registered pools, observed on this provider.
     _pools: [ObservableUpDownCounter<i64>; 2],
     /// What these were made from: the global provider (kept alive, so its address stays
@@ -72,9 +76,11 @@ pub(super) fn get() -> Arc<DependencyInstruments> {
     if let Some(current) = fresh(&current) {
         return current;
     }
+    let installed = crate::pipeline::installed_tracer();
     let made = Arc::new(DependencyInstruments::new(
         provider,
-        crate::pipeline::installed_tracer().map(|(tracer, _)| tracer),
+        installed.as_ref().map(|server| server.tracer.clone()),
+        installed.map_or_else(Propagation::w3c, |server| server.propagation),
         tracer_generation,
     ));
     *current = Some(made.clone());
@@ -85,6 +91,7 @@ impl DependencyInstruments {
     fn new(
         provider: Arc<dyn MeterProvider + Send + Sync>,
         tracer: Option<SdkTracer>,
+        propagation: Propagation,
         tracer_generation: u64,
     ) -> Self {
         let meter = &provider.meter_with_scope(crate::scope());
@@ -157,6 +164,7 @@ impl DependencyInstruments {
                 names::DURATION_BUCKETS,
             ),
             tracer,
+            propagation,
             _pools: super::pools::observe(meter),
             provider,
             tracer_generation,

@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use http::Method;
 use opentelemetry::KeyValue;
-use opentelemetry::propagation::Injector;
 use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
@@ -20,6 +19,7 @@ use super::client_request::{self, ClientRequest, ClientResponse};
 use super::instruments::{self, DependencyInstruments, Kind};
 use crate::http::MethodLabel;
 use crate::names::{attr, error_type};
+use crate::propagation::HeadersMut;
 
 /// Names the endpoint of a request from its method and path, for the `platform.endpoint`
 /// label: a small fixed set such as `tickets.create`, never the raw URL.
@@ -56,10 +56,11 @@ pub struct PlatformLayer {
     config: Arc<Config>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Config {
     platform: &'static str,
     endpoint: Option<EndpointNamer>,
+    forward_baggage: bool,
 }
 
 impl PlatformLayer {
@@ -69,18 +70,29 @@ impl PlatformLayer {
             config: Arc::new(Config {
                 platform,
                 endpoint: None,
+                forward_baggage: false,
             }),
+        }
+    }
+
+    fn map_config(self, change: impl FnOnce(&mut Config)) -> Self {
+        let mut config = (*self.config).clone();
+        change(&mut config);
+        Self {
+            config: Arc::new(config),
         }
     }
 
     /// Names each request's endpoint; without it `platform.endpoint` is absent.
     pub fn endpoint(self, namer: EndpointNamer) -> Self {
-        Self {
-            config: Arc::new(Config {
-                platform: self.config.platform,
-                endpoint: Some(namer),
-            }),
-        }
+        self.map_config(|config| config.endpoint = Some(namer))
+    }
+
+    /// Whether outgoing requests carry the current `baggage` (default `false`). Baggage
+    /// may have come from an inbound request, whose client chose it; a third party should
+    /// see it only when the application decides so. `traceparent` is always sent.
+    pub fn forward_baggage(self, forward: bool) -> Self {
+        self.map_config(|config| config.forward_baggage = forward)
     }
 }
 
@@ -163,12 +175,11 @@ impl PendingCall {
             parent.with_span(tracer.build_with_context(builder, &parent))
         });
         // Without a tracer of our own, the caller's context (if any) still travels on.
-        opentelemetry::global::get_text_map_propagator(|propagator| {
-            propagator.inject_context(
-                cx.as_ref().unwrap_or(&parent),
-                &mut Headers(request.headers_mut()),
-            );
-        });
+        instruments.propagation.inject(
+            cx.as_ref().unwrap_or(&parent),
+            &mut HeadersMut(request.headers_mut()),
+            config.forward_baggage,
+        );
         Self {
             instruments,
             at: Instant::now(),
@@ -254,19 +265,5 @@ where
             }
         }
         Poll::Ready(result)
-    }
-}
-
-/// Request headers as the propagators write them.
-struct Headers<'a>(&'a mut http::HeaderMap);
-
-impl Injector for Headers<'_> {
-    fn set(&mut self, key: &str, value: String) {
-        if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(key.as_bytes()),
-            http::HeaderValue::from_str(&value),
-        ) {
-            self.0.insert(name, value);
-        }
     }
 }

@@ -3,12 +3,14 @@ use std::sync::{Arc, OnceLock};
 
 use opentelemetry::metrics::{Meter, MeterProvider};
 use opentelemetry::trace::TracerProvider;
-use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
+use opentelemetry_sdk::trace::SdkTracerProvider;
 use tower_layer::Layer;
 
 use super::instruments::HttpInstruments;
 use super::service::MonitoringService;
-use crate::propagation::Propagation;
+use crate::TraceContextTrust;
+use crate::propagation::{Inbound, Propagation};
+use crate::server_tracer::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, ServerTracer};
 
 /// Paths skipped by default: the crate's own endpoints, so scrapes and probes neither count
 /// themselves nor make spans.
@@ -54,6 +56,8 @@ struct Config {
     endpoint_prefix: Option<String>,
     meter: Option<Meter>,
     traces: Traces,
+    /// Set on this layer, over what its tracer came with.
+    overrides: TraceOverrides,
     record_query: bool,
 }
 
@@ -63,8 +67,32 @@ enum Traces {
     /// The tracer of the installed pipelines, if any.
     #[default]
     Installed,
-    Tracer(SdkTracer, Propagation),
+    Tracer(ServerTracer),
     Off,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct TraceOverrides {
+    trace_context: Option<TraceContextTrust>,
+    baggage: Option<bool>,
+    value_length_limit: Option<usize>,
+}
+
+impl TraceOverrides {
+    fn apply(self, mut tracer: ServerTracer) -> ServerTracer {
+        let inbound = tracer.propagation.inbound();
+        let wanted = Inbound {
+            trace_context: self.trace_context.unwrap_or(inbound.trace_context),
+            baggage: self.baggage.unwrap_or(inbound.baggage),
+        };
+        if wanted != inbound {
+            tracer.propagation = tracer.propagation.with_inbound(wanted);
+        }
+        if let Some(limit) = self.value_length_limit {
+            tracer.value_length_limit = limit;
+        }
+        tracer
+    }
 }
 
 /// State shared by the layer and every service and request it creates.
@@ -72,7 +100,7 @@ pub(crate) struct Shared {
     config: Config,
     clock: quanta::Clock,
     instruments: OnceLock<HttpInstruments>,
-    tracer: OnceLock<Option<(SdkTracer, Propagation)>>,
+    tracer: OnceLock<Option<ServerTracer>>,
     /// [`DEFAULT_EXCLUDED_PATHS`] under the endpoint prefix, resolved on first use.
     default_exclusions: OnceLock<Vec<String>>,
 }
@@ -99,12 +127,15 @@ impl Shared {
     /// The tracer for server spans and the propagators for the incoming context, `None`
     /// when this layer records metrics only.
     #[inline]
-    pub(crate) fn tracer(&self) -> Option<&(SdkTracer, Propagation)> {
+    pub(crate) fn tracer(&self) -> Option<&ServerTracer> {
         self.tracer
-            .get_or_init(|| match &self.config.traces {
-                Traces::Installed => crate::pipeline::installed_tracer(),
-                Traces::Tracer(tracer, propagation) => Some((tracer.clone(), propagation.clone())),
-                Traces::Off => None,
+            .get_or_init(|| {
+                let tracer = match &self.config.traces {
+                    Traces::Installed => crate::pipeline::installed_tracer(),
+                    Traces::Tracer(tracer) => Some(tracer.clone()),
+                    Traces::Off => None,
+                };
+                tracer.map(|tracer| self.config.overrides.apply(tracer))
             })
             .as_ref()
     }
@@ -191,16 +222,49 @@ impl MonitoringLayer {
     /// Makes server spans with `provider` instead of the installed pipelines' tracer, and
     /// reads the caller's context with the W3C TraceContext and Baggage propagators.
     pub fn with_tracer_provider(self, provider: &SdkTracerProvider) -> Self {
-        self.with_traces(provider, Propagation::w3c())
+        self.with_traces(
+            provider,
+            Propagation::w3c(),
+            DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+        )
     }
 
     pub(crate) fn with_traces(
         self,
         provider: &SdkTracerProvider,
         propagation: Propagation,
+        value_length_limit: usize,
     ) -> Self {
-        let tracer = provider.tracer_with_scope(crate::scope());
-        self.map_config(|config| config.traces = Traces::Tracer(tracer, propagation))
+        let tracer = ServerTracer {
+            tracer: provider.tracer_with_scope(crate::scope()),
+            propagation,
+            value_length_limit,
+        };
+        self.map_config(|config| config.traces = Traces::Tracer(tracer))
+    }
+
+    /// How far server spans trust the caller's `traceparent`: continue its trace (the
+    /// default, for a service behind a gateway or mesh) or start a new one linked to it (for
+    /// a service facing the internet, whose clients could otherwise choose their trace ids
+    /// and force sampling). Without it, the setting the pipelines were built with.
+    pub fn inbound_trace_context(self, trust: TraceContextTrust) -> Self {
+        self.map_config(|config| config.overrides.trace_context = Some(trust))
+    }
+
+    /// Whether the caller's `baggage` entries are made current for the handler (default
+    /// `true`). They are never forwarded to platforms unless
+    /// [`PlatformLayer::forward_baggage`](crate::dependency::PlatformLayer::forward_baggage)
+    /// asks for it.
+    pub fn inbound_baggage(self, keep: bool) -> Self {
+        self.map_config(|config| config.overrides.baggage = Some(keep))
+    }
+
+    /// The longest value, in characters, of a span attribute taken from the client
+    /// (`url.path`, `url.query`, `user_agent.original`, `http.request.method_original`);
+    /// longer ones are cut. Without it, the pipelines' setting
+    /// ([`DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT`] unless configured).
+    pub fn span_attribute_value_length_limit(self, limit: usize) -> Self {
+        self.map_config(|config| config.overrides.value_length_limit = Some(limit))
     }
 
     /// Records metrics only: no server span, no context propagation.

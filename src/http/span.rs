@@ -16,16 +16,15 @@ use std::borrow::Cow;
 
 use http::Request;
 use opentelemetry::trace::{
-    Span as _, SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _,
+    Link, Span as _, SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _,
 };
 use opentelemetry::{Context, KeyValue};
-use opentelemetry_sdk::trace::SdkTracer;
 
 use super::labels::{MethodLabel, SchemeLabel, VersionLabel};
 use super::query;
 use super::series::RouteSeries;
 use crate::names::attr;
-use crate::propagation::Propagation;
+use crate::server_tracer::{ServerTracer, truncated};
 
 pub(crate) struct ServerSpan {
     /// The request's context: the caller's, plus this span (or, when it is not sampled,
@@ -36,15 +35,18 @@ pub(crate) struct ServerSpan {
 
 impl ServerSpan {
     pub(crate) fn start<B>(
-        (tracer, propagation): &(SdkTracer, Propagation),
+        server: &ServerTracer,
         request: &Request<B>,
         series: &RouteSeries,
         record_query: bool,
     ) -> Self {
-        let parent = propagation.extract(request.headers());
+        let (parent, caller) = server.propagation.extract(request.headers());
         let method = series.method();
-        let builder = SpanBuilder::from_name(method.as_str()).with_kind(SpanKind::Server);
-        let mut span = tracer.build_with_context(builder, &parent);
+        let mut builder = SpanBuilder::from_name(method.as_str()).with_kind(SpanKind::Server);
+        if let Some(caller) = caller {
+            builder = builder.with_links(vec![Link::with_context(caller)]);
+        }
+        let mut span = server.tracer.build_with_context(builder, &parent);
         if !span.is_recording() {
             let span_context = span.span_context().clone();
             return Self {
@@ -53,7 +55,12 @@ impl ServerSpan {
             };
         }
         span.update_name(series.span_name().to_owned());
-        span.set_attributes(attributes(request, series, record_query));
+        span.set_attributes(attributes(
+            request,
+            series,
+            record_query,
+            server.value_length_limit,
+        ));
         Self {
             cx: parent.with_span(span),
             recording: true,
@@ -86,7 +93,15 @@ impl ServerSpan {
     }
 }
 
-fn attributes<B>(request: &Request<B>, series: &RouteSeries, record_query: bool) -> Vec<KeyValue> {
+/// The span's attributes. Every value taken from the client is cut to `limit` characters, so
+/// a 128 KiB `User-Agent` costs a kilobyte in the span queue, not 128.
+fn attributes<B>(
+    request: &Request<B>,
+    series: &RouteSeries,
+    record_query: bool,
+    limit: usize,
+) -> Vec<KeyValue> {
+    let client = |value: &str| truncated(value, limit).into_owned();
     let uri = request.uri();
     let mut attributes = Vec::with_capacity(10);
     attributes.push(KeyValue::new(
@@ -96,20 +111,23 @@ fn attributes<B>(request: &Request<B>, series: &RouteSeries, record_query: bool)
     if series.method() == MethodLabel::Other {
         attributes.push(KeyValue::new(
             "http.request.method_original",
-            request.method().as_str().to_owned(),
+            client(request.method().as_str()),
         ));
     }
     if let Some(route) = series.route() {
         attributes.push(KeyValue::new(attr::HTTP_ROUTE, route.to_owned()));
     }
-    attributes.push(KeyValue::new(attr::URL_PATH, uri.path().to_owned()));
+    attributes.push(KeyValue::new(attr::URL_PATH, client(uri.path())));
     attributes.push(KeyValue::new(
         attr::URL_SCHEME,
         SchemeLabel::of(uri).as_str(),
     ));
     if record_query {
         if let Some(query) = uri.query() {
-            attributes.push(KeyValue::new(attr::URL_QUERY, query::redacted(query)));
+            attributes.push(KeyValue::new(
+                attr::URL_QUERY,
+                client(&query::redacted(query)),
+            ));
         }
     }
     attributes.push(KeyValue::new(
@@ -121,7 +139,7 @@ fn attributes<B>(request: &Request<B>, series: &RouteSeries, record_query: bool)
         .get(http::header::USER_AGENT)
         .and_then(|agent| agent.to_str().ok())
     {
-        attributes.push(KeyValue::new(attr::USER_AGENT_ORIGINAL, agent.to_owned()));
+        attributes.push(KeyValue::new(attr::USER_AGENT_ORIGINAL, client(agent)));
     }
     #[cfg(feature = "axum")]
     if let Some(axum::extract::ConnectInfo(peer)) = request

@@ -15,7 +15,8 @@ use super::resource;
 #[cfg(feature = "subscriber")]
 use super::shutdown;
 use super::traces::{self, ProcessorFactory};
-use crate::Error;
+use crate::propagation::Inbound;
+use crate::{Error, TraceContextTrust};
 
 /// How often the in-process alerts are evaluated by default.
 pub const DEFAULT_ALERT_INTERVAL: Duration = Duration::from_secs(15);
@@ -35,6 +36,8 @@ pub struct MonitoringBuilder {
     namespace: Option<String>,
     sampler: Option<Sampler>,
     span_processor: Option<ProcessorFactory>,
+    inbound: Inbound,
+    value_length_limit: Option<usize>,
     #[cfg(feature = "otlp")]
     otlp_endpoint: Option<String>,
     #[cfg(feature = "otlp")]
@@ -73,6 +76,8 @@ impl Default for MonitoringBuilder {
             namespace: None,
             sampler: None,
             span_processor: None,
+            inbound: Inbound::default(),
+            value_length_limit: None,
             #[cfg(feature = "otlp")]
             otlp_endpoint: None,
             #[cfg(feature = "otlp")]
@@ -146,6 +151,36 @@ impl MonitoringBuilder {
     /// `parentbased_always_off`, `parentbased_traceidratio`), else parent-based always-on.
     pub fn sampler(mut self, sampler: Sampler) -> Self {
         self.sampler = Some(sampler);
+        self
+    }
+
+    /// How far server spans trust the caller's `traceparent` (default
+    /// [`TraceContextTrust::Continue`]): continue its trace, as a service behind a gateway or
+    /// a mesh wants, or start a new trace linked to the caller's span, as a service facing
+    /// the internet should, so that no client picks its trace id or forces sampling.
+    pub fn inbound_trace_context(mut self, trust: TraceContextTrust) -> Self {
+        self.inbound.trace_context = trust;
+        self
+    }
+
+    /// Whether the caller's `baggage` entries are made current for the handler (default
+    /// `true`: bounded by the W3C limits, 8 KiB and 180 entries). They are never forwarded
+    /// to platforms unless a
+    /// [`PlatformLayer::forward_baggage`](crate::dependency::PlatformLayer::forward_baggage)
+    /// asks for it.
+    pub fn inbound_baggage(mut self, keep: bool) -> Self {
+        self.inbound.baggage = keep;
+        self
+    }
+
+    /// The longest value, in characters, of a span attribute taken from the client
+    /// (`url.path`, `url.query`, `user_agent.original`, `http.request.method_original`).
+    /// Without it, `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, then
+    /// `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, else
+    /// [`DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT`](crate::DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT)
+    /// (1 024): whatever a client sends, the span queue holds a few megabytes at most.
+    pub fn span_attribute_value_length_limit(mut self, limit: usize) -> Self {
+        self.value_length_limit = Some(limit);
         self
     }
 
@@ -331,7 +366,11 @@ impl MonitoringBuilder {
         }
         if let Some(tracer_provider) = &parts.tracer_provider {
             opentelemetry::global::set_tracer_provider(tracer_provider.clone());
-            traces::set_installed(tracer_provider, parts.propagation.clone());
+            traces::set_installed(
+                tracer_provider,
+                parts.propagation.clone(),
+                parts.value_length_limit,
+            );
         }
         opentelemetry::global::set_text_map_propagator(parts.propagation.clone());
         super::monitoring::set_installed_endpoint_prefix(&parts.endpoint_prefix);
@@ -362,7 +401,8 @@ impl MonitoringBuilder {
             self.service_version.as_deref(),
         );
         let sampler = env::sampler(self.sampler.take(), vars)?;
-        let propagation = env::propagator(vars)?;
+        let propagation = env::propagator(vars)?.with_inbound(self.inbound);
+        let value_length_limit = env::attribute_value_length_limit(self.value_length_limit, vars)?;
         let processor = match self.span_processor.take() {
             Some(custom) => Some(custom),
             None => otlp_processor(&self, vars)?,
@@ -404,6 +444,7 @@ impl MonitoringBuilder {
             meter_provider,
             tracer_provider,
             propagation,
+            value_length_limit,
             resource,
             #[cfg(feature = "prometheus")]
             prometheus,

@@ -4,8 +4,6 @@
 //! that cannot be understood is a configuration error naming the variable, never a silent
 //! fallback to a default the user did not ask for.
 
-use opentelemetry::propagation::TextMapPropagator;
-use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
 use opentelemetry_sdk::trace::Sampler;
 
 #[cfg(feature = "subscriber")]
@@ -125,16 +123,16 @@ pub(super) fn propagator(vars: &impl Vars) -> Result<Propagation, Error> {
     let list = vars
         .get("OTEL_PROPAGATORS")
         .unwrap_or_else(|| "tracecontext,baggage".to_owned());
-    let mut propagators: Vec<Box<dyn TextMapPropagator + Send + Sync>> = Vec::new();
+    let (mut trace_context, mut baggage) = (false, false);
     for name in list
         .split(',')
         .map(str::trim)
         .filter(|name| !name.is_empty())
     {
         match name {
-            "tracecontext" => propagators.push(Box::new(TraceContextPropagator::new())),
-            "baggage" => propagators.push(Box::new(BaggagePropagator::new())),
-            "none" => propagators.clear(),
+            "tracecontext" => trace_context = true,
+            "baggage" => baggage = true,
+            "none" => (trace_context, baggage) = (false, false),
             other => {
                 return Err(Error::config(format!(
                     "OTEL_PROPAGATORS names {other:?}; supported are tracecontext, baggage and none"
@@ -142,7 +140,32 @@ pub(super) fn propagator(vars: &impl Vars) -> Result<Propagation, Error> {
             }
         }
     }
-    Ok(Propagation::new(propagators))
+    Ok(Propagation::new(trace_context, baggage))
+}
+
+/// The longest span attribute value taken from the client: the builder, else
+/// `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, else `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, else
+/// the default.
+pub(super) fn attribute_value_length_limit(
+    configured: Option<usize>,
+    vars: &impl Vars,
+) -> Result<usize, Error> {
+    if let Some(limit) = configured {
+        return Ok(limit);
+    }
+    for name in [
+        "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+        "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+    ] {
+        if let Some(value) = vars.get(name) {
+            return value.trim().parse().map_err(|_| {
+                Error::config(format!(
+                    "{name}={value:?} must be a whole number of characters"
+                ))
+            });
+        }
+    }
+    Ok(crate::DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT)
 }
 
 /// The log format: the builder, else `LOG_FORMAT` (`json`, or `text`), else text.
@@ -337,6 +360,7 @@ mod tests {
 
     #[test]
     fn propagators_default_to_w3c_and_reject_unknown_names() {
+        use opentelemetry::propagation::TextMapPropagator;
         let fields = |pairs: &[(&'static str, &'static str)]| {
             let propagator = propagator(&vars(pairs)).unwrap();
             let mut fields: Vec<String> = propagator.fields().map(str::to_owned).collect();

@@ -60,6 +60,8 @@ pub(super) struct Parts {
     pub(super) meter_provider: SdkMeterProvider,
     pub(super) tracer_provider: Option<SdkTracerProvider>,
     pub(super) propagation: Propagation,
+    /// The longest value of a span attribute taken from the client.
+    pub(super) value_length_limit: usize,
     pub(super) resource: Resource,
     #[cfg(feature = "prometheus")]
     pub(super) prometheus: super::prometheus::PrometheusEndpoint,
@@ -184,7 +186,11 @@ impl Monitoring {
             .with_meter_provider(self.meter_provider())
             .with_endpoint_prefix(self.endpoint_prefix());
         match self.tracer_provider() {
-            Some(provider) => layer.with_traces(provider, self.inner.parts.propagation.clone()),
+            Some(provider) => layer.with_traces(
+                provider,
+                self.inner.parts.propagation.clone(),
+                self.inner.parts.value_length_limit,
+            ),
             None => layer.without_traces(),
         }
     }

@@ -8,12 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use opentelemetry::metrics::Meter;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::trace::{
-    BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider, SpanExporter,
-};
+use opentelemetry_sdk::trace::{BatchSpanProcessor, Sampler, SdkTracerProvider, SpanExporter};
 
 use super::export_failures::CountedExporter;
 use crate::propagation::Propagation;
+use crate::server_tracer::ServerTracer;
 
 /// Makes the span processor once the meter for its failure counter exists.
 pub(super) type ProcessorFactory = Box<dyn FnOnce(&Meter) -> BatchSpanProcessor + Send>;
@@ -42,16 +41,24 @@ pub(super) fn provider(
 }
 
 /// The tracer and propagators of the pipelines `install()` made, for layers given none.
-static INSTALLED: RwLock<Option<(SdkTracer, Propagation)>> = RwLock::new(None);
+static INSTALLED: RwLock<Option<ServerTracer>> = RwLock::new(None);
 
 /// How many times a tracer was installed, so that what resolved the last one can tell.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
-pub(super) fn set_installed(provider: &SdkTracerProvider, propagation: Propagation) {
-    let tracer = provider.tracer_with_scope(crate::scope());
+pub(super) fn set_installed(
+    provider: &SdkTracerProvider,
+    propagation: Propagation,
+    value_length_limit: usize,
+) {
+    let tracer = ServerTracer {
+        tracer: provider.tracer_with_scope(crate::scope()),
+        propagation,
+        value_length_limit,
+    };
     *INSTALLED
         .write()
-        .unwrap_or_else(|poison| poison.into_inner()) = Some((tracer, propagation));
+        .unwrap_or_else(|poison| poison.into_inner()) = Some(tracer);
     GENERATION.fetch_add(1, Ordering::Release);
 }
 
@@ -61,7 +68,7 @@ pub(crate) fn installed_tracer_generation() -> u64 {
 }
 
 /// The installed tracer and propagators, if `install()` built a tracer.
-pub(crate) fn installed_tracer() -> Option<(SdkTracer, Propagation)> {
+pub(crate) fn installed_tracer() -> Option<ServerTracer> {
     INSTALLED
         .read()
         .unwrap_or_else(|poison| poison.into_inner())
