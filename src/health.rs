@@ -1,13 +1,31 @@
 //! Readiness checks: named async probes (a database ping, a platform ping) that `GET /ready`
 //! runs concurrently, each within a timeout.
+//!
+//! `/ready` is open to anyone who can reach it, so one run's results serve every request for
+//! a short while (`readiness_cache`, 1 s by default) and concurrent requests share one run:
+//! a flood of probes costs the database one ping per second, not one per request. The checks
+//! are the application's code; a panic in one, in the call that makes its future or in the
+//! future itself, fails that check and is counted, never taking the endpoint down.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::Counter;
+use tokio::time::Instant;
+
+use crate::names::attr;
 
 /// How long one readiness check may take by default before it counts as failed.
 pub const DEFAULT_READINESS_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// `callback.kind` of a readiness check that panicked.
+const READINESS_CHECK: &str = "readiness_check";
+
+/// How long the results of one run of the readiness checks answer `GET /ready` by default.
+pub const DEFAULT_READINESS_CACHE: Duration = Duration::from_secs(1);
 
 type Probe =
     Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
@@ -16,6 +34,10 @@ type Probe =
 pub(crate) struct Readiness {
     checks: RwLock<Vec<(&'static str, Probe)>>,
     timeout: Duration,
+    cache_for: Duration,
+    /// The last run and when it ended; the lock also makes concurrent requests share a run.
+    last: tokio::sync::Mutex<Option<(Instant, Arc<[Outcome]>)>>,
+    panics: Counter<u64>,
 }
 
 impl std::fmt::Debug for Readiness {
@@ -27,7 +49,8 @@ impl std::fmt::Debug for Readiness {
                 &checks.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
             )
             .field("timeout", &self.timeout)
-            .finish()
+            .field("cache_for", &self.cache_for)
+            .finish_non_exhaustive()
     }
 }
 
@@ -41,10 +64,14 @@ pub(crate) struct Outcome {
 }
 
 impl Readiness {
-    pub(crate) fn new(timeout: Duration) -> Self {
+    /// `panics` counts the checks that panicked.
+    pub(crate) fn new(timeout: Duration, cache_for: Duration, panics: Counter<u64>) -> Self {
         Self {
             checks: RwLock::new(Vec::new()),
             timeout,
+            cache_for,
+            last: tokio::sync::Mutex::new(None),
+            panics,
         }
     }
 
@@ -64,9 +91,33 @@ impl Readiness {
         checks.push((name, probe));
     }
 
+    /// The outcomes of the latest run, running the checks again when it is older than the
+    /// cache time. Failures are logged when a run finds them.
+    pub(crate) async fn outcomes(&self) -> Arc<[Outcome]> {
+        let mut last = self.last.lock().await;
+        if let Some((at, outcomes)) = last.as_ref() {
+            if at.elapsed() < self.cache_for {
+                return outcomes.clone();
+            }
+        }
+        let outcomes: Arc<[Outcome]> = self.run().await.into();
+        for outcome in outcomes.iter() {
+            if let Some(error) = &outcome.error {
+                tracing::warn!(
+                    target: "tower_monitoring::readiness",
+                    check = outcome.name,
+                    %error,
+                    "readiness check failed"
+                );
+            }
+        }
+        *last = Some((Instant::now(), outcomes.clone()));
+        outcomes
+    }
+
     /// Runs every check at once, each on a task of its own (a panicking check fails, it does
     /// not take the endpoint down) and within the timeout.
-    pub(crate) async fn run(&self) -> Vec<Outcome> {
+    async fn run(&self) -> Vec<Outcome> {
         let checks = self
             .checks
             .read()
@@ -77,17 +128,32 @@ impl Readiness {
             .into_iter()
             .map(|(name, probe)| {
                 let started = Instant::now();
-                let task = tokio::spawn(tokio::time::timeout(timeout, probe()));
+                // The call that makes the future is the application's code too.
+                let task = crate::callback::guarded(READINESS_CHECK, &self.panics, || probe())
+                    .map(|future| tokio::spawn(tokio::time::timeout(timeout, future)))
+                    .ok_or(());
                 (name, started, task)
             })
             .collect();
         let mut outcomes = Vec::with_capacity(running.len());
         for (name, started, task) in running {
-            let error = match task.await {
+            let finished = match task {
+                Ok(task) => task.await.map_err(|err| {
+                    if err.is_panic() {
+                        self.panics
+                            .add(1, &[KeyValue::new(attr::CALLBACK_KIND, READINESS_CHECK)]);
+                    }
+                    err.is_panic()
+                }),
+                // Counted by `guarded`.
+                Err(()) => Err(true),
+            };
+            let error = match finished {
                 Ok(Ok(Ok(()))) => None,
                 Ok(Ok(Err(err))) => Some(err),
                 Ok(Err(_)) => Some(format!("timed out after {timeout:?}")),
-                Err(_) => Some("the check panicked".to_owned()),
+                Err(true) => Some("the check panicked".to_owned()),
+                Err(false) => Some("the check was cancelled".to_owned()),
             };
             outcomes.push(Outcome {
                 name,

@@ -102,6 +102,7 @@ pub mod names;
 pub mod alerting;
 #[cfg(feature = "artifacts")]
 pub mod artifacts;
+mod callback;
 mod current_route;
 pub mod dependency;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -126,7 +127,7 @@ pub mod system;
 pub use endpoints::MetricsServer;
 pub use error::Error;
 #[cfg(all(feature = "axum", feature = "prometheus"))]
-pub use health::DEFAULT_READINESS_TIMEOUT;
+pub use health::{DEFAULT_READINESS_CACHE, DEFAULT_READINESS_TIMEOUT};
 pub use http::{
     DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
 };

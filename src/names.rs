@@ -92,6 +92,9 @@ pub const RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH: &str = "runtime.tokio.global_queue_d
 
 /// In-process alerts firing now, by `alert.type` and `alert.severity` (gauge, 1 or 0).
 pub const MONITORING_ALERTS_ACTIVE: &str = "monitoring.alerts.active";
+/// Callbacks of the application's that panicked and were caught, by `callback.kind`
+/// (`pool_reader`, `readiness_check`) (counter).
+pub const MONITORING_CALLBACK_PANICS: &str = "monitoring.callback.panics";
 
 /// Spans the OTLP exporter failed to deliver (counter, `error.type` says why). Spans the
 /// batch queue had no room for are counted by the SDK itself, as
@@ -124,6 +127,8 @@ pub const UNIT_CONNECTIONS: &str = "{connection}";
 pub const UNIT_LOOKUPS: &str = "{lookup}";
 /// Unit of a count of spans.
 pub const UNIT_SPANS: &str = "{span}";
+/// Unit of a count of panics.
+pub const UNIT_PANICS: &str = "{panic}";
 
 /// Bucket bounds of `http.server.request.duration`: the semantic-convention advice.
 pub const DURATION_BUCKETS: &[f64] = &[
@@ -216,6 +221,8 @@ pub mod attr {
     pub const ALERT_TYPE: &str = "alert.type";
     /// `warning` or `critical`.
     pub const ALERT_SEVERITY: &str = "alert.severity";
+    /// Which of the application's callbacks panicked: `pool_reader`, `readiness_check`.
+    pub const CALLBACK_KIND: &str = "callback.kind";
     /// `used` or `free`.
     pub const SYSTEM_MEMORY_STATE: &str = "system.memory.state";
     /// `used`, `free` or `reserved`.
@@ -285,6 +292,8 @@ pub mod prometheus {
     pub const PROCESS_MEMORY_USAGE: &str = "process_memory_usage_bytes";
     /// `monitoring.alerts.active`.
     pub const MONITORING_ALERTS_ACTIVE: &str = "monitoring_alerts_active";
+    /// `monitoring.callback.panics`.
+    pub const MONITORING_CALLBACK_PANICS: &str = "monitoring_callback_panics_total";
     /// `process.memory.utilization`.
     pub const PROCESS_MEMORY_UTILIZATION: &str = "process_memory_utilization_ratio";
     /// `process.memory.virtual`.

@@ -53,15 +53,23 @@ fn readers() -> Vec<(&'static str, Reader)> {
         .clone()
 }
 
+/// `callback.kind` of a pool reader that panicked.
+const POOL_READER: &str = "pool_reader";
+
 /// Observable instruments on `meter` that report every registered pool at each collection.
+/// A reader that panics is skipped (and counted), so it cannot break the collection.
 pub(super) fn observe(meter: &Meter) -> [ObservableUpDownCounter<i64>; 2] {
+    let panics = crate::callback::panics_counter(meter);
+    let counted = panics.clone();
     let count = meter
         .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_COUNT)
         .with_unit(names::UNIT_CONNECTIONS)
         .with_description("Connections of a pool, by state")
-        .with_callback(|observer| {
+        .with_callback(move |observer| {
             for (name, reader) in readers() {
-                let usage = reader();
+                let Some(usage) = crate::callback::guarded(POOL_READER, &counted, &*reader) else {
+                    continue;
+                };
                 for (state, value) in [("used", usage.in_use), ("idle", usage.idle)] {
                     observer.observe(
                         i64::try_from(value).unwrap_or(i64::MAX),
@@ -78,10 +86,13 @@ pub(super) fn observe(meter: &Meter) -> [ObservableUpDownCounter<i64>; 2] {
         .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_MAX)
         .with_unit(names::UNIT_CONNECTIONS)
         .with_description("The most connections a pool may open")
-        .with_callback(|observer| {
+        .with_callback(move |observer| {
             for (name, reader) in readers() {
+                let Some(usage) = crate::callback::guarded(POOL_READER, &panics, &*reader) else {
+                    continue;
+                };
                 observer.observe(
-                    i64::try_from(reader().max).unwrap_or(i64::MAX),
+                    i64::try_from(usage.max).unwrap_or(i64::MAX),
                     &[KeyValue::new(attr::DB_CLIENT_CONNECTION_POOL_NAME, name)],
                 );
             }

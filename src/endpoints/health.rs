@@ -1,9 +1,10 @@
 //! `GET /health` (liveness) and `GET /ready` (readiness).
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value, json};
 
+use super::auth;
 use crate::Monitoring;
 
 /// 200 for as long as the process serves requests.
@@ -12,11 +13,17 @@ pub(super) async fn health() -> Json<Value> {
 }
 
 /// 200 when every readiness check passes, else 503; the body names each check's outcome.
-pub(super) async fn ready(monitoring: Monitoring) -> (StatusCode, Json<Value>) {
-    let outcomes = monitoring.readiness().run().await;
+/// Why a check failed (its error text, which may name an internal host) is shown only to a
+/// caller with the metrics or admin token; everyone else finds it in the logs.
+pub(super) async fn ready(monitoring: Monitoring, headers: HeaderMap) -> (StatusCode, Json<Value>) {
+    let detail = [monitoring.metrics_token(), monitoring.admin_token()]
+        .into_iter()
+        .flatten()
+        .any(|token| auth::check(Some(token), &headers).is_ok());
+    let outcomes = monitoring.readiness().outcomes().await;
     let ready = outcomes.iter().all(|outcome| outcome.error.is_none());
     let mut checks = Map::new();
-    for outcome in &outcomes {
+    for outcome in outcomes.iter() {
         let mut check = Map::new();
         check.insert(
             "status".into(),
@@ -31,7 +38,7 @@ pub(super) async fn ready(monitoring: Monitoring) -> (StatusCode, Json<Value>) {
             "duration_ms".into(),
             (outcome.took.as_secs_f64() * 1000.0).into(),
         );
-        if let Some(error) = &outcome.error {
+        if let (Some(error), true) = (&outcome.error, detail) {
             check.insert("error".into(), error.clone().into());
         }
         checks.insert(outcome.name.to_owned(), check.into());

@@ -68,7 +68,7 @@ impl Monitoring {
             .route(&path(HEALTH_PATH), get(health::health))
             .route(
                 &path(READY_PATH),
-                get(move || health::ready(readiness.clone())),
+                get(move |headers: HeaderMap| health::ready(readiness.clone(), headers)),
             )
             .route(
                 &path(SUMMARY_PATH),

@@ -55,6 +55,8 @@ pub struct MonitoringBuilder {
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     readiness_timeout: Duration,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
+    readiness_cache: Duration,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
     summary_window: Duration,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     admin_token: Option<String>,
@@ -94,6 +96,8 @@ impl Default for MonitoringBuilder {
             system: Some(crate::system::DEFAULT_SYSTEM_REFRESH_INTERVAL),
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             readiness_timeout: crate::health::DEFAULT_READINESS_TIMEOUT,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            readiness_cache: crate::health::DEFAULT_READINESS_CACHE,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             summary_window: crate::summary::DEFAULT_SUMMARY_WINDOW,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
@@ -258,6 +262,16 @@ impl MonitoringBuilder {
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub fn readiness_timeout(mut self, timeout: Duration) -> Self {
         self.readiness_timeout = timeout;
+        self
+    }
+
+    /// How long one run of the readiness checks answers `GET /ready` (default 1 s): a flood
+    /// of probes, or anyone who can reach the endpoint, costs the database one ping per
+    /// period, and concurrent requests share one run. `Duration::ZERO` runs them for every
+    /// request, one run at a time.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub fn readiness_cache(mut self, cache_for: Duration) -> Self {
+        self.readiness_cache = cache_for;
         self
     }
 
@@ -454,6 +468,8 @@ impl MonitoringBuilder {
             _system: system,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             readiness_timeout: self.readiness_timeout,
+            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            readiness_cache: self.readiness_cache,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             summary_window: self.summary_window,
             #[cfg(all(feature = "axum", feature = "prometheus"))]

@@ -71,6 +71,8 @@ pub(super) struct Parts {
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) readiness_timeout: Duration,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(super) readiness_cache: Duration,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) summary_window: Duration,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) admin_token: Option<String>,
@@ -118,7 +120,16 @@ impl Monitoring {
         let monitoring = Self {
             inner: Arc::new(Inner {
                 #[cfg(all(feature = "axum", feature = "prometheus"))]
-                readiness: crate::health::Readiness::new(parts.readiness_timeout),
+                readiness: crate::health::Readiness::new(
+                    parts.readiness_timeout,
+                    parts.readiness_cache,
+                    crate::callback::panics_counter(
+                        &opentelemetry::metrics::MeterProvider::meter_with_scope(
+                            &parts.meter_provider,
+                            crate::scope(),
+                        ),
+                    ),
+                ),
                 #[cfg(all(feature = "axum", feature = "prometheus"))]
                 window: std::sync::Mutex::new(crate::summary::Window::new(parts.summary_window)),
                 #[cfg(all(feature = "axum", feature = "prometheus"))]
