@@ -122,6 +122,8 @@ mod signal;
 mod summary;
 #[cfg(feature = "system")]
 pub mod system;
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+mod token;
 
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 pub use endpoints::MetricsServer;
@@ -130,6 +132,7 @@ pub use error::Error;
 pub use health::{DEFAULT_READINESS_CACHE, DEFAULT_READINESS_TIMEOUT};
 pub use http::{
     DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
+    UrlScheme,
 };
 #[cfg(feature = "otlp")]
 pub use pipeline::OtlpProtocol;

@@ -92,6 +92,9 @@ pub const RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH: &str = "runtime.tokio.global_queue_d
 
 /// In-process alerts firing now, by `alert.type` and `alert.severity` (gauge, 1 or 0).
 pub const MONITORING_ALERTS_ACTIVE: &str = "monitoring.alerts.active";
+/// Requests to a monitoring endpoint refused for a missing or wrong bearer token, by
+/// `monitoring.token` (`metrics`, `admin`) (counter).
+pub const MONITORING_AUTH_FAILURES: &str = "monitoring.auth.failures";
 /// Callbacks of the application's that panicked and were caught, by `callback.kind`
 /// (`pool_reader`, `readiness_check`) (counter).
 pub const MONITORING_CALLBACK_PANICS: &str = "monitoring.callback.panics";
@@ -127,6 +130,8 @@ pub const UNIT_CONNECTIONS: &str = "{connection}";
 pub const UNIT_LOOKUPS: &str = "{lookup}";
 /// Unit of a count of spans.
 pub const UNIT_SPANS: &str = "{span}";
+/// Unit of a count of refused requests.
+pub const UNIT_ATTEMPTS: &str = "{attempt}";
 /// Unit of a count of panics.
 pub const UNIT_PANICS: &str = "{panic}";
 
@@ -221,6 +226,8 @@ pub mod attr {
     pub const ALERT_TYPE: &str = "alert.type";
     /// `warning` or `critical`.
     pub const ALERT_SEVERITY: &str = "alert.severity";
+    /// Which token a refused request lacked: `metrics` or `admin`.
+    pub const MONITORING_TOKEN: &str = "monitoring.token";
     /// Which of the application's callbacks panicked: `pool_reader`, `readiness_check`.
     pub const CALLBACK_KIND: &str = "callback.kind";
     /// `used` or `free`.
@@ -292,6 +299,8 @@ pub mod prometheus {
     pub const PROCESS_MEMORY_USAGE: &str = "process_memory_usage_bytes";
     /// `monitoring.alerts.active`.
     pub const MONITORING_ALERTS_ACTIVE: &str = "monitoring_alerts_active";
+    /// `monitoring.auth.failures`.
+    pub const MONITORING_AUTH_FAILURES: &str = "monitoring_auth_failures_total";
     /// `monitoring.callback.panics`.
     pub const MONITORING_CALLBACK_PANICS: &str = "monitoring_callback_panics_total";
     /// `process.memory.utilization`.

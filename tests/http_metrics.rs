@@ -238,8 +238,8 @@ async fn http2_requests_report_their_protocol_version() {
     assert_eq!(point.attributes[attr::NETWORK_PROTOCOL_VERSION], "2");
     assert_eq!(
         point.attributes[attr::URL_SCHEME],
-        "https",
-        "HTTP/2 carries :scheme in the URI"
+        "http",
+        "HTTP/2's :scheme is the client's word; the server was not told it speaks TLS"
     );
 }
 

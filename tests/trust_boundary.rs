@@ -245,3 +245,37 @@ async fn platforms_get_inbound_baggage_only_when_asked() {
     assert_eq!(seen[0].1, "", "not forwarded by default");
     assert_eq!(seen[1].1, "session=secret-from-the-client");
 }
+
+#[tokio::test]
+async fn the_scheme_is_what_the_server_knows_never_the_request_line() {
+    use tower_monitoring::UrlScheme;
+    let metrics = support::TestMetrics::new();
+    let scheme_of = |layer: MonitoringLayer, target: &str, forwarded: Option<&str>| {
+        let app = Router::new()
+            .route("/a", get(|| async { "a" }))
+            .layer(layer);
+        let mut request = Request::get(target.to_owned());
+        if let Some(proto) = forwarded {
+            request = request.header("x-forwarded-proto", proto);
+        }
+        let request = request.body(Body::empty()).unwrap();
+        async move { support::send(&app, request).await }
+    };
+    // The client writes an absolute-form target claiming https: still http.
+    scheme_of(metrics.layer(), "https://evil.example/a", None).await;
+    scheme_of(metrics.layer().url_scheme(UrlScheme::Https), "/a", None).await;
+    scheme_of(
+        metrics.layer().url_scheme(UrlScheme::ForwardedProto),
+        "/a",
+        Some("https"),
+    )
+    .await;
+    let schemes = |scheme: &str| {
+        metrics
+            .durations_where(&[("url.scheme", scheme)])
+            .iter()
+            .map(|point| point.count)
+            .sum::<u64>()
+    };
+    assert_eq!((schemes("http"), schemes("https")), (1, 2));
+}

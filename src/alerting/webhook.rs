@@ -25,9 +25,12 @@ pub(crate) struct Webhook {
 impl Webhook {
     /// Checks `url` and starts the sending thread; it ends when the webhook is dropped.
     pub(crate) fn start(url: &str) -> Result<Self, Error> {
+        // The URL of a Slack, Teams or PagerDuty webhook is a credential: no error or log
+        // line repeats more of it than its scheme and host.
         let url: reqwest::Url = url
+            .trim()
             .parse()
-            .map_err(|err| Error::config(format!("alert webhook URL {url:?}: {err}")))?;
+            .map_err(|err| Error::config(format!("the alert webhook URL is not a URL: {err}")))?;
         let (queue, notifications) = sync_channel::<Value>(QUEUE);
         std::thread::Builder::new()
             .name("tower-monitoring-webhook".into())
@@ -38,8 +41,9 @@ impl Webhook {
                     tracing::warn!(target: "tower_monitoring::alerting", "cannot build the webhook client");
                     return;
                 };
+                let target = redacted(&url);
                 for notification in notifications {
-                    send(&client, &url, &notification);
+                    send(&client, &url, &target, &notification);
                 }
             })
             .map_err(|err| Error::config(format!("cannot start the webhook thread: {err}")))?;
@@ -57,7 +61,22 @@ impl Webhook {
     }
 }
 
-fn send(client: &reqwest::blocking::Client, url: &reqwest::Url, notification: &Value) {
+/// What of `url` a log line may show: its scheme and host (and port), never the path or
+/// query, where webhook services keep their secret.
+pub(crate) fn redacted(url: &reqwest::Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    }
+}
+
+fn send(
+    client: &reqwest::blocking::Client,
+    url: &reqwest::Url,
+    target: &str,
+    notification: &Value,
+) {
     let body = notification.to_string();
     let mut pause = FIRST_PAUSE;
     for attempt in 1..=ATTEMPTS {
@@ -72,10 +91,12 @@ fn send(client: &reqwest::blocking::Client, url: &reqwest::Url, notification: &V
                 if attempt == ATTEMPTS {
                     let reason = match outcome {
                         Ok(response) => format!("answered {}", response.status()),
-                        Err(err) => err.to_string(),
+                        // reqwest's message names the whole URL; drop it.
+                        Err(err) => err.without_url().to_string(),
                     };
                     tracing::warn!(
                         target: "tower_monitoring::alerting",
+                        webhook = %target,
                         %reason,
                         attempts = ATTEMPTS,
                         "alert webhook failed; the notification is dropped"
@@ -86,5 +107,24 @@ fn send(client: &reqwest::blocking::Client, url: &reqwest::Url, notification: &V
                 pause *= 2;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_scheme_and_host_of_a_webhook_are_shown() {
+        let url = "https://hooks.slack.com/services/T000/B000/XXXXSECRET?token=abc"
+            .parse()
+            .unwrap();
+        assert_eq!(redacted(&url), "https://hooks.slack.com");
+        let url = "http://127.0.0.1:9093/api/v2/alerts".parse().unwrap();
+        assert_eq!(redacted(&url), "http://127.0.0.1:9093");
+        let err = Webhook::start("hooks.slack.com/services/SECRET")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("SECRET"), "{err}");
     }
 }

@@ -1,61 +1,145 @@
-//! Bearer tokens for the monitoring endpoints, compared in constant time.
+//! Bearer tokens on the monitoring endpoints: `Authorization: Bearer <token>`, the scheme
+//! matched without regard to case (RFC 9110), exactly one such header, and every failed
+//! attempt counted in `monitoring.auth.failures`.
 
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use opentelemetry::KeyValue;
 
-/// `Ok` when `required` is `None` (the endpoint is open) or the request carries
-/// `Authorization: Bearer <required>`; else 401.
-pub(super) fn check(required: Option<&str>, headers: &HeaderMap) -> Result<(), StatusCode> {
-    let Some(required) = required else {
-        return Ok(());
-    };
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if constant_time_eq(presented.as_bytes(), required.as_bytes()) {
-        Ok(())
-    } else {
-        Err(StatusCode::UNAUTHORIZED)
+use crate::Monitoring;
+use crate::names::attr;
+use crate::token::Token;
+
+/// Which token guards an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Guard {
+    /// The metrics token: `/metrics` and the JSON views.
+    Metrics,
+    /// The admin token: `POST /metrics/reset`.
+    Admin,
+}
+
+impl Guard {
+    fn token(self, monitoring: &Monitoring) -> Option<&Token> {
+        match self {
+            Self::Metrics => monitoring.metrics_token(),
+            Self::Admin => monitoring.admin_token(),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Metrics => "metrics",
+            Self::Admin => "admin",
+        }
     }
 }
 
-/// Equal without an early exit on the first differing byte, so the time taken does not tell
-/// how much of a guess was right. (The length is not secret.)
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+/// `None` when `guard` has no token configured (the endpoint is open) or the request carries
+/// it; else the 401 to answer, the attempt counted.
+pub(super) fn refusal(
+    monitoring: &Monitoring,
+    guard: Guard,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let token = guard.token(monitoring)?;
+    if presents(token, headers) {
+        return None;
+    }
+    count_failure(monitoring, guard);
+    Some(unauthorized())
+}
+
+/// Whether the request carries `token` (for optional detail; a wrong token is counted).
+pub(super) fn holds(monitoring: &Monitoring, guard: Guard, headers: &HeaderMap) -> bool {
+    let Some(token) = guard.token(monitoring) else {
+        return false;
+    };
+    let held = presents(token, headers);
+    if !held && headers.contains_key(header::AUTHORIZATION) {
+        count_failure(monitoring, guard);
+    }
+    held
+}
+
+fn count_failure(monitoring: &Monitoring, guard: Guard) {
+    monitoring
+        .auth_failures()
+        .add(1, &[KeyValue::new(attr::MONITORING_TOKEN, guard.name())]);
+}
+
+/// Whether `headers` hold exactly one `Authorization` header, `Bearer <token>`.
+fn presents(token: &Token, headers: &HeaderMap) -> bool {
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        // None, or several: a proxy and a client disagreeing is not a credential.
+        return false;
+    };
+    let value = value.as_bytes();
+    let Some((scheme, credentials)) = value
+        .iter()
+        .position(|byte| *byte == b' ')
+        .map(|space| value.split_at(space))
+    else {
+        return false;
+    };
+    scheme.eq_ignore_ascii_case(b"bearer") && token.matches(credentials.trim_ascii_start())
+}
+
+pub(super) fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        "a valid bearer token is required\n",
+    )
+        .into_response()
 }
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
-    fn with(authorization: &str) -> HeaderMap {
+    fn with(values: &[&str]) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, authorization.parse().unwrap());
+        for value in values {
+            headers.append(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        }
         headers
     }
 
     #[test]
-    fn tokens_must_match_exactly() {
-        assert_eq!(check(None, &HeaderMap::new()), Ok(()));
-        assert_eq!(check(Some("s3cret"), &with("Bearer s3cret")), Ok(()));
+    fn tokens_must_match_exactly_with_any_case_of_the_scheme() {
+        let token = Token::new("t", "s3cret").unwrap();
+        for good in [
+            "Bearer s3cret",
+            "bearer s3cret",
+            "BEARER s3cret",
+            "Bearer   s3cret",
+        ] {
+            assert!(presents(&token, &with(&[good])), "{good}");
+        }
         for wrong in [
             "Bearer s3cre",
             "Bearer s3cret2",
-            "bearer s3cret",
+            "Basic s3cret",
             "s3cret",
             "Bearer ",
+            "Bearers3cret",
         ] {
-            assert_eq!(
-                check(Some("s3cret"), &with(wrong)),
-                Err(StatusCode::UNAUTHORIZED),
-                "{wrong}"
-            );
+            assert!(!presents(&token, &with(&[wrong])), "{wrong}");
         }
-        assert_eq!(
-            check(Some("s3cret"), &HeaderMap::new()),
-            Err(StatusCode::UNAUTHORIZED)
-        );
+        assert!(!presents(&token, &HeaderMap::new()));
+    }
+
+    #[test]
+    fn repeated_authorization_headers_are_refused() {
+        let token = Token::new("t", "s3cret").unwrap();
+        assert!(!presents(
+            &token,
+            &with(&["Bearer s3cret", "Bearer s3cret"])
+        ));
+        assert!(!presents(&token, &with(&["Bearer wrong", "Bearer s3cret"])));
     }
 }

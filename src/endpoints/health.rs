@@ -4,7 +4,7 @@ use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::auth;
+use super::auth::{self, Guard};
 use crate::Monitoring;
 
 /// 200 for as long as the process serves requests.
@@ -16,10 +16,8 @@ pub(super) async fn health() -> Json<Value> {
 /// Why a check failed (its error text, which may name an internal host) is shown only to a
 /// caller with the metrics or admin token; everyone else finds it in the logs.
 pub(super) async fn ready(monitoring: Monitoring, headers: HeaderMap) -> (StatusCode, Json<Value>) {
-    let detail = [monitoring.metrics_token(), monitoring.admin_token()]
-        .into_iter()
-        .flatten()
-        .any(|token| auth::check(Some(token), &headers).is_ok());
+    let detail = auth::holds(&monitoring, Guard::Metrics, &headers)
+        || auth::holds(&monitoring, Guard::Admin, &headers);
     let outcomes = monitoring.readiness().outcomes().await;
     let ready = outcomes.iter().all(|outcome| outcome.error.is_none());
     let mut checks = Map::new();

@@ -12,7 +12,8 @@ use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::post;
 
-use super::{auth, health, summary};
+use super::auth::{self, Guard};
+use super::{health, summary};
 use crate::{
     DASHBOARD_PATH, Error, HEALTH_PATH, METRICS_PATH, Monitoring, READY_PATH, REPORT_PATH,
     RESET_PATH, SUMMARY_PATH,
@@ -55,12 +56,12 @@ impl Monitoring {
             .route(
                 &path(METRICS_PATH),
                 get(move |headers: HeaderMap| {
-                    let response = match auth::check(monitoring.metrics_token(), &headers) {
-                        Ok(()) => {
+                    let response = match auth::refusal(&monitoring, Guard::Metrics, &headers) {
+                        None => {
                             let text = monitoring.render_prometheus();
                             ([(CONTENT_TYPE, CONTENT_TYPE_TEXT)], text).into_response()
                         }
-                        Err(status) => summary::unauthorized(status),
+                        Some(refused) => refused,
                     };
                     std::future::ready(response)
                 }),

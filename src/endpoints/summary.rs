@@ -6,21 +6,21 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::auth;
+use super::auth::{self, Guard};
 use crate::Monitoring;
 
 /// The summary; behind the metrics token when one is configured.
 pub(super) async fn summary(monitoring: Monitoring, headers: HeaderMap) -> Response {
-    if let Err(status) = auth::check(monitoring.metrics_token(), &headers) {
-        return unauthorized(status);
+    if let Some(refused) = auth::refusal(&monitoring, Guard::Metrics, &headers) {
+        return refused;
     }
     Json(monitoring.summary()).into_response()
 }
 
 /// The summary plus the alerts (firing and past).
 pub(super) async fn report(monitoring: Monitoring, headers: HeaderMap) -> Response {
-    if let Err(status) = auth::check(monitoring.metrics_token(), &headers) {
-        return unauthorized(status);
+    if let Some(refused) = auth::refusal(&monitoring, Guard::Metrics, &headers) {
+        return refused;
     }
     let mut report = monitoring.summary();
     report["alerts"] = monitoring.alerts();
@@ -30,8 +30,8 @@ pub(super) async fn report(monitoring: Monitoring, headers: HeaderMap) -> Respon
 /// The at-a-glance view: uptime, requests, latency and resources, formatted for people with
 /// the numbers beside them, and the alerts.
 pub(super) async fn dashboard(monitoring: Monitoring, headers: HeaderMap) -> Response {
-    if let Err(status) = auth::check(monitoring.metrics_token(), &headers) {
-        return unauthorized(status);
+    if let Some(refused) = auth::refusal(&monitoring, Guard::Metrics, &headers) {
+        return refused;
     }
     let summary = monitoring.summary();
     let number = |value: &serde_json::Value| value.as_f64();
@@ -94,23 +94,14 @@ fn format_uptime(seconds: f64) -> String {
 /// Restarts the summary window. Admin only: 404 when no admin token is configured, 401 for
 /// a missing or wrong one.
 pub(super) async fn reset(monitoring: Monitoring, headers: HeaderMap) -> Response {
-    let Some(token) = monitoring.admin_token() else {
+    if monitoring.admin_token().is_none() {
         return (StatusCode::NOT_FOUND, "no admin token is configured\n").into_response();
-    };
-    if let Err(status) = auth::check(Some(token), &headers) {
-        return unauthorized(status);
+    }
+    if let Some(refused) = auth::refusal(&monitoring, Guard::Admin, &headers) {
+        return refused;
     }
     monitoring.reset_summary();
     Json(json!({ "status": "reset" })).into_response()
-}
-
-pub(super) fn unauthorized(status: StatusCode) -> Response {
-    (
-        status,
-        [(axum::http::header::WWW_AUTHENTICATE, "Bearer")],
-        "a valid bearer token is required\n",
-    )
-        .into_response()
 }
 
 #[cfg(test)]

@@ -59,25 +59,56 @@ impl MethodLabel {
     }
 }
 
-/// `url.scheme`. Taken from the request URI only (HTTP/2 `:scheme`), never from
-/// `X-Forwarded-Proto`, which a client controls.
+/// `url.scheme`, as the server knows it (see [`UrlScheme`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum SchemeLabel {
     Http,
     Https,
 }
 
-impl SchemeLabel {
-    pub(crate) const COUNT: usize = 2;
+/// Where a layer takes `url.scheme` from. Never from the request line: an absolute-form
+/// target (`GET https://host/path`) or an HTTP/2 `:scheme` is whatever the client wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UrlScheme {
+    /// The server speaks plain HTTP (the default).
+    #[default]
+    Http,
+    /// The server terminates TLS itself.
+    Https,
+    /// A proxy in front terminates TLS and says so in `X-Forwarded-Proto`. Use it only when
+    /// that proxy overwrites the header, since a client can send one too.
+    ForwardedProto,
+}
 
+impl UrlScheme {
+    /// The label of a request with these `headers`.
     #[inline]
-    pub(crate) fn of(uri: &http::Uri) -> Self {
-        if uri.scheme() == Some(&http::uri::Scheme::HTTPS) {
-            Self::Https
-        } else {
-            Self::Http
+    pub(crate) fn of(self, headers: &http::HeaderMap) -> SchemeLabel {
+        match self {
+            Self::Http => SchemeLabel::Http,
+            Self::Https => SchemeLabel::Https,
+            Self::ForwardedProto => forwarded_proto(headers),
         }
     }
+}
+
+/// The first (client-facing) proxy's `X-Forwarded-Proto`; `https` or else `http`.
+#[cold]
+fn forwarded_proto(headers: &http::HeaderMap) -> SchemeLabel {
+    let first = headers
+        .get("x-forwarded-proto")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(',').next())
+        .map(str::trim);
+    match first {
+        Some(proto) if proto.eq_ignore_ascii_case("https") => SchemeLabel::Https,
+        _ => SchemeLabel::Http,
+    }
+}
+
+impl SchemeLabel {
+    pub(crate) const COUNT: usize = 2;
 
     pub(crate) fn as_str(self) -> &'static str {
         match self {
@@ -149,14 +180,20 @@ mod tests {
     }
 
     #[test]
-    fn scheme_ignores_everything_but_the_uri() {
+    fn the_scheme_is_what_the_server_knows() {
+        let mut forwarded = http::HeaderMap::new();
+        forwarded.insert("x-forwarded-proto", "HTTPS, http".parse().unwrap());
+        assert_eq!(UrlScheme::Http.of(&forwarded), SchemeLabel::Http);
         assert_eq!(
-            SchemeLabel::of(&"/path".parse().unwrap()),
-            SchemeLabel::Http
-        );
-        assert_eq!(
-            SchemeLabel::of(&"https://h/p".parse().unwrap()),
+            UrlScheme::Https.of(&http::HeaderMap::new()),
             SchemeLabel::Https
+        );
+        assert_eq!(UrlScheme::ForwardedProto.of(&forwarded), SchemeLabel::Https);
+        forwarded.insert("x-forwarded-proto", "gopher".parse().unwrap());
+        assert_eq!(UrlScheme::ForwardedProto.of(&forwarded), SchemeLabel::Http);
+        assert_eq!(
+            UrlScheme::ForwardedProto.of(&http::HeaderMap::new()),
+            SchemeLabel::Http
         );
     }
 }

@@ -7,6 +7,7 @@ use opentelemetry_sdk::trace::SdkTracerProvider;
 use tower_layer::Layer;
 
 use super::instruments::HttpInstruments;
+use super::labels::UrlScheme;
 use super::service::MonitoringService;
 use crate::TraceContextTrust;
 use crate::propagation::{Inbound, Propagation};
@@ -59,6 +60,7 @@ struct Config {
     /// Set on this layer, over what its tracer came with.
     overrides: TraceOverrides,
     record_query: bool,
+    url_scheme: UrlScheme,
 }
 
 /// Where server spans come from.
@@ -143,6 +145,11 @@ impl Shared {
     #[inline]
     pub(crate) fn record_query(&self) -> bool {
         self.config.record_query
+    }
+
+    #[inline]
+    pub(crate) fn url_scheme(&self) -> UrlScheme {
+        self.config.url_scheme
     }
 
     /// Exact match against the route template, or the raw path when no route matched.
@@ -278,6 +285,14 @@ impl MonitoringLayer {
     /// replaced by `REDACTED`. Metrics never carry the query.
     pub fn record_url_query(self, record: bool) -> Self {
         self.map_config(|config| config.record_query = record)
+    }
+
+    /// Where `url.scheme` comes from (default [`UrlScheme::Http`]): what the server knows,
+    /// never the request line, which the client writes. [`UrlScheme::Https`] for a server
+    /// that terminates TLS itself, [`UrlScheme::ForwardedProto`] behind a proxy that sets
+    /// `X-Forwarded-Proto`.
+    pub fn url_scheme(self, scheme: UrlScheme) -> Self {
+        self.map_config(|config| config.url_scheme = scheme)
     }
 
     /// Also skips `path` (a route template such as `/users/{id}`, or an exact path):

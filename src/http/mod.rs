@@ -46,5 +46,6 @@ mod span;
 pub use body::ResponseBody;
 pub use future::ResponseFuture;
 pub(crate) use labels::MethodLabel;
+pub use labels::UrlScheme;
 pub use layer::{DEFAULT_EXCLUDED_PATHS, MonitoringLayer};
 pub use service::MonitoringService;

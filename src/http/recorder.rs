@@ -45,10 +45,10 @@ impl Recorder {
     pub(crate) fn start<B>(
         series: Arc<RouteSeries>,
         request: &Request<B>,
+        scheme: SchemeLabel,
         request_bytes: RequestBytes,
         span: Option<ServerSpan>,
     ) -> Self {
-        let scheme = SchemeLabel::of(request.uri());
         let start = series.start(scheme);
         Self {
             series,

@@ -71,10 +71,11 @@ where
         };
         let request_bytes = request_body::count(request.body_mut());
         let shared = self.cache.shared();
-        let span = shared
-            .tracer()
-            .map(|tracer| ServerSpan::start(tracer, &request, &series, shared.record_query()));
-        let recorder = Recorder::start(series, &request, request_bytes, span);
+        let scheme = shared.url_scheme().of(request.headers());
+        let span = shared.tracer().map(|tracer| {
+            ServerSpan::start(tracer, &request, &series, scheme, shared.record_query())
+        });
+        let recorder = Recorder::start(series, &request, scheme, request_bytes, span);
         // Handlers may open their spans as soon as they are called, before the first poll.
         let _entered = recorder.trace_context().map(|cx| cx.clone().attach());
         let future = self.inner.call(request);

@@ -38,6 +38,7 @@ impl ServerSpan {
         server: &ServerTracer,
         request: &Request<B>,
         series: &RouteSeries,
+        scheme: SchemeLabel,
         record_query: bool,
     ) -> Self {
         let (parent, caller) = server.propagation.extract(request.headers());
@@ -58,6 +59,7 @@ impl ServerSpan {
         span.set_attributes(attributes(
             request,
             series,
+            scheme,
             record_query,
             server.value_length_limit,
         ));
@@ -98,6 +100,7 @@ impl ServerSpan {
 fn attributes<B>(
     request: &Request<B>,
     series: &RouteSeries,
+    scheme: SchemeLabel,
     record_query: bool,
     limit: usize,
 ) -> Vec<KeyValue> {
@@ -118,10 +121,7 @@ fn attributes<B>(
         attributes.push(KeyValue::new(attr::HTTP_ROUTE, route.to_owned()));
     }
     attributes.push(KeyValue::new(attr::URL_PATH, client(uri.path())));
-    attributes.push(KeyValue::new(
-        attr::URL_SCHEME,
-        SchemeLabel::of(uri).as_str(),
-    ));
+    attributes.push(KeyValue::new(attr::URL_SCHEME, scheme.as_str()));
     if record_query {
         if let Some(query) = uri.query() {
             attributes.push(KeyValue::new(

@@ -357,7 +357,11 @@ impl MonitoringBuilder {
         #[cfg(feature = "subscriber")]
         let log_format = env::log_format(self.log_format, &vars)?;
         #[cfg(feature = "subscriber")]
-        let (subscriber, log_filter) = (self.subscriber, self.log_filter.clone());
+        let (subscriber, log_filter, rust_log) = (
+            self.subscriber,
+            self.log_filter.clone(),
+            env::rust_log(&vars)?,
+        );
         // Checked before any global changes, so a refused install leaves none behind.
         #[cfg(feature = "subscriber")]
         if subscriber && tracing::dispatcher::has_been_set() {
@@ -373,7 +377,8 @@ impl MonitoringBuilder {
             let tracer = parts.tracer_provider.as_ref().map(|provider| {
                 opentelemetry::trace::TracerProvider::tracer_with_scope(provider, crate::scope())
             });
-            if let Err(err) = logs::install(log_format, log_filter.as_deref(), tracer) {
+            let filter = logs::Filter::new(rust_log, log_filter.as_deref());
+            if let Err(err) = logs::install(log_format, filter, tracer) {
                 let _ = shutdown::blocking(parts.shutdown_timeout, parts.shutdown_work());
                 return Err(err);
             }
@@ -406,6 +411,7 @@ impl MonitoringBuilder {
         vars: &impl Vars,
         before_traces: impl FnOnce(&SdkMeterProvider),
     ) -> Result<Parts, Error> {
+        env::check_sdk_variables(vars)?;
         if let Some(namespace) = &self.namespace {
             validate_namespace(namespace)?;
         }
@@ -473,16 +479,18 @@ impl MonitoringBuilder {
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             summary_window: self.summary_window,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
-            admin_token: token(
-                "admin",
+            admin_token: env::token(
                 self.admin_token.take(),
-                vars.get("MONITORING_ADMIN_TOKEN"),
+                "the admin token",
+                "MONITORING_ADMIN_TOKEN",
+                vars,
             )?,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
-            metrics_token: token(
-                "metrics",
+            metrics_token: env::token(
                 self.metrics_token.take(),
-                vars.get("MONITORING_METRICS_TOKEN"),
+                "the metrics token",
+                "MONITORING_METRICS_TOKEN",
+                vars,
             )?,
             #[cfg(all(feature = "axum", feature = "prometheus"))]
             alert_thresholds: match self.alert_thresholds.take() {
@@ -490,11 +498,7 @@ impl MonitoringBuilder {
                 None => env::alert_thresholds(vars)?,
             },
             #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
-            webhook: match self
-                .alert_webhook
-                .take()
-                .or_else(|| vars.get("ALERT_WEBHOOK_URL"))
-            {
+            webhook: match env::webhook_url(self.alert_webhook.take(), vars)? {
                 Some(url) => Some(crate::alerting::Webhook::start(&url)?),
                 None => None,
             },
@@ -537,22 +541,6 @@ fn otlp_processor(
         ));
     }
     Ok(None)
-}
-
-/// A token from the builder, else the environment; an empty one is an error, since it would
-/// let anyone in.
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-fn token(
-    which: &str,
-    configured: Option<String>,
-    environment: Option<String>,
-) -> Result<Option<String>, Error> {
-    match configured.or(environment) {
-        Some(token) if token.trim().is_empty() => Err(Error::config(format!(
-            "the {which} token must not be empty"
-        ))),
-        token => Ok(token),
-    }
 }
 
 fn validate_prefix(prefix: &str) -> Result<(), Error> {

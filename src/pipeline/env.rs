@@ -15,31 +15,85 @@ use crate::propagation::Propagation;
 
 /// Where settings come from: the process environment, or a map in tests.
 pub(super) trait Vars {
-    /// The variable's value; unset and empty are the same.
-    fn get(&self, name: &str) -> Option<String>;
+    /// The variable's value as set, `None` when unset; an error naming it when its value is
+    /// not UTF-8 (which would otherwise read as unset).
+    fn raw(&self, name: &str) -> Result<Option<String>, Error>;
+
+    /// The value, with unset and blank the same.
+    fn get(&self, name: &str) -> Result<Option<String>, Error> {
+        Ok(self.raw(name)?.filter(|value| !value.trim().is_empty()))
+    }
 }
 
 /// The process environment.
 pub(super) struct ProcessEnv;
 
 impl Vars for ProcessEnv {
-    fn get(&self, name: &str) -> Option<String> {
-        std::env::var(name)
-            .ok()
-            .filter(|value| !value.trim().is_empty())
+    fn raw(&self, name: &str) -> Result<Option<String>, Error> {
+        match std::env::var_os(name) {
+            None => Ok(None),
+            Some(value) => value
+                .into_string()
+                .map(Some)
+                .map_err(|_| Error::config(format!("{name} is not valid UTF-8"))),
+        }
     }
+}
+
+/// `name` read by `parse`; a value it refuses is an error quoting it and saying what was
+/// `expected`.
+fn parse<T>(
+    vars: &impl Vars,
+    name: &str,
+    expected: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<Option<T>, Error> {
+    match vars.get(name)? {
+        None => Ok(None),
+        Some(value) => parse(value.trim())
+            .map(Some)
+            .ok_or_else(|| Error::config(format!("{name}={value:?} {expected}"))),
+    }
+}
+
+/// [`parse`] for a value that may hold a credential (headers, URLs): the error says what is
+/// wrong without repeating it.
+fn parse_secret<T>(
+    vars: &impl Vars,
+    name: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Option<T>, Error> {
+    match vars.get(name)? {
+        None => Ok(None),
+        Some(value) => parse(value.trim())
+            .map(Some)
+            .map_err(|problem| Error::config(format!("{name} {problem}"))),
+    }
+}
+
+fn boolean(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+fn whole(value: &str) -> Option<u64> {
+    value.parse().ok()
+}
+
+fn above_zero(value: &str) -> Option<u64> {
+    whole(value).filter(|value| *value > 0)
 }
 
 /// Whether spans are exported: an endpoint is configured, unless the SDK or the trace
 /// exporter is switched off (`OTEL_SDK_DISABLED=true`, `OTEL_TRACES_EXPORTER=none`).
 pub(super) fn traces_enabled(configured: bool, vars: &impl Vars) -> Result<bool, Error> {
-    if vars
-        .get("OTEL_SDK_DISABLED")
-        .is_some_and(|value| value.trim().eq_ignore_ascii_case("true"))
-    {
+    if parse(vars, "OTEL_SDK_DISABLED", "must be true or false", boolean)? == Some(true) {
         return Ok(false);
     }
-    match vars.get("OTEL_TRACES_EXPORTER").as_deref().map(str::trim) {
+    match vars.get("OTEL_TRACES_EXPORTER")?.as_deref().map(str::trim) {
         None | Some("otlp") => {}
         Some("none") => return Ok(false),
         Some(other) => {
@@ -49,8 +103,148 @@ pub(super) fn traces_enabled(configured: bool, vars: &impl Vars) -> Result<bool,
         }
     }
     Ok(configured
-        || vars.get("OTEL_EXPORTER_OTLP_ENDPOINT").is_some()
-        || vars.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").is_some())
+        || vars.get("OTEL_EXPORTER_OTLP_ENDPOINT")?.is_some()
+        || vars.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")?.is_some())
+}
+
+/// The variables the SDK and the OTLP exporter read by themselves. They skip a value they
+/// cannot understand and carry on with their default; checked here, a typo fails
+/// `install()` naming the variable instead. (`OTEL_SERVICE_NAME` needs only be UTF-8.)
+pub(super) fn check_sdk_variables(vars: &impl Vars) -> Result<(), Error> {
+    vars.get("OTEL_SERVICE_NAME")?;
+    // Read only once tracing is on, but a typo should not wait for that day.
+    traces_enabled(false, vars)?;
+    for name in [
+        "OTEL_EXPORTER_OTLP_PROTOCOL",
+        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+    ] {
+        parse(
+            vars,
+            name,
+            "is not supported; use \"grpc\" or \"http/protobuf\"",
+            |value| matches!(value, "grpc" | "http/protobuf").then_some(()),
+        )?;
+    }
+    parse(vars, "OTEL_SDK_DISABLED", "must be true or false", boolean)?;
+    for name in [
+        "OTEL_EXPORTER_OTLP_TIMEOUT",
+        "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+        "OTEL_BSP_SCHEDULE_DELAY",
+        "OTEL_BSP_EXPORT_TIMEOUT",
+    ] {
+        parse(vars, name, "must be a whole number of milliseconds", whole)?;
+    }
+    for name in [
+        "OTEL_BSP_MAX_QUEUE_SIZE",
+        "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
+        "OTEL_BSP_MAX_CONCURRENT_EXPORTS",
+    ] {
+        parse(vars, name, "must be a whole number above zero", above_zero)?;
+    }
+    for name in [
+        "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
+        "OTEL_SPAN_EVENT_COUNT_LIMIT",
+        "OTEL_SPAN_LINK_COUNT_LIMIT",
+    ] {
+        parse(vars, name, "must be a whole number", whole)?;
+    }
+    for name in [
+        "OTEL_EXPORTER_OTLP_INSECURE",
+        "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
+    ] {
+        parse(vars, name, "must be true or false", boolean)?;
+    }
+    for name in [
+        "OTEL_EXPORTER_OTLP_COMPRESSION",
+        "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
+    ] {
+        parse(
+            vars,
+            name,
+            "is not supported: this build sends uncompressed (\"none\")",
+            |value| (value.eq_ignore_ascii_case("none")).then_some(()),
+        )?;
+    }
+    for name in [
+        "OTEL_EXPORTER_OTLP_HEADERS",
+        "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+    ] {
+        parse_secret(vars, name, |value| {
+            for (key, value) in key_values(value)? {
+                if http::HeaderName::from_bytes(key.as_bytes()).is_err() {
+                    return Err(format!("names {key:?}, which is not a header name"));
+                }
+                if http::HeaderValue::from_str(&value).is_err() {
+                    return Err(format!("gives header {key:?} a value no header can hold"));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    parse_secret(vars, "OTEL_RESOURCE_ATTRIBUTES", |value| {
+        key_values(value).map(drop)
+    })?;
+    for name in [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    ] {
+        parse_secret(vars, name, http_url)?;
+    }
+    Ok(())
+}
+
+/// `key=value,key=value` with percent-encoded values, the W3C Baggage form the
+/// `OTEL_*_HEADERS` and `OTEL_RESOURCE_ATTRIBUTES` variables use. The problem, if any, names
+/// the entry by position, never by its value.
+fn key_values(list: &str) -> Result<Vec<(String, String)>, String> {
+    let mut pairs = Vec::new();
+    for (index, entry) in list.split(',').enumerate() {
+        let entry = entry.trim();
+        if entry.is_empty() {
+            continue;
+        }
+        let position = index + 1;
+        let Some((key, value)) = entry.split_once('=') else {
+            return Err(format!("entry {position} is not key=value"));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(format!("entry {position} has an empty key"));
+        }
+        let value = percent_decoded(value.trim())
+            .ok_or_else(|| format!("entry {position} ({key}) has a broken %-escape"))?;
+        pairs.push((key.to_owned(), value));
+    }
+    Ok(pairs)
+}
+
+/// `value` with its `%XX` escapes decoded, `None` when an escape is malformed or the result
+/// is not UTF-8.
+fn percent_decoded(value: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(value.len());
+    let mut rest = value.bytes();
+    while let Some(byte) = rest.next() {
+        if byte == b'%' {
+            let high = char::from(rest.next()?).to_digit(16)?;
+            let low = char::from(rest.next()?).to_digit(16)?;
+            bytes.push(u8::try_from(high * 16 + low).ok()?);
+        } else {
+            bytes.push(byte);
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// An absolute `http` or `https` URL with a host.
+pub(super) fn http_url(value: &str) -> Result<http::Uri, String> {
+    let uri: http::Uri = value
+        .parse()
+        .map_err(|err| format!("is not a URL ({err})"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(host)) if !host.is_empty() => Ok(uri),
+        (Some(_), Some(_)) => Err("must be an http:// or https:// URL".to_owned()),
+        _ => Err("must be an absolute URL with a host, such as http://collector:4318".to_owned()),
+    }
 }
 
 /// The OTLP protocol: the builder, else `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else
@@ -67,7 +261,7 @@ pub(super) fn otlp_protocol(
         "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
         "OTEL_EXPORTER_OTLP_PROTOCOL",
     ] {
-        if let Some(value) = vars.get(name) {
+        if let Some(value) = vars.get(name)? {
             return match value.trim() {
                 "grpc" => Ok(OtlpProtocol::Grpc),
                 "http/protobuf" => Ok(OtlpProtocol::HttpProtobuf),
@@ -86,20 +280,17 @@ pub(super) fn sampler(configured: Option<Sampler>, vars: &impl Vars) -> Result<S
     if let Some(sampler) = configured {
         return Ok(sampler);
     }
-    let Some(name) = vars.get("OTEL_TRACES_SAMPLER") else {
+    // Checked even when no sampler is named, so a stray argument is not silently ignored.
+    let ratio = parse(
+        vars,
+        "OTEL_TRACES_SAMPLER_ARG",
+        "must be a number from 0 to 1",
+        ratio,
+    )?;
+    let Some(name) = vars.get("OTEL_TRACES_SAMPLER")? else {
         return Ok(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
     };
-    let ratio = || -> Result<f64, Error> {
-        let Some(arg) = vars.get("OTEL_TRACES_SAMPLER_ARG") else {
-            return Ok(1.0);
-        };
-        match arg.trim().parse::<f64>() {
-            Ok(ratio) if (0.0..=1.0).contains(&ratio) => Ok(ratio),
-            _ => Err(Error::config(format!(
-                "OTEL_TRACES_SAMPLER_ARG={arg:?} must be a number from 0 to 1"
-            ))),
-        }
-    };
+    let ratio = || -> Result<f64, Error> { Ok(ratio.unwrap_or(1.0)) };
     let parent_based = |root: Sampler| Sampler::ParentBased(Box::new(root));
     Ok(match name.trim() {
         "always_on" => Sampler::AlwaysOn,
@@ -121,7 +312,7 @@ pub(super) fn sampler(configured: Option<Sampler>, vars: &impl Vars) -> Result<S
 /// The propagators of `OTEL_PROPAGATORS` (default `tracecontext,baggage`).
 pub(super) fn propagator(vars: &impl Vars) -> Result<Propagation, Error> {
     let list = vars
-        .get("OTEL_PROPAGATORS")
+        .get("OTEL_PROPAGATORS")?
         .unwrap_or_else(|| "tracecontext,baggage".to_owned());
     let (mut trace_context, mut baggage) = (false, false);
     for name in list
@@ -153,19 +344,18 @@ pub(super) fn attribute_value_length_limit(
     if let Some(limit) = configured {
         return Ok(limit);
     }
+    // Both are checked, though the first one set wins.
+    let mut limit = None;
     for name in [
-        "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
         "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+        "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
     ] {
-        if let Some(value) = vars.get(name) {
-            return value.trim().parse().map_err(|_| {
-                Error::config(format!(
-                    "{name}={value:?} must be a whole number of characters"
-                ))
-            });
+        let expected = "must be a whole number of characters";
+        if let Some(value) = parse(vars, name, expected, |value| value.parse().ok())? {
+            limit = Some(value);
         }
     }
-    Ok(crate::DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT)
+    Ok(limit.unwrap_or(crate::DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT))
 }
 
 /// The log format: the builder, else `LOG_FORMAT` (`json`, or `text`), else text.
@@ -178,7 +368,7 @@ pub(super) fn log_format(
         return Ok(format);
     }
     match vars
-        .get("LOG_FORMAT")
+        .get("LOG_FORMAT")?
         .map(|value| value.trim().to_ascii_lowercase())
     {
         None => Ok(LogFormat::Text),
@@ -190,24 +380,35 @@ pub(super) fn log_format(
     }
 }
 
-/// The alert thresholds: the defaults, each replaced by its variable when set.
+/// The `RUST_LOG` directives, if set.
+#[cfg(feature = "subscriber")]
+pub(super) fn rust_log(vars: &impl Vars) -> Result<Option<String>, Error> {
+    vars.get("RUST_LOG")
+}
+
+/// A number from 0 to 1.
+fn ratio(value: &str) -> Option<f64> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|ratio| (0.0..=1.0).contains(ratio))
+}
+
+/// A number of seconds a `Duration` can hold.
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+fn seconds(value: &str) -> Option<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(value.parse().ok()?).ok()
+}
+
+/// The alert thresholds: the defaults, each replaced by its variable when set. Ratios are
+/// from 0 to 1 (`ALERT_ERROR_RATE=5` is refused, not read as "never"), durations are seconds
+/// a `Duration` can hold, and the window is above zero.
 #[cfg(all(feature = "axum", feature = "prometheus"))]
 pub(super) fn alert_thresholds(vars: &impl Vars) -> Result<crate::alerting::Thresholds, Error> {
     let mut thresholds = crate::alerting::Thresholds::default();
-    let number = |name: &str| -> Result<Option<f64>, Error> {
-        match vars.get(name) {
-            None => Ok(None),
-            Some(value) => match value.trim().parse::<f64>() {
-                Ok(number) if number.is_finite() && number >= 0.0 => Ok(Some(number)),
-                _ => Err(Error::config(format!(
-                    "{name}={value:?} must be a non-negative number"
-                ))),
-            },
-        }
-    };
-    let seconds = |value: f64| std::time::Duration::from_secs_f64(value);
-    if let Some(value) = number("ALERT_LATENCY_P95_SECONDS")? {
-        thresholds.latency_p95 = seconds(value);
+    let duration = "must be a number of seconds, 0 or more";
+    if let Some(value) = parse(vars, "ALERT_LATENCY_P95_SECONDS", duration, seconds)? {
+        thresholds.latency_p95 = value;
     }
     for (name, field) in [
         ("ALERT_ERROR_RATE", &mut thresholds.error_rate),
@@ -222,17 +423,59 @@ pub(super) fn alert_thresholds(vars: &impl Vars) -> Result<crate::alerting::Thre
             &mut thresholds.db_pool_utilization,
         ),
     ] {
-        if let Some(value) = number(name)? {
+        if let Some(value) = parse(vars, name, "must be a ratio from 0 to 1", ratio)? {
             *field = value;
         }
     }
-    if let Some(value) = number("ALERT_FOR_SECONDS")? {
-        thresholds.for_duration = seconds(value);
+    if let Some(value) = parse(vars, "ALERT_FOR_SECONDS", duration, seconds)? {
+        thresholds.for_duration = value;
     }
-    if let Some(value) = number("ALERT_WINDOW_SECONDS")? {
-        thresholds.window = seconds(value);
+    let window = |value: &str| seconds(value).filter(|window| !window.is_zero());
+    if let Some(value) = parse(
+        vars,
+        "ALERT_WINDOW_SECONDS",
+        "must be a number of seconds above 0",
+        window,
+    )? {
+        thresholds.window = value;
     }
     Ok(thresholds)
+}
+
+/// A bearer token from the builder, else from `variable`. A variable that is set at all,
+/// even to nothing, must hold a valid token: an endpoint left open by a typo is worse than
+/// a service that refuses to start.
+#[cfg(all(feature = "axum", feature = "prometheus"))]
+pub(super) fn token(
+    configured: Option<String>,
+    setting: &str,
+    variable: &str,
+    vars: &impl Vars,
+) -> Result<Option<crate::token::Token>, Error> {
+    let from_variable = vars.raw(variable)?;
+    match (configured, from_variable) {
+        (Some(token), _) => crate::token::Token::new(setting, &token).map(Some),
+        (None, Some(token)) => crate::token::Token::new(variable, &token).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The alert webhook's URL from the builder, else `ALERT_WEBHOOK_URL`; checked without
+/// repeating it (webhook URLs of Slack, Teams or PagerDuty are credentials).
+#[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
+pub(super) fn webhook_url(
+    configured: Option<String>,
+    vars: &impl Vars,
+) -> Result<Option<String>, Error> {
+    if let Some(url) = configured {
+        return http_url(url.trim())
+            .map(|_| Some(url))
+            .map_err(|problem| Error::config(format!("the alert webhook URL {problem}")));
+    }
+    let name = "ALERT_WEBHOOK_URL";
+    parse_secret(vars, name, |value| {
+        http_url(value).map(|_| value.to_owned())
+    })
 }
 
 #[cfg(test)]
@@ -245,8 +488,8 @@ mod tests {
     struct Map(HashMap<&'static str, &'static str>);
 
     impl Vars for Map {
-        fn get(&self, name: &str) -> Option<String> {
-            self.0.get(name).map(|value| (*value).to_owned())
+        fn raw(&self, name: &str) -> Result<Option<String>, Error> {
+            Ok(self.0.get(name).map(|value| (*value).to_owned()))
         }
     }
 

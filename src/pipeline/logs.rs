@@ -69,20 +69,35 @@ fn is_export_stack(target: &str) -> bool {
     EXPORT_STACK.contains(&crate_name) || target.starts_with("tower_monitoring::export")
 }
 
+/// The filter directives and where they came from, for the error that names them.
+pub(super) struct Filter {
+    source: &'static str,
+    directives: String,
+}
+
+impl Filter {
+    /// `RUST_LOG` when set, else the builder's directives, else [`DEFAULT_FILTER`].
+    pub(super) fn new(rust_log: Option<String>, configured: Option<&str>) -> Self {
+        match rust_log {
+            Some(directives) => Self {
+                source: "RUST_LOG",
+                directives,
+            },
+            None => Self {
+                source: "log filter",
+                directives: configured.unwrap_or(DEFAULT_FILTER).to_owned(),
+            },
+        }
+    }
+}
+
 /// Installs the global subscriber. Fails, rather than silently doing nothing, when the
 /// application already installed one.
 pub(super) fn install(
     format: LogFormat,
-    default_filter: Option<&str>,
+    Filter { source, directives }: Filter,
     tracer: Option<SdkTracer>,
 ) -> Result<(), Error> {
-    let (source, directives) = match std::env::var("RUST_LOG") {
-        Ok(directives) if !directives.trim().is_empty() => ("RUST_LOG", directives),
-        _ => (
-            "log filter",
-            default_filter.unwrap_or(DEFAULT_FILTER).to_owned(),
-        ),
-    };
     let filter = EnvFilter::try_new(with_quiet_sdk(&directives))
         .map_err(|err| Error::config(format!("{source} {directives:?}: {err}")))?;
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());

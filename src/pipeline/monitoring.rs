@@ -50,6 +50,8 @@ struct Inner {
     alerts: std::sync::Mutex<crate::alerting::Evaluator>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     alerts_active: opentelemetry::metrics::Gauge<i64>,
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    auth_failures: opentelemetry::metrics::Counter<u64>,
     #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
     webhook: Option<crate::alerting::Webhook>,
 }
@@ -75,9 +77,9 @@ pub(super) struct Parts {
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) summary_window: Duration,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
-    pub(super) admin_token: Option<String>,
+    pub(super) admin_token: Option<crate::token::Token>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
-    pub(super) metrics_token: Option<String>,
+    pub(super) metrics_token: Option<crate::token::Token>,
     #[cfg(all(feature = "axum", feature = "prometheus"))]
     pub(super) alert_thresholds: crate::alerting::Thresholds,
     #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
@@ -144,6 +146,17 @@ impl Monitoring {
                 .i64_gauge(crate::names::MONITORING_ALERTS_ACTIVE)
                 .with_unit("{alert}")
                 .with_description("In-process alerts firing now, by alert.type")
+                .build(),
+                #[cfg(all(feature = "axum", feature = "prometheus"))]
+                auth_failures: opentelemetry::metrics::MeterProvider::meter_with_scope(
+                    &parts.meter_provider,
+                    crate::scope(),
+                )
+                .u64_counter(crate::names::MONITORING_AUTH_FAILURES)
+                .with_unit(crate::names::UNIT_ATTEMPTS)
+                .with_description(
+                    "Requests to a monitoring endpoint refused for a missing or wrong token",
+                )
                 .build(),
                 #[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
                 webhook,
@@ -374,13 +387,19 @@ impl Monitoring {
     }
 
     #[cfg(all(feature = "axum", feature = "prometheus"))]
-    pub(crate) fn admin_token(&self) -> Option<&str> {
-        self.inner.parts.admin_token.as_deref()
+    pub(crate) fn admin_token(&self) -> Option<&crate::token::Token> {
+        self.inner.parts.admin_token.as_ref()
     }
 
     #[cfg(all(feature = "axum", feature = "prometheus"))]
-    pub(crate) fn metrics_token(&self) -> Option<&str> {
-        self.inner.parts.metrics_token.as_deref()
+    pub(crate) fn metrics_token(&self) -> Option<&crate::token::Token> {
+        self.inner.parts.metrics_token.as_ref()
+    }
+
+    /// `monitoring.auth.failures`, counted by the endpoints.
+    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    pub(crate) fn auth_failures(&self) -> &opentelemetry::metrics::Counter<u64> {
+        &self.inner.auth_failures
     }
 
     /// The current metrics in the Prometheus text exposition format.
