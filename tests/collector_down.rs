@@ -135,3 +135,117 @@ async fn a_black_hole_over_grpc_drops_spans_beyond_the_queue_and_never_blocks() 
     assert!(dropped < REQUESTS as u64, "the queue kept some: {dropped}");
     shutdown_within_bound(monitoring).await;
 }
+
+/// Requests that finish and a shutdown that returns in time, whatever `answer` the collector
+/// gives; returns the pipelines' /metrics text and how many exports it refused.
+async fn against(protocol: OtlpProtocol, answer: support::otlp::Answer) -> (String, usize) {
+    let receiver = support::otlp::Receiver::answering(answer).await;
+    let addr = match protocol {
+        OtlpProtocol::HttpProtobuf => receiver.http,
+        _ => receiver.grpc,
+    };
+    let monitoring = endpoint(protocol, addr);
+    serve_many(&app(monitoring.layer())).await;
+    let _ = monitoring.tracer_provider().unwrap().force_flush();
+    let text = monitoring.render_prometheus();
+    shutdown_within_bound(monitoring).await;
+    let refused = receiver.refused.load(std::sync::atomic::Ordering::SeqCst);
+    receiver.stop();
+    (text, refused)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_collector_never_slows_requests_or_shutdown() {
+    for protocol in [OtlpProtocol::Grpc, OtlpProtocol::HttpProtobuf] {
+        // Each export waits 3 s: longer than the shutdown bound, shorter than the
+        // exporter's own timeout.
+        let answer = support::otlp::Answer::Slowly(Duration::from_secs(3));
+        let (text, _) = against(protocol, answer).await;
+        assert_eq!(
+            counter(
+                &text,
+                names::prometheus::OTEL_SDK_EXPORTER_SPAN_EXPORTED,
+                &["error_type=\"export_failed\""]
+            ),
+            0,
+            "{protocol:?}: slow is not failed\n{text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_with_retry_after_are_counted_and_requests_go_on() {
+    for protocol in [OtlpProtocol::Grpc, OtlpProtocol::HttpProtobuf] {
+        for status in [503, 429] {
+            let (text, refused) = against(protocol, support::otlp::Answer::Refuse(status)).await;
+            assert!(
+                refused > 0,
+                "{protocol:?} {status}: nothing reached the collector"
+            );
+            let failed = counter(
+                &text,
+                names::prometheus::OTEL_SDK_EXPORTER_SPAN_EXPORTED,
+                &["error_type=\"export_failed\""],
+            );
+            assert!(
+                failed > 0,
+                "{protocol:?} {status}: refused exports are counted\n{text}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collector_restarted_mid_run_receives_the_spans_after_it() {
+    for protocol in [OtlpProtocol::Grpc, OtlpProtocol::HttpProtobuf] {
+        let receiver = support::otlp::Receiver::start().await;
+        let addr = match protocol {
+            OtlpProtocol::HttpProtobuf => receiver.http,
+            _ => receiver.grpc,
+        };
+        let monitoring = endpoint(protocol, addr);
+        let app = app(monitoring.layer());
+        let burst = |n: usize| {
+            let app = app.clone();
+            async move {
+                for i in 0..n {
+                    let request = Request::get(format!("/users/{i}"))
+                        .body(Body::empty())
+                        .unwrap();
+                    assert_eq!(support::send(&app, request).await.0, StatusCode::OK);
+                }
+            }
+        };
+        let flush = || {
+            let _ = monitoring.tracer_provider().unwrap().force_flush();
+        };
+        burst(100).await;
+        flush();
+        let received = receiver.received.clone();
+        assert_eq!(received.spans().len(), 100, "{protocol:?} before");
+
+        // Down: the spans of this burst are lost, and counted.
+        let (grpc, http) = (receiver.grpc, receiver.http);
+        receiver.stop();
+        burst(100).await;
+        flush();
+        let failed = counter(
+            &monitoring.render_prometheus(),
+            names::prometheus::OTEL_SDK_EXPORTER_SPAN_EXPORTED,
+            &["error_type=\"export_failed\""],
+        );
+        assert!(failed > 0, "{protocol:?}: the outage is counted");
+
+        // Back on the same ports: the spans after it arrive.
+        let receiver = support::otlp::Receiver::start_on(grpc, http, received.clone()).await;
+        burst(100).await;
+        flush();
+        let after = received.spans().len();
+        assert!(
+            after >= 200,
+            "{protocol:?}: {after} spans; those after the restart should have arrived"
+        );
+        shutdown_within_bound(monitoring).await;
+        receiver.stop();
+    }
+}

@@ -108,47 +108,124 @@ fn render(value: AnyValue) -> String {
     }
 }
 
-/// A receiver listening on both transports.
+/// How a receiver answers an export: as a healthy collector, slowly, or refusing it the way
+/// an overloaded one does (503 or 429 with `Retry-After`; over gRPC `UNAVAILABLE` or
+/// `RESOURCE_EXHAUSTED`).
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Answer {
+    #[default]
+    Accept,
+    /// Accepts after this long.
+    Slowly(std::time::Duration),
+    /// Refuses with this HTTP status (503 or 429) and `Retry-After: 1`.
+    Refuse(u16),
+}
+
+/// A receiver listening on both transports, on a runtime of its own: stopping it drops that
+/// runtime, which closes every connection as a collector that dies does.
 pub struct Receiver {
     pub received: Received,
     pub grpc: SocketAddr,
     pub http: SocketAddr,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Exports refused so far.
+    pub refused: Arc<std::sync::atomic::AtomicUsize>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+#[derive(Clone)]
+struct Service {
+    received: Received,
+    answer: Answer,
+    refused: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Service {
+    /// Waits as the answer says; `Some(status)` when the export is to be refused.
+    async fn answer(&self) -> Option<u16> {
+        match self.answer {
+            Answer::Accept => None,
+            Answer::Slowly(delay) => {
+                tokio::time::sleep(delay).await;
+                None
+            }
+            Answer::Refuse(status) => {
+                self.refused
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Some(status)
+            }
+        }
+    }
 }
 
 impl Receiver {
     pub async fn start() -> Self {
-        let received = Received::default();
+        Self::answering(Answer::Accept).await
+    }
 
-        let grpc_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    pub async fn answering(answer: Answer) -> Self {
+        let grpc = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let http = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        Self::serve(grpc, http, Received::default(), answer)
+    }
+
+    /// A receiver on the ports a stopped one used, adding to what it `received`: a
+    /// collector restarted.
+    pub async fn start_on(grpc: SocketAddr, http: SocketAddr, received: Received) -> Self {
+        let grpc = bind_again(grpc).await;
+        let http = bind_again(http).await;
+        Self::serve(grpc, http, received, Answer::Accept)
+    }
+
+    fn serve(
+        grpc_listener: std::net::TcpListener,
+        http_listener: std::net::TcpListener,
+        received: Received,
+        answer: Answer,
+    ) -> Self {
         let grpc = grpc_listener.local_addr().unwrap();
+        let http = http_listener.local_addr().unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let _entered = runtime.enter();
+        let listen = |listener: std::net::TcpListener| {
+            listener.set_nonblocking(true).unwrap();
+            TcpListener::from_std(listener).unwrap()
+        };
+        let (grpc_listener, http_listener) = (listen(grpc_listener), listen(http_listener));
+        let refused = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let service = Service {
+            received: received.clone(),
+            answer,
+            refused: refused.clone(),
+        };
         // Collectors compress by default (rotel does); real receivers accept it.
-        let service = TraceServiceServer::new(Grpc(received.clone()))
+        let grpc_service = TraceServiceServer::new(Grpc(service.clone()))
             .accept_compressed(tonic::codec::CompressionEncoding::Gzip);
-        let grpc_task = tokio::spawn(async move {
+        tokio::spawn(async move {
             tonic::transport::Server::builder()
-                .add_service(service)
+                .add_service(grpc_service)
                 .serve_with_incoming(tonic::transport::server::TcpIncoming::from(grpc_listener))
                 .await
                 .expect("gRPC receiver");
         });
-
-        let http_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let http = http_listener.local_addr().unwrap();
         let app = axum::Router::new()
             .route("/v1/traces", axum::routing::post(http_export))
-            .with_state(received.clone());
-        let http_task = tokio::spawn(async move {
+            .with_state(service);
+        tokio::spawn(async move {
             axum::serve(http_listener, app)
                 .await
                 .expect("HTTP receiver");
         });
-
+        drop(_entered);
         Self {
             received,
             grpc,
             http,
-            tasks: vec![grpc_task, http_task],
+            refused,
+            runtime: Some(runtime),
         }
     }
 
@@ -160,15 +237,30 @@ impl Receiver {
         format!("http://{}", self.http)
     }
 
-    /// Stops listening; connections to the ports are refused from now on.
-    pub fn stop(self) {
-        for task in self.tasks {
-            task.abort();
+    /// Stops: open connections are closed and new ones refused from now on.
+    pub fn stop(self) {}
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
         }
     }
 }
 
-struct Grpc(Received);
+/// Binds `addr` again once the stopped server has let it go.
+async fn bind_again(addr: SocketAddr) -> std::net::TcpListener {
+    for _ in 0..200 {
+        if let Ok(listener) = std::net::TcpListener::bind(addr) {
+            return listener;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("{addr} could not be bound again");
+}
+
+struct Grpc(Service);
 
 #[tonic::async_trait]
 impl TraceService for Grpc {
@@ -176,17 +268,26 @@ impl TraceService for Grpc {
         &self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
-        self.0.add(request.into_inner());
+        match self.0.answer().await {
+            Some(429) => return Err(tonic::Status::resource_exhausted("slow down")),
+            Some(_) => return Err(tonic::Status::unavailable("overloaded")),
+            None => {}
+        }
+        self.0.received.add(request.into_inner());
         Ok(tonic::Response::new(ExportTraceServiceResponse {
             partial_success: None,
         }))
     }
 }
 
-async fn http_export(State(received): State<Received>, body: Bytes) -> impl IntoResponse {
+async fn http_export(State(service): State<Service>, body: Bytes) -> axum::response::Response {
+    if let Some(status) = service.answer().await {
+        let status = StatusCode::from_u16(status).unwrap();
+        return (status, [(header::RETRY_AFTER, "1")], "try again later").into_response();
+    }
     match ExportTraceServiceRequest::decode(body) {
         Ok(request) => {
-            received.add(request);
+            service.received.add(request);
             let response = ExportTraceServiceResponse {
                 partial_success: None,
             };
@@ -195,12 +296,14 @@ async fn http_export(State(received): State<Received>, body: Bytes) -> impl Into
                 [(header::CONTENT_TYPE, "application/x-protobuf")],
                 response.encode_to_vec(),
             )
+                .into_response()
         }
         Err(err) => (
             StatusCode::BAD_REQUEST,
             [(header::CONTENT_TYPE, "text/plain")],
             format!("not an ExportTraceServiceRequest: {err}").into_bytes(),
-        ),
+        )
+            .into_response(),
     }
 }
 
