@@ -13,7 +13,7 @@ pub struct Error {
 enum Kind {
     Config(String),
     Exporter(opentelemetry_sdk::error::OTelSdkError),
-    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    #[cfg(feature = "operations")]
     Io(std::io::Error),
 }
 
@@ -30,7 +30,7 @@ impl Error {
         }
     }
 
-    #[cfg(all(feature = "axum", feature = "prometheus"))]
+    #[cfg(feature = "operations")]
     pub(crate) fn io(err: std::io::Error) -> Self {
         Self {
             kind: Kind::Io(err),
@@ -43,7 +43,7 @@ impl fmt::Display for Error {
         match &self.kind {
             Kind::Config(message) => write!(f, "invalid monitoring configuration: {message}"),
             Kind::Exporter(err) => write!(f, "telemetry exporter failed: {err}"),
-            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            #[cfg(feature = "operations")]
             Kind::Io(err) => write!(f, "monitoring endpoint I/O failed: {err}"),
         }
     }
@@ -54,7 +54,7 @@ impl std::error::Error for Error {
         match &self.kind {
             Kind::Config(_) => None,
             Kind::Exporter(err) => Some(err),
-            #[cfg(all(feature = "axum", feature = "prometheus"))]
+            #[cfg(feature = "operations")]
             Kind::Io(err) => Some(err),
         }
     }

@@ -98,56 +98,45 @@
 
 pub mod names;
 
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-pub mod alerting;
 #[cfg(feature = "artifacts")]
 pub mod artifacts;
 mod callback;
-mod current_route;
+mod context;
 pub mod dependency;
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-mod endpoints;
 mod error;
 pub mod failure;
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-mod health;
 mod http;
+mod method;
+mod monitoring;
+#[cfg(feature = "operations")]
+mod operations;
 mod pipeline;
-mod propagation;
-mod route;
-mod server_tracer;
 #[cfg(feature = "axum")]
 mod signal;
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-mod summary;
 #[cfg(feature = "system")]
 pub mod system;
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-mod token;
 
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-pub use endpoints::MetricsServer;
+pub use context::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, TraceContextTrust};
 pub use error::Error;
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-pub use health::{DEFAULT_READINESS_CACHE, DEFAULT_READINESS_TIMEOUT};
 pub use http::{
     DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
-    UrlScheme,
+    RouteTemplate, UrlScheme,
 };
+pub use monitoring::{Monitoring, MonitoringBuilder};
+#[cfg(feature = "operations")]
+pub use operations::settings::{
+    DEFAULT_ALERT_INTERVAL, DEFAULT_READINESS_CACHE, DEFAULT_READINESS_TIMEOUT,
+    DEFAULT_SUMMARY_WINDOW,
+};
+#[cfg(feature = "operations")]
+pub use operations::{MetricsServer, alerting};
+pub use pipeline::DEFAULT_SHUTDOWN_TIMEOUT;
 #[cfg(feature = "otlp")]
 pub use pipeline::OtlpProtocol;
-pub use pipeline::{
-    DEFAULT_ALERT_INTERVAL, DEFAULT_SHUTDOWN_TIMEOUT, Monitoring, MonitoringBuilder,
-};
 #[cfg(feature = "subscriber")]
 pub use pipeline::{JsonFormat, LogFormat, bridge_layer};
-pub use propagation::TraceContextTrust;
-pub use route::RouteTemplate;
-pub use server_tracer::DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT;
 #[cfg(feature = "axum")]
 pub use signal::shutdown_signal;
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-pub use summary::DEFAULT_SUMMARY_WINDOW;
 
 /// Path of the Prometheus scrape endpoint served by `Monitoring::routes`.
 pub const METRICS_PATH: &str = "/metrics";

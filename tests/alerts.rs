@@ -53,10 +53,7 @@ async fn alerts_fire_show_and_resolve() {
         .service_name("alerts")
         .tracing_subscriber(false)
         .alert_interval(None)
-        .alert_thresholds(Thresholds {
-            latency_p95: Duration::from_millis(100),
-            ..Thresholds::default()
-        })
+        .alert_thresholds(Thresholds::default().latency_p95(Duration::from_millis(100)))
         .admin_token("admin")
         .install()
         .unwrap();

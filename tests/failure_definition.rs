@@ -116,13 +116,13 @@ async fn json(router: &Router, uri: &str) -> Value {
 async fn every_consumer_counts_the_same_failures() {
     let monitoring = Monitoring::builder()
         .service_name("failure-definition")
-        .alert_thresholds(Thresholds {
-            error_rate: 0.01,
-            for_duration: Duration::ZERO,
-            min_events: 1.0,
-            window: Duration::from_secs(3600),
-            ..Thresholds::default()
-        })
+        .alert_thresholds(
+            Thresholds::default()
+                .error_rate(0.01)
+                .for_duration(Duration::ZERO)
+                .min_events(1.0)
+                .window(Duration::from_secs(3600)),
+        )
         .alert_interval(None)
         .build()
         .unwrap();

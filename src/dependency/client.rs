@@ -7,6 +7,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::future::{Call, Instrumented};
+use super::handle::Dependencies;
 use super::outcome::{ErrorNames, FromOutcome, MapErrors};
 
 /// A tower [`Layer`] for a client service whose requests `describe` names as
@@ -28,6 +29,8 @@ pub struct ClientLayer<D, N = FromOutcome> {
     name: &'static str,
     describe: D,
     names: N,
+    /// Where calls record; `None` for the handle of the request they are made under.
+    dependencies: Option<Dependencies>,
 }
 
 impl<D> ClientLayer<D> {
@@ -41,6 +44,7 @@ impl<D> ClientLayer<D> {
             name,
             describe,
             names: FromOutcome,
+            dependencies: None,
         }
     }
 }
@@ -56,7 +60,13 @@ impl<D, N> ClientLayer<D, N> {
             name: self.name,
             describe: self.describe,
             names: MapErrors(map),
+            dependencies: self.dependencies,
         }
+    }
+
+    pub(super) fn recording_into(mut self, dependencies: Dependencies) -> Self {
+        self.dependencies = Some(dependencies);
+        self
     }
 }
 
@@ -69,6 +79,7 @@ impl<S, D: Clone, N: Clone> Layer<S> for ClientLayer<D, N> {
             name: self.name,
             describe: self.describe.clone(),
             names: self.names.clone(),
+            dependencies: self.dependencies.clone(),
         }
     }
 }
@@ -80,6 +91,7 @@ pub struct ClientService<S, D, N = FromOutcome> {
     name: &'static str,
     describe: D,
     names: N,
+    dependencies: Option<Dependencies>,
 }
 
 impl<S, D, N, R> Service<R> for ClientService<S, D, N>
@@ -98,14 +110,16 @@ where
 
     fn call(&mut self, request: R) -> Self::Future {
         let (operation, target) = (self.describe)(&request);
-        Instrumented::failing_on(
-            self.inner.call(request),
-            Call::Client {
-                name: self.name,
-                operation,
-                target,
-            },
-        )
-        .named_by(self.names.clone())
+        let call = Call::Client {
+            name: self.name,
+            operation,
+            target,
+        };
+        let dependencies = self
+            .dependencies
+            .clone()
+            .unwrap_or_else(Dependencies::current);
+        Instrumented::failing_on(self.inner.call(request), call, dependencies.0)
+            .named_by(self.names.clone())
     }
 }

@@ -7,12 +7,12 @@ use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
 use opentelemetry::KeyValue;
-use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt, Tracer as _};
 use pin_project_lite::pin_project;
 
 use std::sync::Arc;
 
-use super::instruments::{self, DependencyInstruments, Kind};
+use super::instruments::{DependencyInstruments, Kind};
 use super::outcome::{ErrorNames, FromOutcome, MapErrors};
 use crate::names::{attr, error_type};
 
@@ -139,22 +139,34 @@ pin_project! {
         call: Call,
         names: N,
         hit: fn(&F::Output) -> Option<bool>,
+        // What the call records into, fixed when it is made.
+        instruments: Arc<DependencyInstruments>,
         started: Option<Started>,
     }
 }
 
 impl<F: Future> Instrumented<F> {
     /// A call whose output says only whether it failed.
-    pub(super) fn failing_on(inner: F, call: Call) -> Self {
-        Self::new(inner, call, |_| None)
+    pub(super) fn failing_on(
+        inner: F,
+        call: Call,
+        instruments: Arc<DependencyInstruments>,
+    ) -> Self {
+        Self::new(inner, call, instruments, |_| None)
     }
 
-    pub(super) fn new(inner: F, call: Call, hit: fn(&F::Output) -> Option<bool>) -> Self {
+    pub(super) fn new(
+        inner: F,
+        call: Call,
+        instruments: Arc<DependencyInstruments>,
+        hit: fn(&F::Output) -> Option<bool>,
+    ) -> Self {
         Self {
             inner,
             call,
             names: FromOutcome,
             hit,
+            instruments,
             started: None,
         }
     }
@@ -191,6 +203,7 @@ impl<F: Future, N> Instrumented<F, N> {
             inner,
             call,
             hit,
+            instruments,
             started,
             ..
         } = self;
@@ -199,6 +212,7 @@ impl<F: Future, N> Instrumented<F, N> {
             call,
             names,
             hit,
+            instruments,
             started,
         }
     }
@@ -219,7 +233,10 @@ impl<F: Future, N: ErrorNames<F::Output>> Future for Instrumented<F, N> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let call = *this.call;
-        let started = this.started.get_or_insert_with(|| Started::new(call));
+        let instruments = this.instruments;
+        let started = this
+            .started
+            .get_or_insert_with(|| Started::new(call, instruments.clone()));
         let _entered = started.cx.as_ref().map(|cx| cx.clone().attach());
         let output = ready!(this.inner.poll(cx));
         if let Some(started) = this.started.take() {
@@ -230,8 +247,7 @@ impl<F: Future, N: ErrorNames<F::Output>> Future for Instrumented<F, N> {
 }
 
 impl Started {
-    fn new(call: Call) -> Self {
-        let instruments = instruments::get();
+    fn new(call: Call, instruments: Arc<DependencyInstruments>) -> Self {
         if let Call::Tool { name } = call {
             instruments.tool_started(name);
         }
@@ -248,7 +264,7 @@ impl Started {
             instruments,
             at: Instant::now(),
             cx: span,
-            route: crate::current_route::get(),
+            route: crate::context::current::get().route,
             finished: false,
         }
     }
@@ -269,11 +285,7 @@ impl Started {
                     if hit { "hit" } else { "miss" },
                 ));
             }
-            if let Some(error) = &error {
-                span.set_status(Status::error(error.clone()));
-                span.set_attribute(KeyValue::new(attr::ERROR_TYPE, error.clone()));
-            }
-            span.end();
+            crate::context::span_end::end(span, error.clone());
         }
         let instruments = &self.instruments;
         match call {

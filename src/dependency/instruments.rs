@@ -1,22 +1,20 @@
-//! The dependency instruments, made from the global meter provider, and the tracer of the
-//! installed pipelines.
-//!
-//! They are resolved again whenever the global meter provider or the installed tracer
-//! changes, so a call made before `install()` (which finds the no-op provider) does not
-//! leave every later call recording nowhere. A unit of work keeps the instruments it started
-//! with, so its start and end always land in the same provider.
+//! The dependency instruments of one meter, the tracer their spans come from and the
+//! propagators outbound calls carry the trace context with: what a
+//! [`Dependencies`](super::Dependencies) handle records into.
 
 use std::borrow::Cow;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Weak};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{
-    Counter, Gauge, Histogram, Meter, MeterProvider, ObservableUpDownCounter, UpDownCounter,
+    Counter, Gauge, Histogram, Meter, ObservableUpDownCounter, UpDownCounter,
 };
 use opentelemetry_sdk::trace::SdkTracer;
 
+use super::pools::{self, PoolReaders};
+use super::registry::Registration;
+use crate::context::propagation::Propagation;
 use crate::names::{self, attr};
-use crate::propagation::Propagation;
 
 /// Which duration histogram a call goes to.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +28,7 @@ pub(super) enum Kind {
     Client,
 }
 
-pub(super) struct DependencyInstruments {
+pub(crate) struct DependencyInstruments {
     http_client_duration: Histogram<f64>,
     db_duration: Histogram<f64>,
     cache_duration: Histogram<f64>,
@@ -44,58 +42,61 @@ pub(super) struct DependencyInstruments {
     job_queue: Gauge<i64>,
     client_duration: Histogram<f64>,
     pub(super) tracer: Option<SdkTracer>,
-    /// What outbound calls carry the trace context with: the installed pipelines'
-    /// propagators, else W3C TraceContext and Baggage.
+    /// What outbound calls carry the trace context with.
     pub(super) propagation: Propagation,
-    /// The registered pools, observed on this provider.
-    _pools: [ObservableUpDownCounter<i64>; 2],
-    /// What these were made from: the global provider (kept alive, so its address stays
-    /// unique) and the installed tracer's generation.
-    provider: Arc<dyn MeterProvider + Send + Sync>,
-    tracer_generation: u64,
+    /// The pools these report, read at every collection.
+    pub(super) pools: Arc<PoolReaders>,
+    _pool_observers: [ObservableUpDownCounter<i64>; 2],
+    /// The key requests name these by, for a handle that requests can carry.
+    registration: Option<Registration>,
 }
 
-/// The instruments of the current global provider and installed tracer.
-pub(super) fn get() -> Arc<DependencyInstruments> {
-    static CURRENT: RwLock<Option<Arc<DependencyInstruments>>> = RwLock::new(None);
-    let provider = opentelemetry::global::meter_provider();
-    let tracer_generation = crate::pipeline::installed_tracer_generation();
-    let fresh = |current: &Option<Arc<DependencyInstruments>>| {
-        current
-            .as_ref()
-            .filter(|current| {
-                Arc::ptr_eq(&current.provider, &provider)
-                    && current.tracer_generation == tracer_generation
-            })
-            .cloned()
-    };
-    if let Some(current) = fresh(&CURRENT.read().unwrap_or_else(PoisonError::into_inner)) {
-        return current;
+impl std::fmt::Debug for DependencyInstruments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DependencyInstruments")
+            .field("traced", &self.tracer.is_some())
+            .field("key", &self.key())
+            .finish_non_exhaustive()
     }
-    let mut current = CURRENT.write().unwrap_or_else(PoisonError::into_inner);
-    if let Some(current) = fresh(&current) {
-        return current;
-    }
-    let installed = crate::pipeline::installed_tracer();
-    let made = Arc::new(DependencyInstruments::new(
-        provider,
-        installed.as_ref().map(|server| server.tracer.clone()),
-        installed.map_or_else(Propagation::w3c, |server| server.propagation),
-        tracer_generation,
-    ));
-    *current = Some(made.clone());
-    made
 }
 
 impl DependencyInstruments {
-    fn new(
-        provider: Arc<dyn MeterProvider + Send + Sync>,
+    /// The instruments on `meter`, reporting `pools`; `registered` makes them a handle that
+    /// requests can carry (see `registry.rs`).
+    pub(super) fn new(
+        meter: &Meter,
         tracer: Option<SdkTracer>,
         propagation: Propagation,
-        tracer_generation: u64,
+        pools: Arc<PoolReaders>,
+        registered: bool,
+    ) -> Arc<Self> {
+        Arc::new_cyclic(|this: &Weak<Self>| {
+            Self::made(
+                meter,
+                tracer,
+                propagation,
+                pools,
+                registered.then(|| Registration::new(this.clone())),
+            )
+        })
+    }
+
+    /// The key a request carries to name these, if they were registered.
+    pub(super) fn key(&self) -> Option<u32> {
+        self.registration.as_ref().map(Registration::key)
+    }
+
+    fn made(
+        meter: &Meter,
+        tracer: Option<SdkTracer>,
+        propagation: Propagation,
+        pools: Arc<PoolReaders>,
+        registration: Option<Registration>,
     ) -> Self {
-        let meter = &provider.meter_with_scope(crate::scope());
         Self {
+            _pool_observers: pools::observe(meter, pools.clone()),
+            pools,
+            registration,
             http_client_duration: duration(
                 meter,
                 names::HTTP_CLIENT_REQUEST_DURATION,
@@ -165,9 +166,6 @@ impl DependencyInstruments {
             ),
             tracer,
             propagation,
-            _pools: super::pools::observe(meter),
-            provider,
-            tracer_generation,
         }
     }
 

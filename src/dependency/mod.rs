@@ -42,30 +42,36 @@
 //! it ran under. A call whose future is dropped before it finishes is recorded with
 //! `error.type="cancelled"`.
 //!
-//! Instruments come from the global meter provider and spans from the installed pipelines,
-//! resolved again whenever either changes, so a call made before `install()` records nothing
-//! but leaves the calls after it recording.
+//! Every call records through a [`Dependencies`] handle: the one of the request it runs
+//! under (the layer from [`Monitoring::layer`](crate::Monitoring::layer) makes its
+//! `Monitoring`'s handle current), the one it was made through
+//! ([`Monitoring::dependencies`](crate::Monitoring::dependencies)), or, outside both, the
+//! documented fallback: the global meter provider and the tracer `install()` set up,
+//! resolved again whenever either changes (a call made before `install()` records nothing
+//! but leaves the calls after it recording).
 
 mod client;
 mod client_request;
+mod fallback;
 mod future;
+mod handle;
 mod instruments;
 mod outcome;
 mod platform;
 mod pools;
+mod registry;
 mod workflow;
 
 pub use client::{ClientLayer, ClientService};
 pub use client_request::{ClientRequest, ClientResponse};
 pub use future::Instrumented;
+pub use handle::Dependencies;
 pub use outcome::{CacheOutcome, ErrorNames, FromOutcome, MapErrors, Outcome};
 pub use platform::{EndpointNamer, PlatformFuture, PlatformLayer, PlatformService};
-pub use pools::{PoolUsage, register_pool};
+pub use pools::PoolUsage;
 #[cfg(feature = "macros")]
 pub use tower_monitoring_macros::{monitor_cache, monitor_db};
 pub use workflow::Workflow;
-
-use future::Call;
 
 /// Measures and traces a database operation: `system` is `db.system.name` (`sqlite`,
 /// `postgresql`, ...), `operation` is `db.operation.name` (`select`, `insert`, ...) and
@@ -81,14 +87,7 @@ where
     F: std::future::Future,
     F::Output: Outcome,
 {
-    Instrumented::failing_on(
-        future,
-        Call::Db {
-            system,
-            operation,
-            collection,
-        },
-    )
+    Dependencies::current().db(system, operation, collection, future)
 }
 
 /// Measures and traces a cache operation on the cache `name`: a lookup returning `Some` (or
@@ -98,11 +97,7 @@ where
     F: std::future::Future,
     F::Output: CacheOutcome,
 {
-    Instrumented::new(
-        future,
-        Call::Cache { name, operation },
-        <F::Output as CacheOutcome>::hit,
-    )
+    Dependencies::current().cache(name, operation, future)
 }
 
 /// Measures and traces one execution of the tool `name` (the named operations an API or MCP
@@ -113,36 +108,53 @@ where
     F: std::future::Future,
     F::Output: Outcome,
 {
-    Instrumented::failing_on(future, Call::Tool { name })
+    Dependencies::current().tool(name, future)
 }
 
 /// Sets `tool.queue.size` of the tool `name`: executions waiting, as the application counts
 /// them.
 pub fn set_tool_queue_size(name: &'static str, size: i64) {
-    instruments::get().set_tool_queue(name, size);
+    Dependencies::current().set_tool_queue_size(name, size);
 }
 
 /// Measures and traces one run of the background job `name`: `job.duration` by job and
-/// `error.type`. Wrap the job's future before spawning it.
+/// `error.type`. Wrap the job's future before spawning it; a job started outside any request
+/// records through the global fallback unless started with [`Dependencies::job`].
 pub fn job<F>(name: &'static str, future: F) -> Instrumented<F>
 where
     F: std::future::Future,
     F::Output: Outcome,
 {
-    Instrumented::failing_on(future, Call::Job { name })
+    Dependencies::current().job(name, future)
 }
 
 /// Sets `job.queue.length` of the job `name`.
 pub fn set_job_queue_length(name: &'static str, length: i64) {
-    instruments::get().set_job_queue(name, length);
+    Dependencies::current().set_job_queue_length(name, length);
 }
 
 /// Counts a hit of the cache `name`, for caches read without [`cache`].
 pub fn record_hit(name: &'static str) {
-    instruments::get().record_lookup(name, true, crate::current_route::get());
+    Dependencies::current().record_hit(name);
 }
 
 /// Counts a miss of the cache `name`, for caches read without [`cache`].
 pub fn record_miss(name: &'static str) {
-    instruments::get().record_lookup(name, false, crate::current_route::get());
+    Dependencies::current().record_miss(name);
+}
+
+/// Registers the pool `name` (`db.client.connection.pool.name`): at every collection
+/// `usage` is called and `db.client.connection.count` (by `db.client.connection.state`,
+/// `used` or `idle`) and `db.client.connection.max` report what it returns. Registering a
+/// name again replaces its reader. Pools are registered at start, outside any request, so
+/// this registers on the global fallback: prefer
+/// [`Dependencies::register_pool`] on the handle of your `Monitoring`.
+///
+/// ```no_run
+/// use tower_monitoring::dependency::{PoolUsage, register_pool};
+///
+/// register_pool("main", || PoolUsage { in_use: 3, idle: 2, max: 10 });
+/// ```
+pub fn register_pool(name: &'static str, usage: impl Fn() -> PoolUsage + Send + Sync + 'static) {
+    Dependencies::current().register_pool(name, usage);
 }

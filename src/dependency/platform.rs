@@ -10,16 +10,17 @@ use std::time::Instant;
 
 use http::Method;
 use opentelemetry::KeyValue;
-use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _};
+use opentelemetry::trace::{SpanBuilder, SpanKind, TraceContextExt, Tracer as _};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
 use super::client_request::{self, ClientRequest, ClientResponse};
-use super::instruments::{self, DependencyInstruments, Kind};
-use crate::http::MethodLabel;
+use super::handle::Dependencies;
+use super::instruments::{DependencyInstruments, Kind};
+use crate::context::propagation::HeadersMut;
+use crate::method::MethodLabel;
 use crate::names::{attr, error_type};
-use crate::propagation::HeadersMut;
 
 /// Names the endpoint of a request from its method and path, for the `platform.endpoint`
 /// label: a small fixed set such as `tickets.create`, never the raw URL.
@@ -61,6 +62,8 @@ struct Config {
     platform: &'static str,
     endpoint: Option<EndpointNamer>,
     forward_baggage: bool,
+    /// Where calls record; `None` for the handle of the request they are made under.
+    dependencies: Option<Dependencies>,
 }
 
 impl PlatformLayer {
@@ -71,6 +74,7 @@ impl PlatformLayer {
                 platform,
                 endpoint: None,
                 forward_baggage: false,
+                dependencies: None,
             }),
         }
     }
@@ -93,6 +97,10 @@ impl PlatformLayer {
     /// see it only when the application decides so. `traceparent` is always sent.
     pub fn forward_baggage(self, forward: bool) -> Self {
         self.map_config(|config| config.forward_baggage = forward)
+    }
+
+    pub(super) fn recording_into(self, dependencies: Dependencies) -> Self {
+        self.map_config(|config| config.dependencies = Some(dependencies))
     }
 }
 
@@ -163,7 +171,11 @@ impl PendingCall {
             attributes.push(KeyValue::new(attr::PLATFORM_ENDPOINT, endpoint));
         }
         let parent = opentelemetry::Context::current();
-        let instruments = instruments::get();
+        let instruments = config
+            .dependencies
+            .clone()
+            .unwrap_or_else(Dependencies::current)
+            .0;
         let cx = instruments.tracer.as_ref().map(|tracer| {
             let name = match endpoint {
                 Some(endpoint) => format!("{method} {endpoint}"),
@@ -184,7 +196,7 @@ impl PendingCall {
             instruments,
             at: Instant::now(),
             attributes,
-            route: crate::current_route::get(),
+            route: crate::context::current::get().route,
             cx,
         }
     }
@@ -205,11 +217,7 @@ impl PendingCall {
                     i64::from(status),
                 ));
             }
-            if let Some(error) = &error {
-                span.set_status(Status::error(error.clone()));
-                span.set_attribute(KeyValue::new(attr::ERROR_TYPE, error.clone()));
-            }
-            span.end();
+            crate::context::span_end::end(span, error.clone());
         }
         let attributes = std::mem::take(&mut self.attributes);
         self.instruments

@@ -20,53 +20,41 @@ pub struct PoolUsage {
 
 type Reader = Arc<dyn Fn() -> PoolUsage + Send + Sync>;
 
-/// Registers the pool `name` (`db.client.connection.pool.name`): at every collection
-/// `usage` is called and `db.client.connection.count` (by `db.client.connection.state`,
-/// `used` or `idle`) and `db.client.connection.max` report what it returns. Registering a
-/// name again replaces its reader.
-///
-/// ```no_run
-/// use tower_monitoring::dependency::{PoolUsage, register_pool};
-///
-/// register_pool("main", || PoolUsage { in_use: 3, idle: 2, max: 10 });
-/// ```
-pub fn register_pool(name: &'static str, usage: impl Fn() -> PoolUsage + Send + Sync + 'static) {
-    {
-        let mut pools = registry().lock().unwrap_or_else(PoisonError::into_inner);
+/// The pools one set of instruments reports, by name.
+#[derive(Default)]
+pub(crate) struct PoolReaders(Mutex<Vec<(&'static str, Reader)>>);
+
+impl PoolReaders {
+    /// Adds `reader` as the pool `name`, replacing an earlier reader of that name.
+    pub(super) fn register(&self, name: &'static str, reader: Reader) {
+        let mut pools = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         pools.retain(|(registered, _)| *registered != name);
-        pools.push((name, Arc::new(usage)));
+        pools.push((name, reader));
     }
-    // Observes the pools on the current provider, if that was not done yet.
-    super::instruments::get();
-}
 
-fn registry() -> &'static Mutex<Vec<(&'static str, Reader)>> {
-    static POOLS: Mutex<Vec<(&'static str, Reader)>> = Mutex::new(Vec::new());
-    &POOLS
-}
-
-/// The readers registered now; copied out so no lock is held while they run.
-fn readers() -> Vec<(&'static str, Reader)> {
-    registry()
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
+    /// The readers registered now; copied out so no lock is held while they run.
+    fn readers(&self) -> Vec<(&'static str, Reader)> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
 }
 
 /// `callback.kind` of a pool reader that panicked.
 const POOL_READER: &str = "pool_reader";
 
-/// Observable instruments on `meter` that report every registered pool at each collection.
+/// Observable instruments on `meter` that report every pool of `pools` at each collection.
 /// A reader that panics is skipped (and counted), so it cannot break the collection.
-pub(super) fn observe(meter: &Meter) -> [ObservableUpDownCounter<i64>; 2] {
+pub(super) fn observe(meter: &Meter, pools: Arc<PoolReaders>) -> [ObservableUpDownCounter<i64>; 2] {
     let panics = crate::callback::panics_counter(meter);
-    let counted = panics.clone();
+    let (counted, counted_pools) = (panics.clone(), pools.clone());
     let count = meter
         .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_COUNT)
         .with_unit(names::UNIT_CONNECTIONS)
         .with_description("Connections of a pool, by state")
         .with_callback(move |observer| {
-            for (name, reader) in readers() {
+            for (name, reader) in counted_pools.readers() {
                 let Some(usage) = crate::callback::guarded(POOL_READER, &counted, &*reader) else {
                     continue;
                 };
@@ -87,7 +75,7 @@ pub(super) fn observe(meter: &Meter) -> [ObservableUpDownCounter<i64>; 2] {
         .with_unit(names::UNIT_CONNECTIONS)
         .with_description("The most connections a pool may open")
         .with_callback(move |observer| {
-            for (name, reader) in readers() {
+            for (name, reader) in pools.readers() {
                 let Some(usage) = crate::callback::guarded(POOL_READER, &panics, &*reader) else {
                     continue;
                 };

@@ -5,7 +5,7 @@ use std::future::Future;
 use super::future::{Call, Instrumented};
 use std::sync::Arc;
 
-use super::instruments::{self, DependencyInstruments};
+use super::instruments::DependencyInstruments;
 use super::outcome::Outcome;
 
 /// A workflow in progress: it counts in `workflow.active` from [`start`](Self::start) until
@@ -37,9 +37,13 @@ impl std::fmt::Debug for Workflow {
 }
 
 impl Workflow {
-    /// Starts the workflow `name` (`workflow.name`).
+    /// Starts the workflow `name` (`workflow.name`), in the request's pipelines (or through
+    /// [`Dependencies::workflow`](super::Dependencies::workflow)).
     pub fn start(name: &'static str) -> Self {
-        let instruments = instruments::get();
+        Self::in_(name, super::Dependencies::current().0)
+    }
+
+    pub(super) fn in_(name: &'static str, instruments: Arc<DependencyInstruments>) -> Self {
         instruments.workflow_active(name, 1);
         Self { name, instruments }
     }
@@ -50,13 +54,11 @@ impl Workflow {
         F: Future,
         F::Output: Outcome,
     {
-        Instrumented::failing_on(
-            future,
-            Call::Step {
-                workflow: self.name,
-                step,
-            },
-        )
+        let call = Call::Step {
+            workflow: self.name,
+            step,
+        };
+        Instrumented::failing_on(future, call, self.instruments.clone())
     }
 }
 

@@ -1,8 +1,7 @@
-//! Body wrappers that count the bytes that actually stream, not `Content-Length`.
+//! The response body: counts the bytes that actually stream, not `Content-Length`, and hands
+//! the recorder back when the body ends.
 
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, ready};
 
 use bytes::Buf;
@@ -11,51 +10,6 @@ use pin_project_lite::pin_project;
 
 use super::labels::ErrorLabel;
 use super::recorder::Recorder;
-
-pin_project! {
-    /// A request body that adds each data frame's length to the request's byte count.
-    #[derive(Debug)]
-    pub(crate) struct RequestBody<B> {
-        #[pin]
-        inner: B,
-        bytes: Arc<AtomicU64>,
-    }
-}
-
-#[cfg_attr(not(feature = "axum"), allow(dead_code))]
-impl<B> RequestBody<B> {
-    pub(crate) fn new(inner: B, bytes: Arc<AtomicU64>) -> Self {
-        Self { inner, bytes }
-    }
-}
-
-impl<B: Body> Body for RequestBody<B> {
-    type Data = B::Data;
-    type Error = B::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        let this = self.project();
-        let frame = ready!(this.inner.poll_frame(cx));
-        if let Some(Ok(frame)) = &frame {
-            if let Some(data) = frame.data_ref() {
-                this.bytes
-                    .fetch_add(data.remaining() as u64, Ordering::Relaxed);
-            }
-        }
-        Poll::Ready(frame)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
 
 pin_project! {
     /// Response body returned by [`MonitoringService`](crate::MonitoringService); records the

@@ -50,7 +50,11 @@ where
             .as_ref()
             .and_then(Recorder::trace_context)
             .map(|trace| trace.clone().attach());
-        let _route = crate::current_route::enter(this.recorder.as_ref().and_then(Recorder::route));
+        let _current = crate::context::current::enter(
+            this.recorder
+                .as_ref()
+                .map_or_else(Default::default, Recorder::current),
+        );
         // A handler that panics unwinds through here; a `CatchPanicLayer` outside this layer
         // then drops this future only after the panic was caught, too late to tell it from
         // a client that went away. The guard records the request while it unwinds.

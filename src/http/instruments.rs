@@ -1,20 +1,15 @@
-//! The HTTP server instruments, and where their bound handles are found.
+//! The four HTTP server instruments of one meter.
 //!
-//! Recording with an attribute slice makes the SDK hash and look up the set on every call.
-//! Instead every series is bound once: per (route, method) a [`RouteSeries`] is created on
-//! first use, and inside it each outcome (status, scheme, version, error) gets its bound
-//! histograms. The map from route to series is only consulted when a service sees a route
-//! for the first time; afterwards the service's own cache answers (see `service.rs`).
+//! Recording with an attribute slice makes the SDK hash and look up the set on every call,
+//! so the series are bound once instead (see `series.rs` and `route_table.rs`).
 
+use std::sync::OnceLock;
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-use hashbrown::{Equivalent, HashMap};
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{BoundUpDownCounter, Histogram, Meter, UpDownCounter};
 
 use super::labels::{MethodLabel, SchemeLabel};
-use super::series::RouteSeries;
 use crate::names::{self, attr};
 
 /// The three histograms, shared by every [`RouteSeries`] that binds them.
@@ -65,104 +60,38 @@ impl ActiveRequests {
     }
 }
 
-/// (route, method) as stored, and as looked up without allocating.
-#[derive(PartialEq, Eq, Hash)]
-struct RouteKey<R> {
-    route: Option<R>,
-    method: MethodLabel,
-}
-
-impl Equivalent<RouteKey<Box<str>>> for RouteKey<&str> {
-    fn equivalent(&self, stored: &RouteKey<Box<str>>) -> bool {
-        self.route == stored.route.as_deref() && self.method == stored.method
-    }
-}
-
-/// The four HTTP server instruments of one meter.
-pub(crate) struct HttpInstruments {
-    histograms: Arc<Histograms>,
-    active: Arc<ActiveRequests>,
-    clock: quanta::Clock,
-    routes: RwLock<HashMap<RouteKey<Box<str>>, Arc<RouteSeries>>>,
-}
-
-impl HttpInstruments {
-    pub(crate) fn new(meter: &Meter, clock: quanta::Clock) -> Self {
-        let histograms = Histograms {
-            duration: meter
-                .f64_histogram(names::HTTP_SERVER_REQUEST_DURATION)
-                .with_unit(names::UNIT_SECONDS)
-                .with_description(
-                    "Duration of HTTP server requests, from arrival to the end of the response body.",
-                )
-                .with_boundaries(names::DURATION_BUCKETS.to_vec())
-                .build(),
-            request_size: meter
-                .u64_histogram(names::HTTP_SERVER_REQUEST_BODY_SIZE)
-                .with_unit(names::UNIT_BYTES)
-                .with_description("Size of HTTP server request bodies, as streamed.")
-                .with_boundaries(names::BODY_SIZE_BUCKETS.to_vec())
-                .build(),
-            response_size: meter
-                .u64_histogram(names::HTTP_SERVER_RESPONSE_BODY_SIZE)
-                .with_unit(names::UNIT_BYTES)
-                .with_description("Size of HTTP server response bodies, as streamed.")
-                .with_boundaries(names::BODY_SIZE_BUCKETS.to_vec())
-                .build(),
-            bound: AtomicUsize::new(0),
-        };
-        let active = ActiveRequests {
-            counter: meter
-                .i64_up_down_counter(names::HTTP_SERVER_ACTIVE_REQUESTS)
-                .with_unit(names::UNIT_REQUESTS)
-                .with_description("Number of active HTTP server requests.")
-                .build(),
-            bound: std::array::from_fn(|_| OnceLock::new()),
-        };
-        Self {
-            histograms: Arc::new(histograms),
-            active: Arc::new(active),
-            clock,
-            routes: RwLock::new(HashMap::new()),
-        }
-    }
-
-    /// The series of `route` and `method`, created on first use.
-    pub(crate) fn route_series(
-        &self,
-        route: Option<&str>,
-        method: MethodLabel,
-    ) -> Arc<RouteSeries> {
-        let key = RouteKey { route, method };
-        if let Some(series) = self
-            .routes
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            return series.clone();
-        }
-        let mut routes = self.routes.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(series) = routes.get(&key) {
-            return series.clone();
-        }
-        let series = Arc::new(RouteSeries::new(
-            route,
-            method,
-            self.histograms.clone(),
-            self.active.clone(),
-            self.clock.clone(),
-        ));
-        routes.insert(RouteKey::from(&key), series.clone());
-        series
-    }
-}
-
-impl From<&RouteKey<&str>> for RouteKey<Box<str>> {
-    fn from(key: &RouteKey<&str>) -> Self {
-        Self {
-            route: key.route.map(Box::from),
-            method: key.method,
-        }
-    }
+/// The instruments on `meter`.
+pub(crate) fn new(meter: &Meter) -> (Histograms, ActiveRequests) {
+    let histograms = Histograms {
+        duration: meter
+            .f64_histogram(names::HTTP_SERVER_REQUEST_DURATION)
+            .with_unit(names::UNIT_SECONDS)
+            .with_description(
+                "Duration of HTTP server requests, from arrival to the end of the response body.",
+            )
+            .with_boundaries(names::DURATION_BUCKETS.to_vec())
+            .build(),
+        request_size: meter
+            .u64_histogram(names::HTTP_SERVER_REQUEST_BODY_SIZE)
+            .with_unit(names::UNIT_BYTES)
+            .with_description("Size of HTTP server request bodies, as streamed.")
+            .with_boundaries(names::BODY_SIZE_BUCKETS.to_vec())
+            .build(),
+        response_size: meter
+            .u64_histogram(names::HTTP_SERVER_RESPONSE_BODY_SIZE)
+            .with_unit(names::UNIT_BYTES)
+            .with_description("Size of HTTP server response bodies, as streamed.")
+            .with_boundaries(names::BODY_SIZE_BUCKETS.to_vec())
+            .build(),
+        bound: AtomicUsize::new(0),
+    };
+    let active = ActiveRequests {
+        counter: meter
+            .i64_up_down_counter(names::HTTP_SERVER_ACTIVE_REQUESTS)
+            .with_unit(names::UNIT_REQUESTS)
+            .with_description("Number of active HTTP server requests.")
+            .build(),
+        bound: std::array::from_fn(|_| OnceLock::new()),
+    };
+    (histograms, active)
 }

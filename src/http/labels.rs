@@ -5,59 +5,11 @@
 
 use std::borrow::Cow;
 
-use http::{Method, Version};
+use http::Version;
+
+pub(crate) use crate::method::MethodLabel;
 
 use crate::names::error_type;
-
-/// `http.request.method`: the nine standard methods, everything else `_OTHER`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum MethodLabel {
-    Get,
-    Head,
-    Post,
-    Put,
-    Delete,
-    Connect,
-    Options,
-    Trace,
-    Patch,
-    Other,
-}
-
-impl MethodLabel {
-    pub(crate) const COUNT: usize = 10;
-
-    #[inline]
-    pub(crate) fn of(method: &Method) -> Self {
-        match *method {
-            Method::GET => Self::Get,
-            Method::HEAD => Self::Head,
-            Method::POST => Self::Post,
-            Method::PUT => Self::Put,
-            Method::DELETE => Self::Delete,
-            Method::CONNECT => Self::Connect,
-            Method::OPTIONS => Self::Options,
-            Method::TRACE => Self::Trace,
-            Method::PATCH => Self::Patch,
-            _ => Self::Other,
-        }
-    }
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Get => "GET",
-            Self::Head => "HEAD",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Delete => "DELETE",
-            Self::Connect => "CONNECT",
-            Self::Options => "OPTIONS",
-            Self::Trace => "TRACE",
-            Self::Patch => "PATCH",
-            Self::Other => "_OTHER",
-        }
-    }
-}
 
 /// `url.scheme`, as the server knows it (see [`UrlScheme`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,13 +123,6 @@ impl ErrorLabel {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unknown_methods_fold_into_other() {
-        let custom = Method::from_bytes(b"PROPFIND").unwrap();
-        assert_eq!(MethodLabel::of(&custom).as_str(), "_OTHER");
-        assert_eq!(MethodLabel::of(&Method::PATCH).as_str(), "PATCH");
-    }
 
     #[test]
     fn the_scheme_is_what_the_server_knows() {

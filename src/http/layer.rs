@@ -1,29 +1,21 @@
-use std::borrow::Cow;
-use std::sync::{Arc, OnceLock};
+//! [`MonitoringLayer`]: the configuration a request is recorded with.
 
-use opentelemetry::metrics::{Meter, MeterProvider};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use opentelemetry::metrics::MeterProvider;
 use opentelemetry::trace::TracerProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tower_layer::Layer;
 
-use super::instruments::HttpInstruments;
+use super::exclusions::Exclusions;
 use super::labels::UrlScheme;
 use super::service::MonitoringService;
+use super::shared::{Config, Shared, Traces};
 use crate::TraceContextTrust;
-use crate::propagation::{Inbound, Propagation};
-use crate::server_tracer::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, ServerTracer};
-
-/// Paths skipped by default: the crate's own endpoints, so scrapes and probes neither count
-/// themselves nor make spans.
-pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[
-    crate::METRICS_PATH,
-    crate::HEALTH_PATH,
-    crate::READY_PATH,
-    crate::SUMMARY_PATH,
-    crate::REPORT_PATH,
-    crate::DASHBOARD_PATH,
-    crate::RESET_PATH,
-];
+use crate::context::propagation::Propagation;
+use crate::context::server_tracer::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, ServerTracer};
+use crate::dependency::Dependencies;
 
 /// A tower [`Layer`] that records HTTP server metrics and a server span for every request.
 ///
@@ -48,136 +40,6 @@ pub struct MonitoringLayer {
     shared: Arc<Shared>,
 }
 
-#[derive(Clone, Debug, Default)]
-struct Config {
-    excluded_paths: Vec<Cow<'static, str>>,
-    /// Whether [`DEFAULT_EXCLUDED_PATHS`] are skipped too, under the endpoint prefix.
-    default_exclusions: bool,
-    /// The prefix of the monitoring endpoints; `None` takes the installed pipelines'.
-    endpoint_prefix: Option<String>,
-    meter: Option<Meter>,
-    traces: Traces,
-    /// Set on this layer, over what its tracer came with.
-    overrides: TraceOverrides,
-    record_query: bool,
-    url_scheme: UrlScheme,
-}
-
-/// Where server spans come from.
-#[derive(Clone, Debug, Default)]
-enum Traces {
-    /// The tracer of the installed pipelines, if any.
-    #[default]
-    Installed,
-    Tracer(ServerTracer),
-    Off,
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct TraceOverrides {
-    trace_context: Option<TraceContextTrust>,
-    baggage: Option<bool>,
-    value_length_limit: Option<usize>,
-}
-
-impl TraceOverrides {
-    fn apply(self, mut tracer: ServerTracer) -> ServerTracer {
-        let inbound = tracer.propagation.inbound();
-        let wanted = Inbound {
-            trace_context: self.trace_context.unwrap_or(inbound.trace_context),
-            baggage: self.baggage.unwrap_or(inbound.baggage),
-        };
-        if wanted != inbound {
-            tracer.propagation = tracer.propagation.with_inbound(wanted);
-        }
-        if let Some(limit) = self.value_length_limit {
-            tracer.value_length_limit = limit;
-        }
-        tracer
-    }
-}
-
-/// State shared by the layer and every service and request it creates.
-pub(crate) struct Shared {
-    config: Config,
-    clock: quanta::Clock,
-    instruments: OnceLock<HttpInstruments>,
-    tracer: OnceLock<Option<ServerTracer>>,
-    /// [`DEFAULT_EXCLUDED_PATHS`] under the endpoint prefix, resolved on first use.
-    default_exclusions: OnceLock<Vec<String>>,
-}
-
-impl std::fmt::Debug for Shared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Shared")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Shared {
-    pub(crate) fn instruments(&self) -> &HttpInstruments {
-        self.instruments.get_or_init(|| match &self.config.meter {
-            Some(meter) => HttpInstruments::new(meter, self.clock.clone()),
-            None => HttpInstruments::new(
-                &opentelemetry::global::meter_with_scope(crate::scope()),
-                self.clock.clone(),
-            ),
-        })
-    }
-
-    /// The tracer for server spans and the propagators for the incoming context, `None`
-    /// when this layer records metrics only.
-    #[inline]
-    pub(crate) fn tracer(&self) -> Option<&ServerTracer> {
-        self.tracer
-            .get_or_init(|| {
-                let tracer = match &self.config.traces {
-                    Traces::Installed => crate::pipeline::installed_tracer(),
-                    Traces::Tracer(tracer) => Some(tracer.clone()),
-                    Traces::Off => None,
-                };
-                tracer.map(|tracer| self.config.overrides.apply(tracer))
-            })
-            .as_ref()
-    }
-
-    #[inline]
-    pub(crate) fn record_query(&self) -> bool {
-        self.config.record_query
-    }
-
-    #[inline]
-    pub(crate) fn url_scheme(&self) -> UrlScheme {
-        self.config.url_scheme
-    }
-
-    /// Exact match against the route template, or the raw path when no route matched.
-    pub(crate) fn is_excluded(&self, path: &str) -> bool {
-        self.config
-            .excluded_paths
-            .iter()
-            .any(|excluded| excluded == path)
-            || (self.config.default_exclusions
-                && self
-                    .default_exclusions
-                    .get_or_init(|| {
-                        let prefix = self
-                            .config
-                            .endpoint_prefix
-                            .clone()
-                            .or_else(crate::pipeline::installed_endpoint_prefix)
-                            .unwrap_or_default();
-                        DEFAULT_EXCLUDED_PATHS
-                            .iter()
-                            .map(|path| format!("{prefix}{path}"))
-                            .collect()
-                    })
-                    .iter()
-                    .any(|excluded| excluded == path))
-    }
-}
-
 impl Default for MonitoringLayer {
     fn default() -> Self {
         Self::new()
@@ -185,12 +47,17 @@ impl Default for MonitoringLayer {
 }
 
 impl MonitoringLayer {
-    /// A layer that records into the global `MeterProvider` and skips
-    /// [`DEFAULT_EXCLUDED_PATHS`] (under the installed pipelines'
-    /// [endpoint prefix](crate::MonitoringBuilder::endpoint_prefix), if any).
+    /// A layer that records into the global `MeterProvider` and the tracer `install()` set
+    /// up, and skips [`DEFAULT_EXCLUDED_PATHS`] (under the installed pipelines'
+    /// [endpoint prefix](crate::MonitoringBuilder::endpoint_prefix), if any): the fallback
+    /// for a layer built before, or apart from, its `Monitoring`. Prefer
+    /// [`Monitoring::layer`](crate::Monitoring::layer).
     pub fn new() -> Self {
         Self::from_config(Config {
-            default_exclusions: true,
+            exclusions: Exclusions {
+                defaults: true,
+                ..Exclusions::default()
+            },
             ..Config::default()
         })
     }
@@ -198,32 +65,36 @@ impl MonitoringLayer {
     /// Skips the default paths under `prefix` rather than the installed pipelines'.
     pub(crate) fn with_endpoint_prefix(self, prefix: &str) -> Self {
         let prefix = prefix.to_owned();
-        self.map_config(|config| config.endpoint_prefix = Some(prefix))
+        self.map_config(|config| config.exclusions.endpoint_prefix = Some(prefix))
     }
 
     fn from_config(config: Config) -> Self {
         Self {
-            shared: Arc::new(Shared {
-                config,
-                // Built here, not on the first request: the TSC clock calibrates on creation.
-                clock: quanta::Clock::new(),
-                instruments: OnceLock::new(),
-                tracer: OnceLock::new(),
-                default_exclusions: OnceLock::new(),
-            }),
+            shared: Arc::new(Shared::new(config)),
         }
     }
 
     fn map_config(self, change: impl FnOnce(&mut Config)) -> Self {
-        let mut config = self.shared.config.clone();
+        let mut config = self.shared.config().clone();
         change(&mut config);
         Self::from_config(config)
     }
 
-    /// Records into `provider` instead of the global one.
+    /// Records into `provider` instead of the global one; so do the dependency calls made
+    /// under its requests, unless [`with_dependencies`](Self::with_dependencies) says where.
     pub fn with_meter_provider<P: MeterProvider + ?Sized>(self, provider: &P) -> Self {
         let meter = provider.meter_with_scope(crate::scope());
         self.map_config(|config| config.meter = Some(meter))
+    }
+
+    /// The dependency calls made under this layer's requests ([`dependency::db`],
+    /// `#[monitor_db]`, a [`PlatformLayer`] ...) record through `dependencies`.
+    ///
+    /// [`dependency::db`]: crate::dependency::db
+    /// [`PlatformLayer`]: crate::dependency::PlatformLayer
+    pub fn with_dependencies(self, dependencies: &Dependencies) -> Self {
+        let dependencies = dependencies.clone();
+        self.map_config(|config| config.dependencies = Some(dependencies))
     }
 
     /// Makes server spans with `provider` instead of the installed pipelines' tracer, and
@@ -299,7 +170,7 @@ impl MonitoringLayer {
     /// nothing is recorded for it, in-flight count included, and it gets no span.
     pub fn exclude_path(self, path: impl Into<Cow<'static, str>>) -> Self {
         let path = path.into();
-        self.map_config(|config| config.excluded_paths.push(path))
+        self.map_config(|config| config.exclusions.paths.push(path))
     }
 
     /// Replaces the excluded paths; an empty list records every request.
@@ -310,8 +181,8 @@ impl MonitoringLayer {
     {
         let paths = paths.into_iter().map(Into::into).collect();
         self.map_config(|config| {
-            config.excluded_paths = paths;
-            config.default_exclusions = false;
+            config.exclusions.paths = paths;
+            config.exclusions.defaults = false;
         })
     }
 }

@@ -31,6 +31,7 @@
 //! across crates.
 
 mod body;
+mod exclusions;
 mod future;
 mod instruments;
 mod labels;
@@ -38,14 +39,18 @@ mod layer;
 mod query;
 mod recorder;
 mod request_body;
+mod route;
 mod route_cache;
+mod route_table;
 mod series;
 mod service;
+mod shared;
 mod span;
 
 pub use body::ResponseBody;
+pub use exclusions::DEFAULT_EXCLUDED_PATHS;
 pub use future::ResponseFuture;
-pub(crate) use labels::MethodLabel;
 pub use labels::UrlScheme;
-pub use layer::{DEFAULT_EXCLUDED_PATHS, MonitoringLayer};
+pub use layer::MonitoringLayer;
+pub use route::RouteTemplate;
 pub use service::MonitoringService;

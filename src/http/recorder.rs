@@ -19,8 +19,9 @@ use http_body::Body;
 
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
 use super::request_body::RequestBytes;
-use super::series::{Observation, Outcome, RouteSeries};
+use super::series::{Observation, RequestEnd, RouteSeries};
 use super::span::ServerSpan;
+use crate::context::current::Current;
 
 pub(crate) struct Recorder {
     series: Arc<RouteSeries>,
@@ -64,10 +65,11 @@ impl Recorder {
         }
     }
 
-    /// The route template, to make current while the request is served.
+    /// The route template and dependency handle, to make current while the request is
+    /// served.
     #[inline]
-    pub(crate) fn route(&self) -> Option<&'static str> {
-        self.series.current_route()
+    pub(crate) fn current(&self) -> Current {
+        self.series.current()
     }
 
     /// The context of the server span, to make current while the request is served.
@@ -125,7 +127,7 @@ impl Recorder {
             ErrorLabel::None if self.status >= 500 => ErrorLabel::ServerStatus,
             error => error,
         };
-        let outcome = Outcome {
+        let end = RequestEnd {
             status: self.status,
             scheme: self.scheme,
             version: self.version,
@@ -139,7 +141,7 @@ impl Recorder {
             request_bytes: self.request_bytes.get(),
             response_bytes: self.response_bytes,
         };
-        self.series.record(outcome, observation);
+        self.series.record(end, observation);
     }
 }
 

@@ -8,7 +8,14 @@
 //! (`Content-Length`). A request without a body, or whose size cannot be known, records no
 //! body-size observation at all.
 
-use http_body::Body;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll, ready};
+
+use bytes::Buf;
+use http_body::{Body, Frame, SizeHint};
+use pin_project_lite::pin_project;
 
 /// The request bytes a finished request reports.
 #[derive(Debug, Default)]
@@ -18,7 +25,7 @@ pub(crate) enum RequestBytes {
     None,
     /// Added to by the counting body as frames stream.
     #[cfg(feature = "axum")]
-    Counted(std::sync::Arc<std::sync::atomic::AtomicU64>),
+    Counted(Arc<AtomicU64>),
     /// From the exact size hint of a body that could not be wrapped.
     Hinted(u64),
 }
@@ -29,7 +36,7 @@ impl RequestBytes {
         match self {
             Self::None => None,
             #[cfg(feature = "axum")]
-            Self::Counted(bytes) => Some(bytes.load(std::sync::atomic::Ordering::Relaxed)),
+            Self::Counted(bytes) => Some(bytes.load(Ordering::Relaxed)),
             Self::Hinted(bytes) => Some(*bytes),
         }
     }
@@ -42,13 +49,58 @@ pub(crate) fn count<B: Body + 'static>(body: &mut B) -> RequestBytes {
     }
     #[cfg(feature = "axum")]
     if let Some(body) = (body as &mut dyn std::any::Any).downcast_mut::<axum::body::Body>() {
-        let bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let bytes = Arc::new(AtomicU64::new(0));
         let inner = std::mem::take(body);
-        *body = axum::body::Body::new(super::body::RequestBody::new(inner, bytes.clone()));
+        *body = axum::body::Body::new(RequestBody::new(inner, bytes.clone()));
         return RequestBytes::Counted(bytes);
     }
     match body.size_hint().exact() {
         Some(bytes) => RequestBytes::Hinted(bytes),
         None => RequestBytes::None,
+    }
+}
+
+pin_project! {
+    /// A request body that adds each data frame's length to the request's byte count.
+    #[derive(Debug)]
+    pub(crate) struct RequestBody<B> {
+        #[pin]
+        inner: B,
+        bytes: Arc<AtomicU64>,
+    }
+}
+
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
+impl<B> RequestBody<B> {
+    pub(crate) fn new(inner: B, bytes: Arc<AtomicU64>) -> Self {
+        Self { inner, bytes }
+    }
+}
+
+impl<B: Body> Body for RequestBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let this = self.project();
+        let frame = ready!(this.inner.poll_frame(cx));
+        if let Some(Ok(frame)) = &frame {
+            if let Some(data) = frame.data_ref() {
+                this.bytes
+                    .fetch_add(data.remaining() as u64, Ordering::Relaxed);
+            }
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }

@@ -8,9 +8,9 @@
 use std::sync::{Arc, OnceLock};
 
 use super::labels::MethodLabel;
-use super::layer::Shared;
+use super::route::{Route, RouteRef};
 use super::series::RouteSeries;
-use crate::route::{Route, RouteRef};
+use super::shared::Shared;
 
 pub(crate) struct RouteCache {
     shared: Arc<Shared>,
@@ -66,8 +66,6 @@ impl RouteCache {
     }
 
     fn route_series(&self, route: RouteRef<'_>, method: MethodLabel) -> Arc<RouteSeries> {
-        self.shared
-            .instruments()
-            .route_series(route.as_str(), method)
+        self.shared.routes().route_series(route.as_str(), method)
     }
 }

@@ -9,11 +9,13 @@ use opentelemetry::metrics::BoundHistogram;
 
 use super::instruments::{ActiveRequests, Histograms, MAX_BOUND_SERIES};
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
+use crate::context::current::{self, Current};
 use crate::names::attr;
 
-/// Everything about a finished request that is not its route or method.
+/// How a request ended, everything about it that is not its route or method: what each
+/// bound set of histograms is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct Outcome {
+pub(crate) struct RequestEnd {
     /// `0` when no response was produced.
     pub(crate) status: u16,
     pub(crate) scheme: SchemeLabel,
@@ -80,30 +82,35 @@ pub(crate) struct RouteSeries {
     method: MethodLabel,
     /// `"{method} {route}"` (or the method alone), the name of this route's server spans.
     span_name: Box<str>,
-    /// The route, interned, made current while the request is served.
-    current_route: Option<&'static str>,
+    /// What is made current while a request of this series is served: the route,
+    /// interned, and the dependency handle of the layer.
+    current: Current,
     histograms: Arc<Histograms>,
     active: Arc<ActiveRequests>,
     clock: quanta::Clock,
     /// `None` beside an outcome means the bound-series cap was reached: record unbound.
-    slots: [OnceLock<(Outcome, Option<BoundOutcome>)>; OUTCOME_SLOTS],
+    slots: [OnceLock<(RequestEnd, Option<BoundOutcome>)>; OUTCOME_SLOTS],
     /// Only bound outcomes are stored here; past the cap nothing is, so it stays bounded.
-    overflow: RwLock<HashMap<Outcome, BoundOutcome>>,
+    overflow: RwLock<HashMap<RequestEnd, BoundOutcome>>,
 }
 
 impl RouteSeries {
     pub(crate) fn new(
         route: Option<&str>,
         method: MethodLabel,
-        histograms: Arc<Histograms>,
-        active: Arc<ActiveRequests>,
+        instruments: (Arc<Histograms>, Arc<ActiveRequests>),
         clock: quanta::Clock,
+        dependencies: Option<u32>,
     ) -> Self {
+        let (histograms, active) = instruments;
         Self {
             route: route.map(Box::from),
             method,
             span_name: span_name(method, route).into(),
-            current_route: route.and_then(crate::current_route::intern),
+            current: Current {
+                route: route.and_then(current::intern),
+                dependencies,
+            },
             histograms,
             active,
             clock,
@@ -122,8 +129,8 @@ impl RouteSeries {
     }
 
     #[inline]
-    pub(crate) fn current_route(&self) -> Option<&'static str> {
-        self.current_route
+    pub(crate) fn current(&self) -> Current {
+        self.current
     }
 
     pub(crate) fn span_name(&self) -> &str {
@@ -145,7 +152,7 @@ impl RouteSeries {
     }
 
     #[inline]
-    pub(crate) fn record(&self, outcome: Outcome, observation: Observation) {
+    pub(crate) fn record(&self, outcome: RequestEnd, observation: Observation) {
         for slot in &self.slots {
             let (stored, bound) = match slot.get() {
                 Some(entry) => entry,
@@ -161,7 +168,7 @@ impl RouteSeries {
     }
 
     #[cold]
-    fn record_overflow(&self, outcome: Outcome, observation: Observation) {
+    fn record_overflow(&self, outcome: RequestEnd, observation: Observation) {
         {
             let overflow = self.overflow.read().unwrap_or_else(PoisonError::into_inner);
             if let Some(bound) = overflow.get(&outcome) {
@@ -187,7 +194,7 @@ impl RouteSeries {
     fn record_bound(
         &self,
         bound: Option<&BoundOutcome>,
-        outcome: Outcome,
+        outcome: RequestEnd,
         observation: Observation,
     ) {
         match bound {
@@ -207,7 +214,7 @@ impl RouteSeries {
         }
     }
 
-    fn bind(&self, outcome: Outcome) -> Option<BoundOutcome> {
+    fn bind(&self, outcome: RequestEnd) -> Option<BoundOutcome> {
         if self.histograms.bound.fetch_add(1, Ordering::Relaxed) >= MAX_BOUND_SERIES {
             return None;
         }
@@ -220,7 +227,7 @@ impl RouteSeries {
         })
     }
 
-    fn attributes(&self, outcome: Outcome) -> Vec<KeyValue> {
+    fn attributes(&self, outcome: RequestEnd) -> Vec<KeyValue> {
         let mut attributes = Vec::with_capacity(6);
         attributes.push(KeyValue::new(
             attr::HTTP_REQUEST_METHOD,
@@ -254,10 +261,10 @@ mod tests {
     use opentelemetry_sdk::metrics::SdkMeterProvider;
 
     use super::*;
-    use crate::http::instruments::HttpInstruments;
+    use crate::http::route_table::RouteTable;
 
-    fn outcome(status: u16) -> Outcome {
-        Outcome {
+    fn end(status: u16) -> RequestEnd {
+        RequestEnd {
             status,
             scheme: SchemeLabel::Http,
             version: VersionLabel::of(http::Version::HTTP_11),
@@ -268,8 +275,8 @@ mod tests {
     /// A series of a fresh provider; the provider is returned so it outlives the test body.
     fn series(route: Option<&str>, method: MethodLabel) -> (SdkMeterProvider, Arc<RouteSeries>) {
         let provider = SdkMeterProvider::builder().build();
-        let instruments = HttpInstruments::new(&provider.meter("test"), quanta::Clock::new());
-        let series = instruments.route_series(route, method);
+        let table = RouteTable::new(&provider.meter("test"), quanta::Clock::new(), None);
+        let series = table.route_series(route, method);
         (provider, series)
     }
 
@@ -288,7 +295,7 @@ mod tests {
             .bound
             .store(MAX_BOUND_SERIES - 3, std::sync::atomic::Ordering::Relaxed);
         for status in 200..210 {
-            series.record(outcome(status), OBSERVATION);
+            series.record(end(status), OBSERVATION);
         }
         let bound = series
             .slots
@@ -312,8 +319,8 @@ mod tests {
     fn outcomes_beyond_the_slots_go_to_the_overflow_map() {
         let (_provider, series) = series(None, MethodLabel::Post);
         for status in 100..(100 + OUTCOME_SLOTS as u16 + 5) {
-            series.record(outcome(status), OBSERVATION);
-            series.record(outcome(status), OBSERVATION);
+            series.record(end(status), OBSERVATION);
+            series.record(end(status), OBSERVATION);
         }
         assert_eq!(series.overflow.read().unwrap().len(), 5);
     }
@@ -326,7 +333,7 @@ mod tests {
             .bound
             .store(MAX_BOUND_SERIES, std::sync::atomic::Ordering::Relaxed);
         for status in 100..600 {
-            series.record(outcome(status), OBSERVATION);
+            series.record(end(status), OBSERVATION);
         }
         assert!(series.overflow.read().unwrap().is_empty());
     }

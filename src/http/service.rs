@@ -8,12 +8,12 @@ use tower_service::Service;
 use super::body::ResponseBody;
 use super::future::ResponseFuture;
 use super::labels::MethodLabel;
-use super::layer::Shared;
 use super::recorder::Recorder;
 use super::request_body;
+use super::route::RouteRef;
 use super::route_cache::RouteCache;
+use super::shared::Shared;
 use super::span::ServerSpan;
-use crate::route::RouteRef;
 
 /// The service [`MonitoringLayer`](crate::MonitoringLayer) wraps around an inner service.
 ///

@@ -23,8 +23,8 @@ use opentelemetry::{Context, KeyValue};
 use super::labels::{MethodLabel, SchemeLabel, VersionLabel};
 use super::query;
 use super::series::RouteSeries;
+use crate::context::server_tracer::{ServerTracer, truncated};
 use crate::names::attr;
-use crate::server_tracer::{ServerTracer, truncated};
 
 pub(crate) struct ServerSpan {
     /// The request's context: the caller's, plus this span (or, when it is not sampled,

@@ -10,82 +10,11 @@ use opentelemetry_sdk::trace::Sampler;
 use super::LogFormat;
 #[cfg(feature = "otlp")]
 use super::OtlpProtocol;
+use super::vars::{
+    Vars, above_zero, boolean, http_url, key_values, parse, parse_secret, ratio, whole,
+};
 use crate::Error;
-use crate::propagation::Propagation;
-
-/// Where settings come from: the process environment, or a map in tests.
-pub(super) trait Vars {
-    /// The variable's value as set, `None` when unset; an error naming it when its value is
-    /// not UTF-8 (which would otherwise read as unset).
-    fn raw(&self, name: &str) -> Result<Option<String>, Error>;
-
-    /// The value, with unset and blank the same.
-    fn get(&self, name: &str) -> Result<Option<String>, Error> {
-        Ok(self.raw(name)?.filter(|value| !value.trim().is_empty()))
-    }
-}
-
-/// The process environment.
-pub(super) struct ProcessEnv;
-
-impl Vars for ProcessEnv {
-    fn raw(&self, name: &str) -> Result<Option<String>, Error> {
-        match std::env::var_os(name) {
-            None => Ok(None),
-            Some(value) => value
-                .into_string()
-                .map(Some)
-                .map_err(|_| Error::config(format!("{name} is not valid UTF-8"))),
-        }
-    }
-}
-
-/// `name` read by `parse`; a value it refuses is an error quoting it and saying what was
-/// `expected`.
-fn parse<T>(
-    vars: &impl Vars,
-    name: &str,
-    expected: &str,
-    parse: impl FnOnce(&str) -> Option<T>,
-) -> Result<Option<T>, Error> {
-    match vars.get(name)? {
-        None => Ok(None),
-        Some(value) => parse(value.trim())
-            .map(Some)
-            .ok_or_else(|| Error::config(format!("{name}={value:?} {expected}"))),
-    }
-}
-
-/// [`parse`] for a value that may hold a credential (headers, URLs): the error says what is
-/// wrong without repeating it.
-fn parse_secret<T>(
-    vars: &impl Vars,
-    name: &str,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<Option<T>, Error> {
-    match vars.get(name)? {
-        None => Ok(None),
-        Some(value) => parse(value.trim())
-            .map(Some)
-            .map_err(|problem| Error::config(format!("{name} {problem}"))),
-    }
-}
-
-fn boolean(value: &str) -> Option<bool> {
-    match value.to_ascii_lowercase().as_str() {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    }
-}
-
-fn whole(value: &str) -> Option<u64> {
-    value.parse().ok()
-}
-
-fn above_zero(value: &str) -> Option<u64> {
-    whole(value).filter(|value| *value > 0)
-}
+use crate::context::propagation::Propagation;
 
 /// Whether spans are exported: an endpoint is configured, unless the SDK or the trace
 /// exporter is switched off (`OTEL_SDK_DISABLED=true`, `OTEL_TRACES_EXPORTER=none`).
@@ -191,60 +120,6 @@ pub(super) fn check_sdk_variables(vars: &impl Vars) -> Result<(), Error> {
         parse_secret(vars, name, http_url)?;
     }
     Ok(())
-}
-
-/// `key=value,key=value` with percent-encoded values, the W3C Baggage form the
-/// `OTEL_*_HEADERS` and `OTEL_RESOURCE_ATTRIBUTES` variables use. The problem, if any, names
-/// the entry by position, never by its value.
-fn key_values(list: &str) -> Result<Vec<(String, String)>, String> {
-    let mut pairs = Vec::new();
-    for (index, entry) in list.split(',').enumerate() {
-        let entry = entry.trim();
-        if entry.is_empty() {
-            continue;
-        }
-        let position = index + 1;
-        let Some((key, value)) = entry.split_once('=') else {
-            return Err(format!("entry {position} is not key=value"));
-        };
-        let key = key.trim();
-        if key.is_empty() {
-            return Err(format!("entry {position} has an empty key"));
-        }
-        let value = percent_decoded(value.trim())
-            .ok_or_else(|| format!("entry {position} ({key}) has a broken %-escape"))?;
-        pairs.push((key.to_owned(), value));
-    }
-    Ok(pairs)
-}
-
-/// `value` with its `%XX` escapes decoded, `None` when an escape is malformed or the result
-/// is not UTF-8.
-fn percent_decoded(value: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(value.len());
-    let mut rest = value.bytes();
-    while let Some(byte) = rest.next() {
-        if byte == b'%' {
-            let high = char::from(rest.next()?).to_digit(16)?;
-            let low = char::from(rest.next()?).to_digit(16)?;
-            bytes.push(u8::try_from(high * 16 + low).ok()?);
-        } else {
-            bytes.push(byte);
-        }
-    }
-    String::from_utf8(bytes).ok()
-}
-
-/// An absolute `http` or `https` URL with a host.
-pub(super) fn http_url(value: &str) -> Result<http::Uri, String> {
-    let uri: http::Uri = value
-        .parse()
-        .map_err(|err| format!("is not a URL ({err})"))?;
-    match (uri.scheme_str(), uri.host()) {
-        (Some("http" | "https"), Some(host)) if !host.is_empty() => Ok(uri),
-        (Some(_), Some(_)) => Err("must be an http:// or https:// URL".to_owned()),
-        _ => Err("must be an absolute URL with a host, such as http://collector:4318".to_owned()),
-    }
 }
 
 /// The OTLP protocol: the builder, else `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else
@@ -386,133 +261,13 @@ pub(super) fn rust_log(vars: &impl Vars) -> Result<Option<String>, Error> {
     vars.get("RUST_LOG")
 }
 
-/// A number from 0 to 1.
-fn ratio(value: &str) -> Option<f64> {
-    value
-        .parse::<f64>()
-        .ok()
-        .filter(|ratio| (0.0..=1.0).contains(ratio))
-}
-
-/// A number of seconds a `Duration` can hold.
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-fn seconds(value: &str) -> Option<std::time::Duration> {
-    std::time::Duration::try_from_secs_f64(value.parse().ok()?).ok()
-}
-
-/// The alert thresholds: the defaults, each replaced by its variable when set. Ratios are
-/// from 0 to 1 (`ALERT_ERROR_RATE=5` is refused, not read as "never"), durations are seconds
-/// a `Duration` can hold, and the window is above zero.
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-pub(super) fn alert_thresholds(vars: &impl Vars) -> Result<crate::alerting::Thresholds, Error> {
-    let mut thresholds = crate::alerting::Thresholds::default();
-    let duration = "must be a number of seconds, 0 or more";
-    if let Some(value) = parse(vars, "ALERT_LATENCY_P95_SECONDS", duration, seconds)? {
-        thresholds.latency_p95 = value;
-    }
-    for (name, field) in [
-        ("ALERT_ERROR_RATE", &mut thresholds.error_rate),
-        (
-            "ALERT_MEMORY_UTILIZATION",
-            &mut thresholds.memory_utilization,
-        ),
-        ("ALERT_CPU_UTILIZATION", &mut thresholds.cpu_utilization),
-        ("ALERT_CACHE_HIT_RATIO", &mut thresholds.cache_hit_ratio),
-        (
-            "ALERT_DB_POOL_UTILIZATION",
-            &mut thresholds.db_pool_utilization,
-        ),
-    ] {
-        if let Some(value) = parse(vars, name, "must be a ratio from 0 to 1", ratio)? {
-            *field = value;
-        }
-    }
-    if let Some(value) = parse(vars, "ALERT_FOR_SECONDS", duration, seconds)? {
-        thresholds.for_duration = value;
-    }
-    let window = |value: &str| seconds(value).filter(|window| !window.is_zero());
-    if let Some(value) = parse(
-        vars,
-        "ALERT_WINDOW_SECONDS",
-        "must be a number of seconds above 0",
-        window,
-    )? {
-        thresholds.window = value;
-    }
-    Ok(thresholds)
-}
-
-/// A bearer token from the builder, else from `variable`. A variable that is set at all,
-/// even to nothing, must hold a valid token: an endpoint left open by a typo is worse than
-/// a service that refuses to start.
-#[cfg(all(feature = "axum", feature = "prometheus"))]
-pub(super) fn token(
-    configured: Option<String>,
-    setting: &str,
-    variable: &str,
-    vars: &impl Vars,
-) -> Result<Option<crate::token::Token>, Error> {
-    let from_variable = vars.raw(variable)?;
-    match (configured, from_variable) {
-        (Some(token), _) => crate::token::Token::new(setting, &token).map(Some),
-        (None, Some(token)) => crate::token::Token::new(variable, &token).map(Some),
-        (None, None) => Ok(None),
-    }
-}
-
-/// The alert webhook's URL from the builder, else `ALERT_WEBHOOK_URL`; checked without
-/// repeating it (webhook URLs of Slack, Teams or PagerDuty are credentials).
-#[cfg(all(feature = "axum", feature = "prometheus", feature = "reqwest"))]
-pub(super) fn webhook_url(
-    configured: Option<String>,
-    vars: &impl Vars,
-) -> Result<Option<String>, Error> {
-    if let Some(url) = configured {
-        return http_url(url.trim())
-            .map(|_| Some(url))
-            .map_err(|problem| Error::config(format!("the alert webhook URL {problem}")));
-    }
-    let name = "ALERT_WEBHOOK_URL";
-    parse_secret(vars, name, |value| {
-        http_url(value).map(|_| value.to_owned())
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
+    use crate::pipeline::vars::MapVars;
 
-    /// Variables from a list.
-    struct Map(HashMap<&'static str, &'static str>);
-
-    impl Vars for Map {
-        fn raw(&self, name: &str) -> Result<Option<String>, Error> {
-            Ok(self.0.get(name).map(|value| (*value).to_owned()))
-        }
-    }
-
-    fn vars(pairs: &[(&'static str, &'static str)]) -> Map {
-        Map(pairs.iter().copied().collect())
-    }
-
-    #[test]
-    #[cfg(all(feature = "axum", feature = "prometheus"))]
-    fn alert_thresholds_from_the_environment() {
-        let defaults = alert_thresholds(&vars(&[])).unwrap();
-        assert_eq!(defaults, crate::alerting::Thresholds::default());
-        let set = alert_thresholds(&vars(&[
-            ("ALERT_ERROR_RATE", "0.01"),
-            ("ALERT_LATENCY_P95_SECONDS", "0.25"),
-            ("ALERT_FOR_SECONDS", "30"),
-        ]))
-        .unwrap();
-        assert_eq!(set.error_rate, 0.01);
-        assert_eq!(set.latency_p95, std::time::Duration::from_millis(250));
-        assert_eq!(set.for_duration, std::time::Duration::from_secs(30));
-        let err = alert_thresholds(&vars(&[("ALERT_CPU_UTILIZATION", "lots")])).unwrap_err();
-        assert!(err.to_string().contains("ALERT_CPU_UTILIZATION"), "{err}");
+    fn vars(pairs: &[(&'static str, &'static str)]) -> MapVars {
+        MapVars::of(pairs)
     }
 
     #[test]

@@ -9,7 +9,9 @@ use tracing_subscriber::layer::{Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 
+use super::env;
 use super::json_logs::JsonFormat;
+use super::vars::Vars;
 use crate::Error;
 
 /// How log lines are written to standard output.
@@ -21,6 +23,25 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line with `trace_id` and `span_id`; see [`JsonFormat`].
     Json,
+}
+
+/// The subscriber `install()` sets up, as the builder said.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    /// Whether `install()` sets the global subscriber.
+    pub(crate) install: bool,
+    pub(crate) format: Option<LogFormat>,
+    pub(crate) filter: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            install: true,
+            format: None,
+            filter: None,
+        }
+    }
 }
 
 /// The filter used when `RUST_LOG` is unset.
@@ -69,15 +90,46 @@ fn is_export_stack(target: &str) -> bool {
     EXPORT_STACK.contains(&crate_name) || target.starts_with("tower_monitoring::export")
 }
 
+/// The subscriber to install: its format and filter, checked against the environment.
+pub(super) struct Resolved {
+    format: LogFormat,
+    filter: Filter,
+}
+
+impl Resolved {
+    /// The subscriber `settings` ask for, `None` when they ask for none. Fails on a bad
+    /// `LOG_FORMAT` or `RUST_LOG`, or when the application already set a subscriber,
+    /// before anything global changes.
+    pub(super) fn from(settings: &Settings, vars: &impl Vars) -> Result<Option<Self>, Error> {
+        let format = env::log_format(settings.format, vars)?;
+        let rust_log = env::rust_log(vars)?;
+        if !settings.install {
+            return Ok(None);
+        }
+        if tracing::dispatcher::has_been_set() {
+            return Err(already_set());
+        }
+        Ok(Some(Self {
+            format,
+            filter: Filter::new(rust_log, settings.filter.as_deref()),
+        }))
+    }
+
+    /// Installs it, bridging `tracing` spans to `tracer` when there is one.
+    pub(super) fn install(self, tracer: Option<SdkTracer>) -> Result<(), Error> {
+        install(self.format, self.filter, tracer)
+    }
+}
+
 /// The filter directives and where they came from, for the error that names them.
-pub(super) struct Filter {
+struct Filter {
     source: &'static str,
     directives: String,
 }
 
 impl Filter {
     /// `RUST_LOG` when set, else the builder's directives, else [`DEFAULT_FILTER`].
-    pub(super) fn new(rust_log: Option<String>, configured: Option<&str>) -> Self {
+    fn new(rust_log: Option<String>, configured: Option<&str>) -> Self {
         match rust_log {
             Some(directives) => Self {
                 source: "RUST_LOG",
@@ -93,7 +145,7 @@ impl Filter {
 
 /// Installs the global subscriber. Fails, rather than silently doing nothing, when the
 /// application already installed one.
-pub(super) fn install(
+fn install(
     format: LogFormat,
     Filter { source, directives }: Filter,
     tracer: Option<SdkTracer>,
@@ -115,7 +167,7 @@ pub(super) fn install(
         .map_err(|_| already_set())
 }
 
-pub(super) fn already_set() -> Error {
+fn already_set() -> Error {
     Error::config(
         "a global tracing subscriber is already set; build with \
          `.tracing_subscriber(false)` and add `bridge_layer` to your own",

@@ -1,37 +1,51 @@
-//! The OpenTelemetry pipelines: [`Monitoring::builder`] builds them, [`Monitoring`] owns them.
+//! The ground floor: the OpenTelemetry pipelines, and nothing that uses them.
 //!
-//! - metrics: an SDK `MeterProvider` read by the Prometheus exporter (`prometheus.rs`);
-//! - traces: an SDK `TracerProvider` whose bounded batch processor feeds the OTLP exporter
-//!   (`traces.rs`, `otlp.rs`), failed exports counted and logged at a bounded rate
+//! - [`Pipelines`](pipelines.rs): the SDK `MeterProvider` and `TracerProvider` with the
+//!   resource they share (`resource.rs`), the propagators, and the reader their own figures
+//!   are read through (`metrics_source.rs`, the Prometheus registry in `prometheus.rs`);
+//! - traces: a bounded batch processor in front of the OTLP exporter (`traces.rs`,
+//!   `otlp.rs`), failed exports counted and logged at a bounded rate
 //!   (`export_failures.rs`);
 //! - logs: the `tracing` subscriber, text or JSON with trace ids, bridged to OpenTelemetry
 //!   (`logs.rs`, `json_logs.rs`);
-//! - the resource they share (`resource.rs`), the standard variables (`env.rs`), and a
-//!   shutdown that returns within its bound (`shutdown.rs`).
+//! - configuration: the settings the builder collects (`settings.rs`), the standard
+//!   variables (`env.rs`) read through a lookup tests can replace (`vars.rs`);
+//! - installing them as the process's globals (`install.rs`) and a shutdown that returns
+//!   within its bound (`shutdown.rs`).
+//!
+//! It imports nothing from the floors above it: `http`, `dependency`, `operations` and the
+//! `Monitoring` handle build on it.
 
-mod builder;
 mod env;
 mod export_failures;
+mod install;
 #[cfg(feature = "subscriber")]
 mod json_logs;
 #[cfg(feature = "subscriber")]
 mod logs;
-mod monitoring;
+mod metrics_source;
 #[cfg(feature = "otlp")]
 mod otlp;
+mod pipelines;
 #[cfg(feature = "prometheus")]
 mod prometheus;
 mod resource;
+mod settings;
 mod shutdown;
 mod traces;
+pub(crate) mod vars;
 
-pub use builder::{DEFAULT_ALERT_INTERVAL, DEFAULT_SHUTDOWN_TIMEOUT, MonitoringBuilder};
+pub(crate) use install::install;
 #[cfg(feature = "subscriber")]
 pub use json_logs::JsonFormat;
 #[cfg(feature = "subscriber")]
 pub use logs::{LogFormat, bridge_layer};
-pub use monitoring::Monitoring;
-pub(crate) use monitoring::installed_endpoint_prefix;
+// Read by the operator floor, when it is built.
+#[cfg_attr(not(feature = "operations"), allow(unused_imports))]
+pub(crate) use metrics_source::MetricsSource;
 #[cfg(feature = "otlp")]
 pub use otlp::OtlpProtocol;
-pub(crate) use traces::{installed_tracer, installed_tracer_generation};
+pub(crate) use pipelines::Pipelines;
+pub use settings::DEFAULT_SHUTDOWN_TIMEOUT;
+pub(crate) use settings::Settings;
+pub(crate) use traces::processor;

@@ -23,6 +23,13 @@ pub enum OtlpProtocol {
 
 const TRACES_PATH: &str = "/v1/traces";
 
+/// Where spans go over OTLP, as the builder said; the variables fill in the rest.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    pub(crate) endpoint: Option<String>,
+    pub(crate) protocol: Option<OtlpProtocol>,
+}
+
 /// Builds the exporter. `endpoint` is the base URL (`http://collector:4317`), as in
 /// `OTEL_EXPORTER_OTLP_ENDPOINT`; `None` leaves it to the variables and the defaults.
 pub(super) fn span_exporter(

@@ -17,7 +17,7 @@ use opentelemetry_sdk::error::OTelSdkError;
 
 use crate::Error;
 
-type Work = Box<dyn FnOnce() -> Result<(), Error> + Send>;
+pub(super) type Work = Box<dyn FnOnce() -> Result<(), Error> + Send>;
 
 /// Runs `work` on its own thread and waits for it at most `timeout`, blocking the caller.
 pub(super) fn blocking(timeout: Duration, work: Work) -> Result<(), Error> {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use opentelemetry_sdk::trace::SdkTracer;
 
-use crate::propagation::Propagation;
+use super::propagation::Propagation;
 
 /// The longest value, in characters, of a span attribute taken from the client (`url.path`,
 /// `url.query`, `user_agent.original`, `http.request.method_original`) unless configured

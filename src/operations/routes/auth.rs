@@ -6,9 +6,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opentelemetry::KeyValue;
 
-use crate::Monitoring;
 use crate::names::attr;
-use crate::token::Token;
+use crate::operations::Operations;
+use crate::operations::token::Token;
 
 /// Which token guards an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,10 +20,10 @@ pub(super) enum Guard {
 }
 
 impl Guard {
-    fn token(self, monitoring: &Monitoring) -> Option<&Token> {
+    fn token(self, operations: &Operations) -> Option<&Token> {
         match self {
-            Self::Metrics => monitoring.metrics_token(),
-            Self::Admin => monitoring.admin_token(),
+            Self::Metrics => operations.metrics_token.as_ref(),
+            Self::Admin => operations.admin_token.as_ref(),
         }
     }
 
@@ -38,33 +38,33 @@ impl Guard {
 /// `None` when `guard` has no token configured (the endpoint is open) or the request carries
 /// it; else the 401 to answer, the attempt counted.
 pub(super) fn refusal(
-    monitoring: &Monitoring,
+    operations: &Operations,
     guard: Guard,
     headers: &HeaderMap,
 ) -> Option<Response> {
-    let token = guard.token(monitoring)?;
+    let token = guard.token(operations)?;
     if presents(token, headers) {
         return None;
     }
-    count_failure(monitoring, guard);
+    count_failure(operations, guard);
     Some(unauthorized())
 }
 
 /// Whether the request carries `token` (for optional detail; a wrong token is counted).
-pub(super) fn holds(monitoring: &Monitoring, guard: Guard, headers: &HeaderMap) -> bool {
-    let Some(token) = guard.token(monitoring) else {
+pub(super) fn holds(operations: &Operations, guard: Guard, headers: &HeaderMap) -> bool {
+    let Some(token) = guard.token(operations) else {
         return false;
     };
     let held = presents(token, headers);
     if !held && headers.contains_key(header::AUTHORIZATION) {
-        count_failure(monitoring, guard);
+        count_failure(operations, guard);
     }
     held
 }
 
-fn count_failure(monitoring: &Monitoring, guard: Guard) {
-    monitoring
-        .auth_failures()
+fn count_failure(operations: &Operations, guard: Guard) {
+    operations
+        .auth_failures
         .add(1, &[KeyValue::new(attr::MONITORING_TOKEN, guard.name())]);
 }
 

@@ -7,8 +7,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use super::rules::{Rule, Thresholds};
-use crate::summary::Figures;
+use super::rules::Rule;
+use super::thresholds::Thresholds;
+use crate::operations::summary::Figures;
 
 /// How many ended alerts are kept.
 pub(crate) const HISTORY: usize = 100;
@@ -229,7 +230,7 @@ mod tests {
 
     use super::*;
     use crate::failure::Verdict;
-    use crate::summary::figures::{HttpKey, Series};
+    use crate::operations::summary::figures::{HttpKey, Series};
 
     fn traffic(ok: f64, failed: f64) -> Figures {
         let mut figures = Figures::default();

@@ -1,11 +1,14 @@
 //! `GET /health` (liveness) and `GET /ready` (readiness).
 
+use std::sync::Arc;
+
 use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value, json};
 
 use super::auth::{self, Guard};
-use crate::Monitoring;
+use crate::operations::Operations;
 
 /// 200 for as long as the process serves requests.
 pub(super) async fn health() -> Json<Value> {
@@ -15,10 +18,13 @@ pub(super) async fn health() -> Json<Value> {
 /// 200 when every readiness check passes, else 503; the body names each check's outcome.
 /// Why a check failed (its error text, which may name an internal host) is shown only to a
 /// caller with the metrics or admin token; everyone else finds it in the logs.
-pub(super) async fn ready(monitoring: Monitoring, headers: HeaderMap) -> (StatusCode, Json<Value>) {
-    let detail = auth::holds(&monitoring, Guard::Metrics, &headers)
-        || auth::holds(&monitoring, Guard::Admin, &headers);
-    let outcomes = monitoring.readiness().outcomes().await;
+pub(super) async fn ready(
+    State(operations): State<Arc<Operations>>,
+    headers: HeaderMap,
+) -> (StatusCode, Json<Value>) {
+    let detail = auth::holds(&operations, Guard::Metrics, &headers)
+        || auth::holds(&operations, Guard::Admin, &headers);
+    let outcomes = operations.readiness.outcomes().await;
     let ready = outcomes.iter().all(|outcome| outcome.error.is_none());
     let mut checks = Map::new();
     for outcome in outcomes.iter() {

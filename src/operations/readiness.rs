@@ -1,4 +1,4 @@
-//! Readiness checks: named async probes (a database ping, a platform ping) that `GET /ready`
+//! The readiness checks: named async probes (a database ping, a platform ping) that `GET /ready`
 //! runs concurrently, each within a timeout.
 //!
 //! `/ready` is open to anyone who can reach it, so one run's results serve every request for
@@ -18,32 +18,26 @@ use tokio::time::Instant;
 
 use crate::names::attr;
 
-/// How long one readiness check may take by default before it counts as failed.
-pub const DEFAULT_READINESS_TIMEOUT: Duration = Duration::from_secs(2);
-
 /// `callback.kind` of a readiness check that panicked.
 const READINESS_CHECK: &str = "readiness_check";
-
-/// How long the results of one run of the readiness checks answer `GET /ready` by default.
-pub const DEFAULT_READINESS_CACHE: Duration = Duration::from_secs(1);
 
 type Probe =
     Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
 
 /// The registered checks.
-pub(crate) struct Readiness {
+pub(crate) struct ReadinessChecks {
     checks: RwLock<Vec<(&'static str, Probe)>>,
     timeout: Duration,
     cache_for: Duration,
     /// The last run and when it ended; the lock also makes concurrent requests share a run.
-    last: tokio::sync::Mutex<Option<(Instant, Arc<[Outcome]>)>>,
+    last: tokio::sync::Mutex<Option<(Instant, Arc<[CheckResult]>)>>,
     panics: Counter<u64>,
 }
 
-impl std::fmt::Debug for Readiness {
+impl std::fmt::Debug for ReadinessChecks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let checks = self.checks.read().unwrap_or_else(PoisonError::into_inner);
-        f.debug_struct("Readiness")
+        f.debug_struct("ReadinessChecks")
             .field(
                 "checks",
                 &checks.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
@@ -54,16 +48,16 @@ impl std::fmt::Debug for Readiness {
     }
 }
 
-/// One check's outcome.
+/// How one check went.
 #[derive(Debug, Clone)]
-pub(crate) struct Outcome {
+pub(crate) struct CheckResult {
     pub(crate) name: &'static str,
     pub(crate) took: Duration,
     /// `None` when it passed.
     pub(crate) error: Option<String>,
 }
 
-impl Readiness {
+impl ReadinessChecks {
     /// `panics` counts the checks that panicked.
     pub(crate) fn new(timeout: Duration, cache_for: Duration, panics: Counter<u64>) -> Self {
         Self {
@@ -93,14 +87,14 @@ impl Readiness {
 
     /// The outcomes of the latest run, running the checks again when it is older than the
     /// cache time. Failures are logged when a run finds them.
-    pub(crate) async fn outcomes(&self) -> Arc<[Outcome]> {
+    pub(crate) async fn outcomes(&self) -> Arc<[CheckResult]> {
         let mut last = self.last.lock().await;
         if let Some((at, outcomes)) = last.as_ref() {
             if at.elapsed() < self.cache_for {
                 return outcomes.clone();
             }
         }
-        let outcomes: Arc<[Outcome]> = self.run().await.into();
+        let outcomes: Arc<[CheckResult]> = self.run().await.into();
         for outcome in outcomes.iter() {
             if let Some(error) = &outcome.error {
                 tracing::warn!(
@@ -117,7 +111,7 @@ impl Readiness {
 
     /// Runs every check at once, each on a task of its own (a panicking check fails, it does
     /// not take the endpoint down) and within the timeout.
-    async fn run(&self) -> Vec<Outcome> {
+    async fn run(&self) -> Vec<CheckResult> {
         let checks = self
             .checks
             .read()
@@ -155,7 +149,7 @@ impl Readiness {
                 Err(true) => Some("the check panicked".to_owned()),
                 Err(false) => Some("the check was cancelled".to_owned()),
             };
-            outcomes.push(Outcome {
+            outcomes.push(CheckResult {
                 name,
                 took: started.elapsed(),
                 error,

@@ -1,39 +1,51 @@
 //! `GET /metrics/summary`, `GET /metrics/report`, `GET /metrics/dashboard` and
 //! `POST /metrics/reset`.
 
+use std::sync::Arc;
+
 use axum::Json;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::auth::{self, Guard};
-use crate::Monitoring;
+use crate::operations::Operations;
 
 /// The summary; behind the metrics token when one is configured.
-pub(super) async fn summary(monitoring: Monitoring, headers: HeaderMap) -> Response {
-    if let Some(refused) = auth::refusal(&monitoring, Guard::Metrics, &headers) {
+pub(super) async fn summary(
+    State(operations): State<Arc<Operations>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refused) = auth::refusal(&operations, Guard::Metrics, &headers) {
         return refused;
     }
-    Json(monitoring.summary()).into_response()
+    Json(operations.summary()).into_response()
 }
 
 /// The summary plus the alerts (firing and past).
-pub(super) async fn report(monitoring: Monitoring, headers: HeaderMap) -> Response {
-    if let Some(refused) = auth::refusal(&monitoring, Guard::Metrics, &headers) {
+pub(super) async fn report(
+    State(operations): State<Arc<Operations>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refused) = auth::refusal(&operations, Guard::Metrics, &headers) {
         return refused;
     }
-    let mut report = monitoring.summary();
-    report["alerts"] = monitoring.alerts();
+    let mut report = operations.summary();
+    report["alerts"] = operations.alerts();
     Json(report).into_response()
 }
 
 /// The at-a-glance view: uptime, requests, latency and resources, formatted for people with
 /// the numbers beside them, and the alerts.
-pub(super) async fn dashboard(monitoring: Monitoring, headers: HeaderMap) -> Response {
-    if let Some(refused) = auth::refusal(&monitoring, Guard::Metrics, &headers) {
+pub(super) async fn dashboard(
+    State(operations): State<Arc<Operations>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refused) = auth::refusal(&operations, Guard::Metrics, &headers) {
         return refused;
     }
-    let summary = monitoring.summary();
+    let summary = operations.summary();
     let number = |value: &serde_json::Value| value.as_f64();
     let percent = |value: Option<f64>| value.map(|ratio| format!("{:.0}%", ratio * 100.0));
     let uptime = number(&summary["process"]["uptime_seconds"]);
@@ -61,7 +73,7 @@ pub(super) async fn dashboard(monitoring: Monitoring, headers: HeaderMap) -> Res
                 "cache_hit_ratio_value": hit_ratio,
             },
         },
-        "alerts": monitoring.alerts(),
+        "alerts": operations.alerts(),
     }))
     .into_response()
 }
@@ -93,14 +105,17 @@ fn format_uptime(seconds: f64) -> String {
 
 /// Restarts the summary window. Admin only: 404 when no admin token is configured, 401 for
 /// a missing or wrong one.
-pub(super) async fn reset(monitoring: Monitoring, headers: HeaderMap) -> Response {
-    if monitoring.admin_token().is_none() {
+pub(super) async fn reset(
+    State(operations): State<Arc<Operations>>,
+    headers: HeaderMap,
+) -> Response {
+    if operations.admin_token.is_none() {
         return (StatusCode::NOT_FOUND, "no admin token is configured\n").into_response();
     }
-    if let Some(refused) = auth::refusal(&monitoring, Guard::Admin, &headers) {
+    if let Some(refused) = auth::refusal(&operations, Guard::Admin, &headers) {
         return refused;
     }
-    monitoring.reset_summary();
+    operations.reset_summary();
     Json(json!({ "status": "reset" })).into_response()
 }
 

@@ -1,50 +1,8 @@
 //! What is watched: each rule reads one value from the window and compares it with its
 //! threshold.
 
-use std::time::Duration;
-
-use crate::summary::{Figures, Tally};
-
-/// The thresholds, with the defaults the issue of record asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Thresholds {
-    /// Fire when the p95 request latency over the window is above this (1 s).
-    pub latency_p95: Duration,
-    /// Fire when the share of failed requests over the window is above this (0.05).
-    pub error_rate: f64,
-    /// Fire when the process's memory over its limit is above this (0.8).
-    pub memory_utilization: f64,
-    /// Fire when the process's share of all CPUs is above this (0.8).
-    pub cpu_utilization: f64,
-    /// Fire when the cache hit ratio over the window is below this (0.8).
-    pub cache_hit_ratio: f64,
-    /// Fire when the connection pools' use over their maximum is above this (0.9).
-    pub db_pool_utilization: f64,
-    /// How long a threshold must stay broken before its alert fires (1 min), like a
-    /// Prometheus rule's `for:`.
-    pub for_duration: Duration,
-    /// The sliding window rates and ratios are computed over (5 min).
-    pub window: Duration,
-    /// Rates and ratios need at least this many requests or lookups in the window (10),
-    /// so one failed request out of one does not page anybody.
-    pub min_events: f64,
-}
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        Self {
-            latency_p95: Duration::from_secs(1),
-            error_rate: 0.05,
-            memory_utilization: 0.8,
-            cpu_utilization: 0.8,
-            cache_hit_ratio: 0.8,
-            db_pool_utilization: 0.9,
-            for_duration: Duration::from_secs(60),
-            window: Duration::from_secs(300),
-            min_events: 10.0,
-        }
-    }
-}
+use super::thresholds::Thresholds;
+use crate::operations::summary::{Figures, Tally};
 
 /// The kinds of alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

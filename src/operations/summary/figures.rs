@@ -1,12 +1,17 @@
-//! The cumulative figures a summary is computed from, read from the same Prometheus registry
-//! that `/metrics` renders, so the two can never disagree.
+//! The cumulative figures a summary is computed from, read through the SDK's own data types
+//! (`ResourceMetrics`) from the reader the pipelines already have: the one `/metrics`
+//! renders when the Prometheus exporter is on, so the two can never disagree, and a reader
+//! of their own when it is off.
 
 use std::collections::HashMap;
 
-use prometheus::proto::{Metric, MetricFamily};
+use opentelemetry::KeyValue;
+use opentelemetry_sdk::metrics::data::{
+    AggregatedMetrics, HistogramDataPoint, Metric, MetricData, ResourceMetrics,
+};
 
 use crate::failure::Verdict;
-use crate::names::prometheus as prom;
+use crate::names::{self, attr};
 
 /// A histogram series: count, sum and cumulative bucket counts (upper bound, count).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,15 +22,20 @@ pub(crate) struct Series {
 }
 
 impl Series {
-    fn of(metric: &Metric) -> Self {
-        let histogram = metric.get_histogram();
+    /// A data point's count, sum and buckets, made cumulative and closed by `+Inf`, as
+    /// Prometheus exposes them.
+    fn of<T: Copy>(point: &HistogramDataPoint<T>, float: fn(T) -> f64) -> Self {
+        let bounds = point.bounds().chain([f64::INFINITY]);
+        let mut cumulative = 0.0;
         Self {
-            count: histogram.get_sample_count() as f64,
-            sum: histogram.get_sample_sum(),
-            buckets: histogram
-                .get_bucket()
-                .iter()
-                .map(|bucket| (bucket.upper_bound(), bucket.cumulative_count() as f64))
+            count: point.count() as f64,
+            sum: float(point.sum()),
+            buckets: bounds
+                .zip(point.bucket_counts())
+                .map(|(bound, count)| {
+                    cumulative += count as f64;
+                    (bound, cumulative)
+                })
                 .collect(),
         }
     }
@@ -151,93 +161,132 @@ pub(crate) struct Figures {
     pub(crate) process_uptime: Option<f64>,
 }
 
-fn label<'a>(metric: &'a Metric, name: &str) -> Option<&'a str> {
-    metric
-        .get_label()
-        .iter()
-        .find(|pair| pair.name() == name)
-        .map(|pair| pair.value())
+/// The value of `key` among `attributes`, if present and not empty.
+fn label<'a>(attributes: impl IntoIterator<Item = &'a KeyValue>, key: &str) -> Option<String> {
+    attributes
+        .into_iter()
+        .find(|kv| kv.key.as_str() == key)
+        .map(|kv| kv.value.as_str().into_owned())
         .filter(|value| !value.is_empty())
 }
 
+/// Every point of a histogram, of any number type, with its attributes.
+fn histogram(data: &AggregatedMetrics) -> Vec<(Vec<KeyValue>, Series)> {
+    fn points<T: Copy>(data: &MetricData<T>, float: fn(T) -> f64) -> Vec<(Vec<KeyValue>, Series)> {
+        match data {
+            MetricData::Histogram(histogram) => histogram
+                .data_points()
+                .map(|point| {
+                    (
+                        point.attributes().cloned().collect(),
+                        Series::of(point, float),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    match data {
+        AggregatedMetrics::F64(data) => points(data, |value| value),
+        AggregatedMetrics::U64(data) => points(data, |value| value as f64),
+        AggregatedMetrics::I64(data) => points(data, |value| value as f64),
+    }
+}
+
+/// Every point of a gauge or sum, of any number type, with its attributes.
+fn values(data: &AggregatedMetrics) -> Vec<(Vec<KeyValue>, f64)> {
+    fn points<T: Copy>(data: &MetricData<T>, float: fn(T) -> f64) -> Vec<(Vec<KeyValue>, f64)> {
+        match data {
+            MetricData::Gauge(gauge) => gauge
+                .data_points()
+                .map(|point| (point.attributes().cloned().collect(), float(point.value())))
+                .collect(),
+            MetricData::Sum(sum) => sum
+                .data_points()
+                .map(|point| (point.attributes().cloned().collect(), float(point.value())))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    match data {
+        AggregatedMetrics::F64(data) => points(data, |value| value),
+        AggregatedMetrics::U64(data) => points(data, |value| value as f64),
+        AggregatedMetrics::I64(data) => points(data, |value| value as f64),
+    }
+}
+
 impl Figures {
-    /// Reads `families` (names with the optional `namespace_` prefix).
-    pub(crate) fn read(families: &[MetricFamily], namespace: Option<&str>) -> Self {
+    /// Reads the figures out of one collection.
+    pub(crate) fn read(metrics: &ResourceMetrics) -> Self {
         let mut figures = Figures::default();
-        for family in families {
-            let name = family.name();
-            let name = match namespace {
-                Some(namespace) => name
-                    .strip_prefix(namespace)
-                    .and_then(|rest| rest.strip_prefix('_'))
-                    .unwrap_or(name),
-                None => name,
-            };
-            for metric in family.get_metric() {
-                let verdict = Verdict::of(label(metric, "error_type"));
-                match name {
-                    prom::HTTP_SERVER_REQUEST_DURATION => {
-                        let key = HttpKey {
-                            route: label(metric, "http_route").unwrap_or("").to_owned(),
-                            verdict,
-                        };
-                        figures
-                            .http
-                            .entry(key)
-                            .or_default()
-                            .add(&Series::of(metric));
-                    }
-                    prom::HTTP_SERVER_ACTIVE_REQUESTS => {
-                        figures.in_flight += metric.get_gauge().get_value();
-                    }
-                    prom::DB_CLIENT_OPERATION_DURATION => {
-                        figures
-                            .db
-                            .entry(verdict)
-                            .or_default()
-                            .add(&Series::of(metric));
-                    }
-                    prom::HTTP_CLIENT_REQUEST_DURATION => {
-                        figures
-                            .platform
-                            .entry(verdict)
-                            .or_default()
-                            .add(&Series::of(metric));
-                    }
-                    prom::CACHE_LOOKUPS => match label(metric, "cache_result") {
-                        Some("hit") => figures.cache_hits += metric.get_counter().get_value(),
-                        Some("miss") => figures.cache_misses += metric.get_counter().get_value(),
-                        _ => {}
-                    },
-                    prom::PROCESS_CPU_UTILIZATION => {
-                        figures.process_cpu = Some(metric.get_gauge().get_value());
-                    }
-                    prom::PROCESS_MEMORY_USAGE => {
-                        figures.process_memory = Some(metric.get_gauge().get_value());
-                    }
-                    prom::SYSTEM_MEMORY_UTILIZATION => {
-                        figures.system_memory_utilization = Some(metric.get_gauge().get_value());
-                    }
-                    prom::PROCESS_MEMORY_UTILIZATION => {
-                        figures.process_memory_utilization = Some(metric.get_gauge().get_value());
-                    }
-                    prom::DB_CLIENT_CONNECTION_COUNT
-                        if label(metric, "db_client_connection_state") == Some("used") =>
-                    {
-                        figures.pool_in_use += metric.get_gauge().get_value();
-                    }
-                    prom::DB_CLIENT_CONNECTION_MAX => {
-                        figures.pool_max += metric.get_gauge().get_value();
-                    }
-                    prom::PROCESS_UPTIME => {
-                        figures.process_uptime = Some(metric.get_gauge().get_value());
-                    }
-                    _ => {}
-                }
-            }
+        for metric in metrics.scope_metrics().flat_map(|scope| scope.metrics()) {
+            figures.add(metric);
         }
         figures
     }
+
+    fn add(&mut self, metric: &Metric) {
+        let data = metric.data();
+        match metric.name() {
+            names::HTTP_SERVER_REQUEST_DURATION => {
+                for (attributes, series) in histogram(data) {
+                    let key = HttpKey {
+                        route: label(&attributes, attr::HTTP_ROUTE).unwrap_or_default(),
+                        verdict: Verdict::of(label(&attributes, attr::ERROR_TYPE).as_deref()),
+                    };
+                    self.http.entry(key).or_default().add(&series);
+                }
+            }
+            names::DB_CLIENT_OPERATION_DURATION => add_by_verdict(&mut self.db, data),
+            names::HTTP_CLIENT_REQUEST_DURATION => add_by_verdict(&mut self.platform, data),
+            names::HTTP_SERVER_ACTIVE_REQUESTS => {
+                self.in_flight += values(data).iter().map(|(_, value)| value).sum::<f64>();
+            }
+            names::CACHE_LOOKUPS => {
+                for (attributes, value) in values(data) {
+                    match label(&attributes, attr::CACHE_RESULT).as_deref() {
+                        Some("hit") => self.cache_hits += value,
+                        Some("miss") => self.cache_misses += value,
+                        _ => {}
+                    }
+                }
+            }
+            names::DB_CLIENT_CONNECTION_COUNT => {
+                for (attributes, value) in values(data) {
+                    if label(&attributes, attr::DB_CLIENT_CONNECTION_STATE).as_deref()
+                        == Some("used")
+                    {
+                        self.pool_in_use += value;
+                    }
+                }
+            }
+            names::DB_CLIENT_CONNECTION_MAX => self.pool_max += total(data),
+            names::PROCESS_CPU_UTILIZATION => self.process_cpu = last(data),
+            names::PROCESS_MEMORY_USAGE => self.process_memory = last(data),
+            names::SYSTEM_MEMORY_UTILIZATION => self.system_memory_utilization = last(data),
+            names::PROCESS_MEMORY_UTILIZATION => self.process_memory_utilization = last(data),
+            names::PROCESS_UPTIME => self.process_uptime = last(data),
+            _ => {}
+        }
+    }
+}
+
+/// Adds every point of a duration histogram to `into`, by how its calls ended.
+fn add_by_verdict(into: &mut HashMap<Verdict, Series>, data: &AggregatedMetrics) {
+    for (attributes, series) in histogram(data) {
+        let verdict = Verdict::of(label(&attributes, attr::ERROR_TYPE).as_deref());
+        into.entry(verdict).or_default().add(&series);
+    }
+}
+
+/// The sum of every point of a gauge or sum.
+fn total(data: &AggregatedMetrics) -> f64 {
+    values(data).iter().map(|(_, value)| value).sum()
+}
+
+/// The value of a single-point gauge or sum.
+fn last(data: &AggregatedMetrics) -> Option<f64> {
+    values(data).last().map(|(_, value)| *value)
 }
 
 #[cfg(test)]

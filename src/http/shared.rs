@@ -1,0 +1,172 @@
+//! What a layer shares with every service it wraps and every request they serve: its
+//! configuration, the clock, and what it resolves on first use (its route table, its
+//! tracer, its dependency handle, its default exclusions).
+
+use std::sync::OnceLock;
+
+use opentelemetry::metrics::Meter;
+
+use super::exclusions::Exclusions;
+use super::labels::UrlScheme;
+use super::route_table::RouteTable;
+use crate::TraceContextTrust;
+use crate::context::propagation::{Inbound, Propagation};
+use crate::context::server_tracer::ServerTracer;
+use crate::dependency::Dependencies;
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Config {
+    pub(crate) exclusions: Exclusions,
+    pub(crate) meter: Option<Meter>,
+    pub(crate) traces: Traces,
+    /// Set on this layer, over what its tracer came with.
+    pub(crate) overrides: TraceOverrides,
+    /// Where the dependency calls made under its requests record; `None` makes one on
+    /// [`meter`](Self::meter) when there is one, else leaves them to the global fallback.
+    pub(crate) dependencies: Option<Dependencies>,
+    pub(crate) record_query: bool,
+    pub(crate) url_scheme: UrlScheme,
+}
+
+/// Where server spans come from.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum Traces {
+    /// The tracer of the installed pipelines, if any.
+    #[default]
+    Installed,
+    Tracer(ServerTracer),
+    Off,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct TraceOverrides {
+    pub(crate) trace_context: Option<TraceContextTrust>,
+    pub(crate) baggage: Option<bool>,
+    pub(crate) value_length_limit: Option<usize>,
+}
+
+impl TraceOverrides {
+    fn apply(self, mut tracer: ServerTracer) -> ServerTracer {
+        let inbound = tracer.propagation.inbound();
+        let wanted = Inbound {
+            trace_context: self.trace_context.unwrap_or(inbound.trace_context),
+            baggage: self.baggage.unwrap_or(inbound.baggage),
+        };
+        if wanted != inbound {
+            tracer.propagation = tracer.propagation.with_inbound(wanted);
+        }
+        if let Some(limit) = self.value_length_limit {
+            tracer.value_length_limit = limit;
+        }
+        tracer
+    }
+}
+
+/// State shared by the layer and every service and request it creates.
+pub(crate) struct Shared {
+    config: Config,
+    clock: quanta::Clock,
+    routes: OnceLock<RouteTable>,
+    tracer: OnceLock<Option<ServerTracer>>,
+    dependencies: OnceLock<Option<Dependencies>>,
+    /// The default excluded paths under the endpoint prefix, resolved on first use.
+    default_exclusions: OnceLock<Vec<String>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config) -> Self {
+        Self {
+            config,
+            // Built here, not on the first request: the TSC clock calibrates on creation.
+            clock: quanta::Clock::new(),
+            routes: OnceLock::new(),
+            tracer: OnceLock::new(),
+            dependencies: OnceLock::new(),
+            default_exclusions: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub(crate) fn routes(&self) -> &RouteTable {
+        self.routes.get_or_init(|| {
+            let key = self.dependencies().and_then(Dependencies::key);
+            match &self.config.meter {
+                Some(meter) => RouteTable::new(meter, self.clock.clone(), key),
+                None => RouteTable::new(
+                    &opentelemetry::global::meter_with_scope(crate::scope()),
+                    self.clock.clone(),
+                    key,
+                ),
+            }
+        })
+    }
+
+    /// The tracer for server spans and the propagators for the incoming context, `None`
+    /// when this layer records metrics only.
+    #[inline]
+    pub(crate) fn tracer(&self) -> Option<&ServerTracer> {
+        self.tracer
+            .get_or_init(|| {
+                let tracer = match &self.config.traces {
+                    Traces::Installed => {
+                        crate::context::installed::get().and_then(|installed| installed.tracer)
+                    }
+                    Traces::Tracer(tracer) => Some(tracer.clone()),
+                    Traces::Off => None,
+                };
+                tracer.map(|tracer| self.config.overrides.apply(tracer))
+            })
+            .as_ref()
+    }
+
+    /// The handle the dependency calls of this layer's requests record into.
+    fn dependencies(&self) -> Option<&Dependencies> {
+        self.dependencies
+            .get_or_init(|| {
+                if let Some(dependencies) = &self.config.dependencies {
+                    return Some(dependencies.clone());
+                }
+                let meter = self.config.meter.as_ref()?;
+                let tracer = self.tracer();
+                Some(Dependencies::on_meter(
+                    meter,
+                    tracer.map(|server| server.tracer.clone()),
+                    tracer.map_or_else(Propagation::w3c, |server| server.propagation.clone()),
+                ))
+            })
+            .as_ref()
+    }
+
+    #[inline]
+    pub(crate) fn record_query(&self) -> bool {
+        self.config.record_query
+    }
+
+    #[inline]
+    pub(crate) fn url_scheme(&self) -> UrlScheme {
+        self.config.url_scheme
+    }
+
+    /// Exact match against the route template, or the raw path when no route matched.
+    pub(crate) fn is_excluded(&self, path: &str) -> bool {
+        let exclusions = &self.config.exclusions;
+        exclusions.paths.iter().any(|excluded| excluded == path)
+            || (exclusions.defaults
+                && self
+                    .default_exclusions
+                    .get_or_init(|| exclusions.default_paths())
+                    .iter()
+                    .any(|excluded| excluded == path))
+    }
+}

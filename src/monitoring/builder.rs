@@ -1,0 +1,227 @@
+//! [`MonitoringBuilder`]: every setting, from code or the environment, and the two ways to
+//! finish: [`install`](MonitoringBuilder::install) and [`build`](MonitoringBuilder::build).
+//!
+//! The settings of each floor live with it (`pipeline::Settings`,
+//! `operations::settings::Settings`); the setters of optional floors are in files of their
+//! own, each switched by its feature once.
+
+use std::time::Duration;
+
+use opentelemetry_sdk::trace::{Sampler, SpanExporter};
+
+use super::floors::Floors;
+use super::handle::Monitoring;
+use crate::context::installed::{self, Installed};
+use crate::pipeline::vars::ProcessEnv;
+use crate::pipeline::{self, Pipelines};
+use crate::{Error, TraceContextTrust};
+
+/// Configures and installs the telemetry pipelines. Start with [`Monitoring::builder`].
+///
+/// Every setting left unset falls back to the standard OpenTelemetry variable named in its
+/// documentation, then to the OpenTelemetry default. A variable whose value cannot be
+/// understood makes [`install`](Self::install) fail with a message naming it.
+#[must_use = "a builder does nothing until `install` or `build` is called"]
+#[derive(Debug)]
+pub struct MonitoringBuilder {
+    pub(super) pipeline: pipeline::Settings,
+    pub(super) endpoint_prefix: String,
+    #[cfg(feature = "system")]
+    pub(super) system: Option<Duration>,
+    #[cfg(feature = "operations")]
+    pub(super) operations: crate::operations::settings::Settings,
+}
+
+impl Monitoring {
+    /// Starts configuring the pipelines.
+    pub fn builder() -> MonitoringBuilder {
+        MonitoringBuilder::default()
+    }
+}
+
+impl Default for MonitoringBuilder {
+    fn default() -> Self {
+        Self {
+            pipeline: pipeline::Settings {
+                read_metrics: cfg!(feature = "operations"),
+                ..pipeline::Settings::default()
+            },
+            endpoint_prefix: String::new(),
+            #[cfg(feature = "system")]
+            system: Some(crate::system::DEFAULT_SYSTEM_REFRESH_INTERVAL),
+            #[cfg(feature = "operations")]
+            operations: Default::default(),
+        }
+    }
+}
+
+impl MonitoringBuilder {
+    /// The `service.name` resource attribute. Without it, `OTEL_SERVICE_NAME` is used, and
+    /// without that the file name of the running binary.
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.pipeline.service_name = Some(name.into());
+        self
+    }
+
+    /// The `service.version` resource attribute, typically `env!("CARGO_PKG_VERSION")`.
+    /// Without it the version comes only from `OTEL_RESOURCE_ATTRIBUTES`, if at all.
+    pub fn service_version(mut self, version: impl Into<String>) -> Self {
+        self.pipeline.service_version = Some(version.into());
+        self
+    }
+
+    /// A prefix for every Prometheus metric name: `orders` turns
+    /// `http_server_request_duration_seconds` into `orders_http_server_request_duration_seconds`.
+    /// It must match `[a-zA-Z_][a-zA-Z0-9_]*`.
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.pipeline.namespace = Some(namespace.into());
+        self
+    }
+
+    /// The head sampler. Without it, `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`
+    /// (`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`,
+    /// `parentbased_always_off`, `parentbased_traceidratio`), else parent-based always-on.
+    pub fn sampler(mut self, sampler: Sampler) -> Self {
+        self.pipeline.sampler = Some(sampler);
+        self
+    }
+
+    /// How far server spans trust the caller's `traceparent` (default
+    /// [`TraceContextTrust::Continue`]): continue its trace, as a service behind a gateway or
+    /// a mesh wants, or start a new trace linked to the caller's span, as a service facing
+    /// the internet should, so that no client picks its trace id or forces sampling.
+    pub fn inbound_trace_context(mut self, trust: TraceContextTrust) -> Self {
+        self.pipeline.inbound.trace_context = trust;
+        self
+    }
+
+    /// Whether the caller's `baggage` entries are made current for the handler (default
+    /// `true`: bounded by the W3C limits, 8 KiB and 180 entries). They are never forwarded
+    /// to platforms unless a
+    /// [`PlatformLayer::forward_baggage`](crate::dependency::PlatformLayer::forward_baggage)
+    /// asks for it.
+    pub fn inbound_baggage(mut self, keep: bool) -> Self {
+        self.pipeline.inbound.baggage = keep;
+        self
+    }
+
+    /// The longest value, in characters, of a span attribute taken from the client
+    /// (`url.path`, `url.query`, `user_agent.original`, `http.request.method_original`).
+    /// Without it, `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, then
+    /// `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, else
+    /// [`DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT`](crate::DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT)
+    /// (1 024): whatever a client sends, the span queue holds a few megabytes at most.
+    pub fn span_attribute_value_length_limit(mut self, limit: usize) -> Self {
+        self.pipeline.value_length_limit = Some(limit);
+        self
+    }
+
+    /// Enables tracing with `exporter` instead of OTLP, behind the same bounded batch
+    /// processor: an in-memory exporter in tests, or a vendor's exporter.
+    pub fn span_exporter<E: SpanExporter + 'static>(mut self, exporter: E) -> Self {
+        self.pipeline.span_processor = Some(pipeline::processor(exporter));
+        self
+    }
+
+    /// A prefix for the paths of the monitoring endpoints: `/api/v1` serves
+    /// `/api/v1/metrics`, `/api/v1/health`, `/api/v1/metrics/summary`, ... The layers skip
+    /// them under the prefix. It must start with `/` and not end with one.
+    pub fn endpoint_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.endpoint_prefix = prefix.into();
+        self
+    }
+
+    /// The most [`Monitoring::shutdown`] waits for spans and metrics to be flushed
+    /// (default [`DEFAULT_SHUTDOWN_TIMEOUT`]). It bounds the exit even when the collector is
+    /// down or never answers.
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.pipeline.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Builds the pipelines and installs them as the OpenTelemetry globals (meter provider,
+    /// tracer provider, and the propagators of `OTEL_PROPAGATORS`, by default W3C
+    /// TraceContext and Baggage), so that [`MonitoringLayer::new`](crate::MonitoringLayer::new)
+    /// and any other instrumentation record into them, and sets the `tracing` subscriber.
+    ///
+    /// Fails on a configuration error, or when a `tracing` subscriber is already set (see
+    /// `tracing_subscriber`); nothing global changes then.
+    pub fn install(self) -> Result<Monitoring, Error> {
+        let vars = ProcessEnv;
+        let (settings, floors) = self.split(&vars)?;
+        let pipelines = pipeline::install(settings, &vars)?;
+        installed::set(Installed {
+            tracer: pipelines.server_tracer(),
+            endpoint_prefix: floors.endpoint_prefix.clone(),
+        });
+        Monitoring::assemble(pipelines, floors)
+    }
+
+    /// Builds the pipelines without touching any global; use [`Monitoring::layer`] to record
+    /// into them. Several such instances can live in one process (tests, multi-tenant hosts).
+    ///
+    /// Spans dropped because the batch queue is full are counted only by
+    /// [`install`](Self::install)ed pipelines (the SDK reports them through the global meter
+    /// provider); failed exports are counted either way.
+    pub fn build(self) -> Result<Monitoring, Error> {
+        let vars = ProcessEnv;
+        let (settings, floors) = self.split(&vars)?;
+        Monitoring::assemble(Pipelines::build(settings, &vars, |_| {})?, floors)
+    }
+
+    /// The pipelines' settings, and everything above them checked and resolved against the
+    /// environment: whatever can be refused is refused before anything starts.
+    fn split(
+        self,
+        vars: &impl pipeline::vars::Vars,
+    ) -> Result<(pipeline::Settings, Floors), Error> {
+        validate_prefix(&self.endpoint_prefix)?;
+        #[cfg(feature = "system")]
+        if self.system.is_some_and(|interval| interval.is_zero()) {
+            return Err(Error::config(
+                "the system refresh interval must be above zero",
+            ));
+        }
+        let floors = Floors {
+            endpoint_prefix: self.endpoint_prefix,
+            #[cfg(feature = "system")]
+            system: self.system,
+            #[cfg(feature = "operations")]
+            operations: self.operations.resolve(vars)?,
+        };
+        let _ = vars;
+        Ok((self.pipeline, floors))
+    }
+}
+
+fn validate_prefix(prefix: &str) -> Result<(), Error> {
+    let valid = prefix.is_empty()
+        || (prefix.starts_with('/')
+            && !prefix.ends_with('/')
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/-_.~".contains(c)));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "endpoint prefix {prefix:?} must start with '/', not end with one, and hold only \
+             letters, digits and -_.~"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_prefixes_are_clean_paths() {
+        for good in ["", "/api", "/api/v1", "/ops-2"] {
+            assert!(validate_prefix(good).is_ok(), "{good}");
+        }
+        for bad in ["api", "/api/", "/a b", "/a?x"] {
+            assert!(validate_prefix(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! [`Monitoring`]: the handle on everything `install()` or `build()` started, composed of
+//! the floors below it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+
+use super::floors::Floors;
+use crate::dependency::Dependencies;
+use crate::pipeline::Pipelines;
+use crate::{Error, MonitoringLayer};
+
+/// The running telemetry of a service. Cloning is cheap; every clone refers to the same
+/// pipelines.
+///
+/// ```no_run
+/// use axum::{Router, routing::get};
+/// use tower_monitoring::Monitoring;
+///
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), tower_monitoring::Error> {
+/// let monitoring = Monitoring::builder().service_name("orders").install()?;
+/// let app: Router = Router::new()
+///     .route("/users/{id}", get(|| async { "user" }))
+///     .merge(monitoring.routes())
+///     .layer(monitoring.layer());
+/// // ... serve `app` until a shutdown signal, then flush what is left:
+/// monitoring.shutdown().await?;
+/// # Ok(()) }
+/// ```
+///
+/// Dropping the last clone flushes too, blocking for at most the shutdown timeout; awaiting
+/// [`shutdown`](Self::shutdown) is better, since it lets the runtime drive the export.
+#[derive(Clone, Debug)]
+pub struct Monitoring {
+    pub(super) inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(super) struct Inner {
+    pipelines: Pipelines,
+    dependencies: Dependencies,
+    endpoint_prefix: String,
+    #[cfg(feature = "operations")]
+    pub(super) operations: Arc<crate::operations::Operations>,
+    /// The system metrics' refresh thread and instruments, stopped with the pipelines.
+    #[cfg(feature = "system")]
+    _system: Option<crate::system::SystemMetrics>,
+    shut_down: AtomicBool,
+}
+
+impl Monitoring {
+    /// Starts the floors above `pipelines`.
+    pub(super) fn assemble(pipelines: Pipelines, floors: Floors) -> Result<Self, Error> {
+        let tracer = pipelines.server_tracer();
+        let dependencies = Dependencies::on_meter(
+            &pipelines.meter(),
+            tracer.as_ref().map(|server| server.tracer.clone()),
+            pipelines.propagation.clone(),
+        );
+        #[cfg(feature = "operations")]
+        let operations = crate::operations::Operations::start(
+            floors.operations,
+            floors.endpoint_prefix.clone(),
+            pipelines.metrics.clone(),
+            &pipelines.meter(),
+            &pipelines.resource,
+        )?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                #[cfg(feature = "system")]
+                _system: floors.system.map(|interval| {
+                    crate::system::SystemMetrics::start(&pipelines.meter(), interval)
+                }),
+                #[cfg(feature = "operations")]
+                operations,
+                dependencies,
+                endpoint_prefix: floors.endpoint_prefix,
+                pipelines,
+                shut_down: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// The meter provider, for instruments of your own or for
+    /// [`MonitoringLayer::with_meter_provider`].
+    pub fn meter_provider(&self) -> &SdkMeterProvider {
+        &self.inner.pipelines.meter_provider
+    }
+
+    /// The tracer provider, when tracing is enabled (an OTLP endpoint or a span exporter is
+    /// configured).
+    pub fn tracer_provider(&self) -> Option<&SdkTracerProvider> {
+        self.inner.pipelines.tracer_provider.as_ref()
+    }
+
+    /// The resource every signal carries: `service.name`, `service.version`,
+    /// `service.instance.id` and the `OTEL_RESOURCE_ATTRIBUTES`.
+    pub fn resource(&self) -> &Resource {
+        &self.inner.pipelines.resource
+    }
+
+    /// The prefix of the monitoring endpoints' paths (`""` unless
+    /// [configured](crate::MonitoringBuilder::endpoint_prefix)).
+    pub fn endpoint_prefix(&self) -> &str {
+        &self.inner.endpoint_prefix
+    }
+
+    /// A [`MonitoringLayer`] that records into these pipelines, whatever the globals are;
+    /// the dependency calls made under its requests record into them too.
+    pub fn layer(&self) -> MonitoringLayer {
+        let pipelines = &self.inner.pipelines;
+        let layer = MonitoringLayer::new()
+            .with_meter_provider(self.meter_provider())
+            .with_endpoint_prefix(self.endpoint_prefix())
+            .with_dependencies(&self.inner.dependencies);
+        match self.tracer_provider() {
+            Some(provider) => layer.with_traces(
+                provider,
+                pipelines.propagation.clone(),
+                pipelines.value_length_limit,
+            ),
+            None => layer.without_traces(),
+        }
+    }
+
+    /// What dependency calls made outside a request of [`layer`](Self::layer) record
+    /// through: a job started at boot, a pool registered at start
+    /// (`monitoring.dependencies().register_pool(...)`).
+    pub fn dependencies(&self) -> &Dependencies {
+        &self.inner.dependencies
+    }
+
+    /// The current metrics in the Prometheus text exposition format.
+    #[cfg(feature = "prometheus")]
+    pub fn render_prometheus(&self) -> String {
+        self.inner.pipelines.metrics.render_prometheus()
+    }
+
+    /// Flushes the spans and metrics still buffered and stops the pipelines; later
+    /// recordings are dropped.
+    ///
+    /// Returns within the [shutdown timeout](crate::MonitoringBuilder::shutdown_timeout) (5 s by
+    /// default) even when the collector is unreachable or never answers, with a timeout
+    /// error in that case. Calling it again returns at once.
+    pub async fn shutdown(&self) -> Result<(), Error> {
+        if self.inner.shut_down.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        self.inner.pipelines.shutdown().await
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if !self.shut_down.swap(true, Ordering::AcqRel) {
+            let _ = self.pipelines.shutdown_blocking();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The top floor: [`Monitoring`], the handle composed of the floors below it (pipelines,
+//! dependency handle, operator endpoints, system metrics), and [`MonitoringBuilder`], which
+//! collects the settings of each and starts them.
+//!
+//! `handle.rs` and `builder.rs` hold what every build has; the files named for a feature
+//! add its settings and methods, each switched on once, at its `mod` line.
+
+mod builder;
+mod floors;
+mod handle;
+#[cfg(feature = "subscriber")]
+mod log_settings;
+#[cfg(feature = "operations")]
+mod operator;
+#[cfg(feature = "operations")]
+mod operator_settings;
+#[cfg(feature = "otlp")]
+mod otlp_settings;
+#[cfg(feature = "system")]
+mod system_settings;
+
+pub use builder::MonitoringBuilder;
+pub use handle::Monitoring;

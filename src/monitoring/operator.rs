@@ -1,0 +1,98 @@
+//! What [`Monitoring`] offers operators (feature `operations`): the routes, readiness
+//! checks, the summary and the in-process alerts.
+
+use std::time::{Instant, SystemTime};
+
+use axum::Router;
+use tokio::net::ToSocketAddrs;
+
+use super::handle::Monitoring;
+use crate::Error;
+use crate::operations::MetricsServer;
+
+impl Monitoring {
+    /// The monitoring routes, to merge into the application's router:
+    ///
+    /// - `GET /metrics`, the Prometheus text (feature `prometheus`);
+    /// - `GET /health`, 200 while the process serves;
+    /// - `GET /ready`, the [readiness checks](Self::add_readiness_check): 200 when all pass,
+    ///   else 503 with a JSON body naming the failing ones;
+    /// - `GET /metrics/summary`, the [summary](Self::summary) as JSON;
+    /// - `GET /metrics/report`, the summary and the [alerts](Self::alerts);
+    /// - `GET /metrics/dashboard`, uptime, requests, latency and resources, formatted, and
+    ///   the alerts;
+    /// - `POST /metrics/reset`, restarts the summary window; it needs the
+    ///   [admin token](crate::MonitoringBuilder::admin_token) and answers 404 without one
+    ///   configured, 401 for a missing or wrong token.
+    ///
+    /// With a [metrics token](crate::MonitoringBuilder::metrics_token), `/metrics` and the
+    /// JSON views need it too (401 otherwise). Every path is under the
+    /// [endpoint prefix](crate::MonitoringBuilder::endpoint_prefix), and
+    /// [`MonitoringLayer`](crate::MonitoringLayer) skips them by default.
+    pub fn routes<S>(&self) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        self.inner.operations.routes()
+    }
+
+    /// Serves the monitoring routes on a listener of their own (a dedicated scrape port such
+    /// as `0.0.0.0:9090`) in a background task. Binding errors are returned here; the server
+    /// then runs until [`MetricsServer::shutdown`] or the end of the runtime.
+    pub async fn serve_metrics(&self, addr: impl ToSocketAddrs) -> Result<MetricsServer, Error> {
+        self.inner.operations.serve(addr).await
+    }
+
+    /// Adds a readiness check that `GET /ready` runs: a database ping, a cache or platform
+    /// ping. Checks run concurrently, each within the
+    /// [readiness timeout](crate::MonitoringBuilder::readiness_timeout); an `Err`, a timeout
+    /// or a panic fails it. Registering a name again replaces its check.
+    ///
+    /// ```no_run
+    /// # fn f(monitoring: &tower_monitoring::Monitoring) {
+    /// monitoring.add_readiness_check("database", || async {
+    ///     Ok::<_, std::io::Error>(()) // e.g. `sqlx::query("SELECT 1").execute(&pool).await.map(drop)`
+    /// });
+    /// # }
+    /// ```
+    pub fn add_readiness_check<F, Fut, E>(&self, name: &'static str, check: F)
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display,
+    {
+        self.inner.operations.add_readiness_check(name, check);
+    }
+
+    /// Totals, rates, latency percentiles, top routes, dependency figures and process
+    /// resources since the summary window started, as served on `GET /metrics/summary`.
+    /// Read through the SDK from the same reader `/metrics` renders.
+    pub fn summary(&self) -> serde_json::Value {
+        self.inner.operations.summary()
+    }
+
+    /// Restarts the summary window, as `POST /metrics/reset` does; Prometheus counters are
+    /// untouched and stay monotonic.
+    pub fn reset_summary(&self) {
+        self.inner.operations.reset_summary();
+    }
+
+    /// Evaluates the alert thresholds now. A thread of its own does it every
+    /// [alert interval](crate::MonitoringBuilder::alert_interval); call it to evaluate at a
+    /// moment of your choosing.
+    pub fn evaluate_alerts(&self) {
+        self.inner.operations.evaluate_alerts();
+    }
+
+    /// [`evaluate_alerts`](Self::evaluate_alerts) at a given moment, for tests that drive
+    /// time themselves.
+    #[doc(hidden)]
+    pub fn evaluate_alerts_at(&self, now: Instant, wall: SystemTime) {
+        self.inner.operations.evaluate_alerts_at(now, wall);
+    }
+
+    /// The firing alerts and the history, as JSON.
+    pub fn alerts(&self) -> serde_json::Value {
+        self.inner.operations.alerts()
+    }
+}

@@ -1,0 +1,140 @@
+//! The operator's floor (feature `operations`): what people running the service use while it
+//! runs. Readiness checks (`readiness.rs`), the JSON summary over a window (`summary/`), the
+//! in-process alerts with their thread and webhook (`alerting/`), the bearer tokens
+//! (`token.rs`), their settings from the builder or the environment (`settings.rs`), and the
+//! axum routes that serve them (`routes/`).
+//!
+//! It reads the pipelines' figures through the SDK (`pipeline::MetricsSource`) and records
+//! its own few metrics (`monitoring.alerts.active`, `monitoring.auth.failures`) on their
+//! meter; nothing below it imports it.
+
+pub mod alerting;
+mod readiness;
+mod routes;
+pub(crate) mod settings;
+pub(crate) mod summary;
+mod token;
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Instant, SystemTime};
+
+use opentelemetry::metrics::{Counter, Meter};
+use opentelemetry_sdk::Resource;
+use serde_json::Value;
+
+use self::alerting::{Alerts, Notifier};
+use self::readiness::ReadinessChecks;
+use self::settings::Resolved;
+use self::summary::{Figures, Window};
+use self::token::Token;
+use crate::Error;
+use crate::pipeline::MetricsSource;
+
+pub use routes::MetricsServer;
+
+/// What the operator endpoints serve, shared by every route and the alert thread.
+#[derive(Debug)]
+pub(crate) struct Operations {
+    endpoint_prefix: String,
+    admin_token: Option<Token>,
+    metrics_token: Option<Token>,
+    readiness: ReadinessChecks,
+    window: Mutex<Window>,
+    alerts: Alerts,
+    metrics: MetricsSource,
+    auth_failures: Counter<u64>,
+}
+
+impl Operations {
+    /// Starts them: `metrics` is where the figures are read, `meter` where their own
+    /// metrics go, `resource` names the service to the webhook. The alert thread, when the settings ask for one, lives as long as they.
+    pub(crate) fn start(
+        settings: Resolved,
+        endpoint_prefix: String,
+        metrics: MetricsSource,
+        meter: &Meter,
+        resource: &Resource,
+    ) -> Result<Arc<Self>, Error> {
+        let service = resource
+            .get(&opentelemetry::Key::from_static_str(
+                crate::names::attr::SERVICE_NAME,
+            ))
+            .map(|value| value.to_string())
+            .unwrap_or_default();
+        let notifier = Notifier::start(settings.alert_webhook.as_deref())?;
+        let operations = Arc::new(Self {
+            endpoint_prefix,
+            admin_token: settings.admin_token,
+            metrics_token: settings.metrics_token,
+            readiness: ReadinessChecks::new(
+                settings.readiness_timeout,
+                settings.readiness_cache,
+                crate::callback::panics_counter(meter),
+            ),
+            window: Mutex::new(Window::new(settings.summary_window)),
+            alerts: Alerts::new(settings.alert_thresholds, meter, notifier, service),
+            metrics,
+            auth_failures: meter
+                .u64_counter(crate::names::MONITORING_AUTH_FAILURES)
+                .with_unit(crate::names::UNIT_ATTEMPTS)
+                .with_description(
+                    "Requests to a monitoring endpoint refused for a missing or wrong token",
+                )
+                .build(),
+        });
+        if let Some(interval) = settings.alert_interval {
+            alerting::every(interval, Arc::downgrade(&operations), Self::evaluate_alerts);
+        }
+        Ok(operations)
+    }
+
+    /// The pipelines' figures now.
+    fn figures(&self) -> Figures {
+        Figures::read(&self.metrics.collect())
+    }
+
+    fn window(&self) -> MutexGuard<'_, Window> {
+        self.window.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The summary of the current window.
+    pub(crate) fn summary(&self) -> Value {
+        let figures = self.figures();
+        self.window().summary(figures)
+    }
+
+    /// Restarts the summary window and forgets the alert history.
+    pub(crate) fn reset_summary(&self) {
+        let figures = self.figures();
+        self.window().reset(figures);
+        self.alerts.reset();
+    }
+
+    pub(crate) fn evaluate_alerts(&self) {
+        self.evaluate_alerts_at(Instant::now(), SystemTime::now());
+    }
+
+    pub(crate) fn evaluate_alerts_at(&self, now: Instant, wall: SystemTime) {
+        self.alerts.evaluate(now, wall, self.figures());
+    }
+
+    pub(crate) fn alerts(&self) -> Value {
+        self.alerts.json()
+    }
+
+    pub(crate) fn add_readiness_check<F, Fut, E>(&self, name: &'static str, check: F)
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display,
+    {
+        self.readiness.add(name, check);
+    }
+
+    /// The current metrics in the Prometheus text format.
+    #[cfg(feature = "prometheus")]
+    pub(crate) fn render_prometheus(&self) -> String {
+        self.metrics.render_prometheus()
+    }
+}

@@ -1,0 +1,46 @@
+//! The operator endpoints as axum routes, under the endpoint prefix: every route shares the
+//! [`Operations`] through axum's `State`.
+//!
+//! - `GET /metrics`, the Prometheus text (`scrape.rs`, feature `prometheus`);
+//! - `GET /health` and `GET /ready` (`probes.rs`);
+//! - `GET /metrics/summary`, `/metrics/report`, `/metrics/dashboard` and
+//!   `POST /metrics/reset` (`views.rs`);
+//! - the bearer tokens that can guard them (`auth.rs`), and a listener of their own
+//!   (`server.rs`).
+
+mod auth;
+mod probes;
+#[cfg(feature = "prometheus")]
+mod scrape;
+mod server;
+mod views;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use super::Operations;
+use crate::{DASHBOARD_PATH, HEALTH_PATH, READY_PATH, REPORT_PATH, RESET_PATH, SUMMARY_PATH};
+
+pub use server::MetricsServer;
+
+impl Operations {
+    /// Every operator route, to merge into the application's router.
+    pub(crate) fn routes<S>(self: &Arc<Self>) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let path = |path: &str| format!("{}{path}", self.endpoint_prefix);
+        let router = Router::new()
+            .route(&path(HEALTH_PATH), get(probes::health))
+            .route(&path(READY_PATH), get(probes::ready))
+            .route(&path(SUMMARY_PATH), get(views::summary))
+            .route(&path(REPORT_PATH), get(views::report))
+            .route(&path(DASHBOARD_PATH), get(views::dashboard))
+            .route(&path(RESET_PATH), post(views::reset));
+        #[cfg(feature = "prometheus")]
+        let router = router.route(&path(crate::METRICS_PATH), get(scrape::metrics));
+        router.with_state(self.clone())
+    }
+}

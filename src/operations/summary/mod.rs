@@ -1,0 +1,13 @@
+//! The JSON summary: totals, rates, latency percentiles, top routes, dependency figures and
+//! process resources over a window, for admin pages and scripts.
+//!
+//! The figures are read through the SDK from the pipelines' own reader (`figures.rs`); the
+//! window (`window.rs`) subtracts the totals at its start. It rolls over after its length
+//! (default 24 h) and `POST /metrics/reset` restarts it; the memory it keeps is one copy of
+//! the totals, whatever the uptime.
+
+pub(crate) mod figures;
+mod window;
+
+pub(crate) use figures::{Figures, Tally};
+pub(crate) use window::Window;

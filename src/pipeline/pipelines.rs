@@ -1,0 +1,182 @@
+//! [`Pipelines`]: the built providers, and how they are built and shut down.
+
+use std::time::Duration;
+
+use opentelemetry::metrics::{Meter, MeterProvider};
+use opentelemetry::trace::TracerProvider;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+
+use super::metrics_source::MetricsSource;
+use super::settings::Settings;
+use super::traces::ProcessorFactory;
+use super::vars::Vars;
+use super::{env, resource, shutdown, traces};
+use crate::Error;
+use crate::context::propagation::Propagation;
+use crate::context::server_tracer::ServerTracer;
+
+/// The meter and tracer providers, the resource they share, the propagators, and the reader
+/// of their own figures.
+#[derive(Debug)]
+pub(crate) struct Pipelines {
+    pub(crate) meter_provider: SdkMeterProvider,
+    pub(crate) tracer_provider: Option<SdkTracerProvider>,
+    pub(crate) propagation: Propagation,
+    /// The longest value of a span attribute taken from the client.
+    pub(crate) value_length_limit: usize,
+    pub(crate) resource: Resource,
+    /// Read by the operator floor and the Prometheus endpoint, when they are built.
+    #[cfg_attr(
+        not(any(feature = "operations", feature = "prometheus")),
+        allow(dead_code)
+    )]
+    pub(crate) metrics: MetricsSource,
+    pub(crate) shutdown_timeout: Duration,
+}
+
+impl Pipelines {
+    /// Builds the pipelines from `settings` and the variables. `before_traces` sees the
+    /// meter provider before the tracer provider is built.
+    pub(crate) fn build(
+        mut settings: Settings,
+        vars: &impl Vars,
+        before_traces: impl FnOnce(&SdkMeterProvider),
+    ) -> Result<Self, Error> {
+        env::check_sdk_variables(vars)?;
+        if let Some(namespace) = &settings.namespace {
+            validate_namespace(namespace)?;
+        }
+        let resource = resource::build(
+            settings.service_name.as_deref(),
+            settings.service_version.as_deref(),
+        );
+        let sampler = env::sampler(settings.sampler.take(), vars)?;
+        let propagation = env::propagator(vars)?.with_inbound(settings.inbound);
+        let value_length_limit =
+            env::attribute_value_length_limit(settings.value_length_limit, vars)?;
+        let processor = match settings.span_processor.take() {
+            Some(custom) => Some(custom),
+            None => otlp_processor(&settings, vars)?,
+        };
+
+        let provider = SdkMeterProvider::builder().with_resource(resource.clone());
+        let (provider, metrics) = MetricsSource::attach(
+            provider,
+            settings.namespace.as_deref(),
+            settings.read_metrics,
+        )?;
+        let meter_provider = provider.build();
+        before_traces(&meter_provider);
+
+        let tracer_provider = processor.map(|processor| {
+            let meter = meter_provider.meter_with_scope(crate::scope());
+            traces::provider(processor(&meter), sampler, resource.clone())
+        });
+        Ok(Self {
+            meter_provider,
+            tracer_provider,
+            propagation,
+            value_length_limit,
+            resource,
+            metrics,
+            shutdown_timeout: settings.shutdown_timeout,
+        })
+    }
+
+    /// The meter of this crate's instruments.
+    pub(crate) fn meter(&self) -> Meter {
+        self.meter_provider.meter_with_scope(crate::scope())
+    }
+
+    /// What server spans are made with, when these pipelines trace.
+    pub(crate) fn server_tracer(&self) -> Option<ServerTracer> {
+        self.tracer_provider.as_ref().map(|provider| ServerTracer {
+            tracer: provider.tracer_with_scope(crate::scope()),
+            propagation: self.propagation.clone(),
+            value_length_limit: self.value_length_limit,
+        })
+    }
+
+    /// Flushes and stops both providers, each within the timeout, without blocking the
+    /// caller's task.
+    pub(crate) async fn shutdown(&self) -> Result<(), Error> {
+        shutdown::in_background(self.shutdown_timeout, self.shutdown_work()).await
+    }
+
+    /// [`shutdown`](Self::shutdown), blocking the caller for at most the timeout.
+    pub(crate) fn shutdown_blocking(&self) -> Result<(), Error> {
+        shutdown::blocking(self.shutdown_timeout, self.shutdown_work())
+    }
+
+    fn shutdown_work(&self) -> shutdown::Work {
+        let meters = self.meter_provider.clone();
+        let tracers = self.tracer_provider.clone();
+        let timeout = self.shutdown_timeout;
+        Box::new(move || {
+            let traced = tracers.map_or(Ok(()), |tracers| tracers.shutdown_with_timeout(timeout));
+            let metered = meters.shutdown_with_timeout(timeout);
+            traced.and(metered).map_err(Error::exporter)
+        })
+    }
+}
+
+/// The OTLP processor when tracing is enabled by the builder or the environment.
+#[cfg(feature = "otlp")]
+fn otlp_processor(
+    settings: &Settings,
+    vars: &impl Vars,
+) -> Result<Option<ProcessorFactory>, Error> {
+    if !env::traces_enabled(settings.otlp.endpoint.is_some(), vars)? {
+        return Ok(None);
+    }
+    let protocol = env::otlp_protocol(settings.otlp.protocol, vars)?;
+    let exporter = super::otlp::span_exporter(protocol, settings.otlp.endpoint.as_deref())?;
+    Ok(Some(traces::processor(exporter)))
+}
+
+/// Without the `otlp` feature an endpoint in the environment cannot be honoured; saying so
+/// beats exporting nothing in silence.
+#[cfg(not(feature = "otlp"))]
+fn otlp_processor(
+    _settings: &Settings,
+    vars: &impl Vars,
+) -> Result<Option<ProcessorFactory>, Error> {
+    if env::traces_enabled(false, vars)? {
+        return Err(Error::config(
+            "OTEL_EXPORTER_OTLP_ENDPOINT is set but tower-monitoring was built without its \
+             `otlp` feature",
+        ));
+    }
+    Ok(None)
+}
+
+fn validate_namespace(namespace: &str) -> Result<(), Error> {
+    let mut chars = namespace.chars();
+    let valid_start = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if valid_start && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "metric namespace {namespace:?} must match [a-zA-Z_][a-zA-Z0-9_]*"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_must_be_prometheus_identifiers() {
+        assert!(validate_namespace("orders").is_ok());
+        assert!(validate_namespace("_svc_2").is_ok());
+        for bad in ["", "2fast", "has-dash", "has space", "ünïcode"] {
+            let err = validate_namespace(bad).unwrap_err().to_string();
+            assert!(err.contains("must match"), "{bad:?}: {err}");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Everything the pipelines are built from, as the builder collected it.
+
+use std::time::Duration;
+
+use opentelemetry_sdk::trace::Sampler;
+
+use super::traces::ProcessorFactory;
+use crate::context::propagation::Inbound;
+
+/// How long the pipelines wait for the last spans and metrics on shutdown by default.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub(crate) struct Settings {
+    pub(crate) service_name: Option<String>,
+    pub(crate) service_version: Option<String>,
+    pub(crate) namespace: Option<String>,
+    pub(crate) sampler: Option<Sampler>,
+    /// A span exporter given in code, instead of OTLP.
+    pub(crate) span_processor: Option<ProcessorFactory>,
+    pub(crate) inbound: Inbound,
+    pub(crate) value_length_limit: Option<usize>,
+    pub(crate) shutdown_timeout: Duration,
+    /// Whether something reads the pipelines' own figures (the operator endpoints), so a
+    /// reader is needed even without the Prometheus exporter.
+    pub(crate) read_metrics: bool,
+    #[cfg(feature = "otlp")]
+    pub(crate) otlp: super::otlp::Settings,
+    #[cfg(feature = "subscriber")]
+    pub(crate) logs: super::logs::Settings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            service_name: None,
+            service_version: None,
+            namespace: None,
+            sampler: None,
+            span_processor: None,
+            inbound: Inbound::default(),
+            value_length_limit: None,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            read_metrics: false,
+            #[cfg(feature = "otlp")]
+            otlp: super::otlp::Settings::default(),
+            #[cfg(feature = "subscriber")]
+            logs: super::logs::Settings::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("service_name", &self.service_name)
+            .field("service_version", &self.service_version)
+            .field("namespace", &self.namespace)
+            .field("sampler", &self.sampler)
+            .field("custom_span_exporter", &self.span_processor.is_some())
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .finish_non_exhaustive()
+    }
+}
