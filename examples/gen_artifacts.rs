@@ -50,11 +50,11 @@ fn main() -> std::io::Result<()> {
         for item in list.split(';').filter(|item| !item.trim().is_empty()) {
             let parsed = item.split_once('=').and_then(|(route, target)| {
                 let (objective, seconds) = target.split_once('@')?;
-                Some(RouteObjective {
-                    route: route.trim().to_owned(),
-                    objective: objective.trim().parse().ok()?,
-                    seconds: seconds.trim().parse().ok()?,
-                })
+                Some(RouteObjective::new(
+                    route.trim(),
+                    objective.trim().parse().ok()?,
+                    seconds.trim().parse().ok()?,
+                ))
             });
             match parsed {
                 Some(objective) => options.route_latency_objectives.push(objective),

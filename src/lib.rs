@@ -111,6 +111,9 @@ mod monitoring;
 #[cfg(feature = "operations")]
 mod operations;
 mod pipeline;
+// Used by the configuration of optional features only.
+#[allow(unused_macros, unused_imports)]
+mod setters;
 #[cfg(feature = "axum")]
 mod signal;
 #[cfg(feature = "system")]

@@ -105,14 +105,11 @@ fn every_alert_fires_on_bad_input_and_stays_quiet_on_good() {
 
 #[test]
 fn routes_with_objectives_of_their_own_get_their_own_rules_and_alerts() {
-    let options = ArtifactOptions {
-        route_latency_objectives: vec![RouteObjective {
-            route: "/reports/{id}".into(),
-            objective: 0.95,
-            seconds: 2.5,
-        }],
-        ..ArtifactOptions::default()
-    };
+    let options = ArtifactOptions::default().route_latency_objective(RouteObjective::new(
+        "/reports/{id}",
+        0.95,
+        2.5,
+    ));
     let recording = recording_rules(&options);
     let alerts = alert_rules(&options);
     assert!(
@@ -158,11 +155,7 @@ fn routes_with_objectives_of_their_own_get_their_own_rules_and_alerts() {
 
 #[test]
 fn a_namespaced_service_gets_namespaced_rules_that_promtool_accepts() {
-    let options = ArtifactOptions {
-        namespace: Some("orders".into()),
-        job: "orders".into(),
-        ..ArtifactOptions::default()
-    };
+    let options = ArtifactOptions::default().namespace("orders").job("orders");
     let dir = std::env::temp_dir().join(format!("tower-monitoring-rules-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("rules.yml");

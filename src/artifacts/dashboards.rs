@@ -1,13 +1,11 @@
 //! The Grafana dashboards, as JSON, with their PromQL written from the metric-name constants.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::ArtifactOptions;
+use super::panels::{Builder, SELECTOR};
 use crate::failure::{PROMQL_CANCELLED as CANCELLED, PROMQL_FAILED as FAILED};
 use crate::names::prometheus as prom;
-
-/// A panel's query: PromQL and the legend.
-type Query<'a> = (String, &'a str);
 
 /// The four dashboards: `(file name, dashboard JSON)`.
 pub fn dashboards(options: &ArtifactOptions) -> Vec<(&'static str, Value)> {
@@ -28,140 +26,6 @@ pub fn expressions(dashboard: &Value) -> Vec<String> {
         .flat_map(|panel| panel["targets"].as_array().into_iter().flatten())
         .filter_map(|target| target["expr"].as_str().map(str::to_owned))
         .collect()
-}
-
-const SELECTOR: &str = r#"job="$job",instance=~"$instance""#;
-
-struct Builder<'a> {
-    options: &'a ArtifactOptions,
-    panels: Vec<Value>,
-    next_y: u64,
-    next_x: u64,
-}
-
-impl<'a> Builder<'a> {
-    fn new(options: &'a ArtifactOptions) -> Self {
-        Self {
-            options,
-            panels: Vec::new(),
-            next_y: 0,
-            next_x: 0,
-        }
-    }
-
-    fn m(&self, name: &str) -> String {
-        self.options.metric(name)
-    }
-
-    /// Adds a latency panel: a panel linking to the service's traces in Jaeger.
-    fn latency_panel(&mut self, title: &str, queries: Vec<Query<'_>>) {
-        self.panel(title, "timeseries", "s", queries);
-        if let Some(panel) = self.panels.last_mut() {
-            panel["links"] = json!([jaeger_link()]);
-        }
-    }
-
-    /// Adds a panel half the width of the dashboard, filling rows left to right.
-    fn panel(&mut self, title: &str, kind: &str, unit: &str, queries: Vec<Query<'_>>) {
-        let id = self.panels.len() + 1;
-        let targets: Vec<Value> = queries
-            .iter()
-            .enumerate()
-            .map(|(i, (expr, legend))| {
-                json!({
-                    "refId": ((b'A' + i as u8) as char).to_string(),
-                    "datasource": { "type": "prometheus", "uid": "${datasource}" },
-                    "expr": expr,
-                    "legendFormat": legend,
-                })
-            })
-            .collect();
-        self.panels.push(json!({
-            "id": id,
-            "type": kind,
-            "title": title,
-            "datasource": { "type": "prometheus", "uid": "${datasource}" },
-            "gridPos": { "h": 8, "w": 12, "x": self.next_x, "y": self.next_y },
-            "fieldConfig": { "defaults": { "unit": unit }, "overrides": [] },
-            "options": {},
-            "targets": targets,
-        }));
-        if self.next_x == 0 {
-            self.next_x = 12;
-        } else {
-            self.next_x = 0;
-            self.next_y += 8;
-        }
-    }
-
-    fn finish(self, uid: &str, title: &str, description: &str, with_route: bool) -> Value {
-        let query_var = |name: &str, query: String, all: bool| {
-            let mut variable = json!({
-                "name": name,
-                "type": "query",
-                "datasource": { "type": "prometheus", "uid": "${datasource}" },
-                "query": { "query": query, "refId": name },
-                "refresh": 2,
-                "includeAll": all,
-                "multi": all,
-            });
-            if all {
-                variable["allValue"] = ".*".into();
-            }
-            variable
-        };
-        let mut variables = vec![
-            json!({
-                "name": "datasource",
-                "type": "datasource",
-                "query": "prometheus",
-            }),
-            query_var("job", "label_values(up, job)".into(), false),
-            query_var(
-                "instance",
-                "label_values(up{job=\"$job\"}, instance)".into(),
-                true,
-            ),
-        ];
-        if with_route {
-            let route = format!(
-                "label_values({}_count{{job=\"$job\"}}, http_route)",
-                self.m(prom::HTTP_SERVER_REQUEST_DURATION)
-            );
-            variables.push(query_var("route", route, true));
-        }
-        json!({
-            "uid": uid,
-            "title": title,
-            "description": description,
-            "tags": ["tower-monitoring"],
-            "timezone": "browser",
-            "schemaVersion": 39,
-            "version": 1,
-            "editable": true,
-            "refresh": "30s",
-            "time": { "from": "now-1h", "to": "now" },
-            "templating": { "list": variables },
-            "links": [jaeger_link()],
-            "panels": self.panels,
-        })
-    }
-}
-
-/// A link to Grafana's Explore on the Jaeger datasource, searching the service's traces.
-fn jaeger_link() -> Value {
-    json!({
-        "title": "Traces of this service in Jaeger",
-        "tooltip": "Open the service's traces in Jaeger",
-        "type": "link",
-        "icon": "external link",
-        "tags": [],
-        "asDropdown": false,
-        "includeVars": true,
-        "keepTime": true,
-        "targetBlank": true,
-        "url": "/explore?left={\"datasource\":\"jaeger\",\"queries\":[{\"refId\":\"A\",\"queryType\":\"search\",\"service\":\"$job\"}]}",
-    })
 }
 
 fn overview(options: &ArtifactOptions) -> Value {
@@ -199,7 +63,7 @@ fn overview(options: &ArtifactOptions) -> Value {
         vec![(r#"sum(up{job="$job"})"#.to_owned(), "up")],
     );
     b.panel("Availability over 30 days (objective line at 99.9 %)", "stat", "percentunit", vec![(format!("1 - (sum(increase({count}{{job=\"$job\",{failed}}}[30d])) / sum(increase({count}{{job=\"$job\"}}[30d])))"), "availability")]);
-    b.panel("Error budget left (30 days)", "stat", "percentunit", vec![(format!("1 - (sum(increase({count}{{job=\"$job\",{failed}}}[30d])) / sum(increase({count}{{job=\"$job\"}}[30d]))) / {}", super::rules::num(1.0 - options.availability_objective)), "budget left")]);
+    b.panel("Error budget left (30 days)", "stat", "percentunit", vec![(format!("1 - (sum(increase({count}{{job=\"$job\",{failed}}}[30d])) / sum(increase({count}{{job=\"$job\"}}[30d]))) / {}", super::rule_text::num(1.0 - options.availability_objective)), "budget left")]);
     b.panel(
         "In-process alerts firing",
         "timeseries",
@@ -323,108 +187,100 @@ fn dependencies(options: &ArtifactOptions) -> Value {
     )
 }
 
-fn system(options: &ArtifactOptions) -> Value {
-    let mut b = Builder::new(options);
-    b.panel(
+/// A panel of the system dashboard: title, kind, unit, and its series as (metric, extra
+/// label matchers, legend), each shown per instance as the service exports it.
+type GaugePanel = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+);
+
+const SYSTEM_PANELS: &[GaugePanel] = &[
+    (
         "CPU",
         "timeseries",
         "percentunit",
-        vec![
-            (
-                format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_CPU_UTILIZATION)),
-                "process {{instance}}",
-            ),
-            (
-                format!("{}{{{SELECTOR}}}", b.m(prom::SYSTEM_CPU_UTILIZATION)),
-                "machine {{instance}}",
-            ),
+        &[
+            (prom::PROCESS_CPU_UTILIZATION, "", "process {{instance}}"),
+            (prom::SYSTEM_CPU_UTILIZATION, "", "machine {{instance}}"),
         ],
-    );
-    b.panel(
+    ),
+    (
         "Memory",
         "timeseries",
         "bytes",
-        vec![
+        &[
+            (prom::PROCESS_MEMORY_USAGE, "", "resident {{instance}}"),
             (
-                format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_MEMORY_USAGE)),
-                "resident {{instance}}",
-            ),
-            (
-                format!(
-                    "{}{{{SELECTOR},system_memory_state=\"used\"}}",
-                    b.m(prom::SYSTEM_MEMORY_USAGE)
-                ),
+                prom::SYSTEM_MEMORY_USAGE,
+                ",system_memory_state=\"used\"",
                 "machine used {{instance}}",
             ),
         ],
-    );
-    b.panel(
+    ),
+    (
         "Memory against the limit",
         "timeseries",
         "percentunit",
-        vec![(
-            format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_MEMORY_UTILIZATION)),
-            "{{instance}}",
-        )],
-    );
-    b.panel(
+        &[(prom::PROCESS_MEMORY_UTILIZATION, "", "{{instance}}")],
+    ),
+    (
         "Threads and file descriptors",
         "timeseries",
         "short",
-        vec![
+        &[
+            (prom::PROCESS_THREAD_COUNT, "", "threads {{instance}}"),
             (
-                format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_THREAD_COUNT)),
-                "threads {{instance}}",
-            ),
-            (
-                format!(
-                    "{}{{{SELECTOR}}}",
-                    b.m(prom::PROCESS_OPEN_FILE_DESCRIPTOR_COUNT)
-                ),
+                prom::PROCESS_OPEN_FILE_DESCRIPTOR_COUNT,
+                "",
                 "descriptors {{instance}}",
             ),
         ],
-    );
-    b.panel(
+    ),
+    (
         "Disk",
         "timeseries",
         "percentunit",
-        vec![(
-            format!("{}{{{SELECTOR}}}", b.m(prom::SYSTEM_FILESYSTEM_UTILIZATION)),
-            "{{instance}}",
-        )],
-    );
-    b.panel(
+        &[(prom::SYSTEM_FILESYSTEM_UTILIZATION, "", "{{instance}}")],
+    ),
+    (
         "Tokio runtime",
         "timeseries",
         "short",
-        vec![
+        &[
+            (prom::RUNTIME_TOKIO_WORKERS, "", "workers {{instance}}"),
             (
-                format!("{}{{{SELECTOR}}}", b.m(prom::RUNTIME_TOKIO_WORKERS)),
-                "workers {{instance}}",
-            ),
-            (
-                format!("{}{{{SELECTOR}}}", b.m(prom::RUNTIME_TOKIO_ALIVE_TASKS)),
+                prom::RUNTIME_TOKIO_ALIVE_TASKS,
+                "",
                 "alive tasks {{instance}}",
             ),
             (
-                format!(
-                    "{}{{{SELECTOR}}}",
-                    b.m(prom::RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH)
-                ),
+                prom::RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH,
+                "",
                 "global queue {{instance}}",
             ),
         ],
-    );
-    b.panel(
+    ),
+    (
         "Uptime",
         "stat",
         "s",
-        vec![(
-            format!("{}{{{SELECTOR}}}", b.m(prom::PROCESS_UPTIME)),
-            "{{instance}}",
-        )],
-    );
+        &[(prom::PROCESS_UPTIME, "", "{{instance}}")],
+    ),
+];
+
+fn system(options: &ArtifactOptions) -> Value {
+    let mut b = Builder::new(options);
+    for (title, kind, unit, series) in SYSTEM_PANELS {
+        let queries = series
+            .iter()
+            .map(|(metric, matchers, legend)| {
+                (format!("{}{{{SELECTOR}{matchers}}}", b.m(metric)), *legend)
+            })
+            .collect();
+        b.panel(title, kind, unit, queries);
+    }
     b.finish(
         "tower-monitoring-system",
         "System and runtime",

@@ -4,14 +4,30 @@
 //! `alerts/` and `dashboards/`; a test fails when the committed files differ from what the
 //! generator produces.
 
+mod alert_rules;
 mod dashboards;
-mod rules;
+mod panels;
+mod recording_rules;
+mod rule_text;
 
+pub use alert_rules::alert_rules;
 pub use dashboards::{dashboards, expressions};
-pub use rules::{alert_rules, recording_rules};
+pub use recording_rules::recording_rules;
 
-/// What the generated artifacts are tuned for.
+/// What the generated artifacts are tuned for. Start from [`ArtifactOptions::default`]:
+///
+/// ```
+/// use tower_monitoring::artifacts::{ArtifactOptions, RouteObjective};
+///
+/// let options = ArtifactOptions::default()
+///     .namespace("orders")
+///     .job("orders")
+///     .error_ratio_warning(0.02)
+///     .route_latency_objective(RouteObjective::new("/reports/{id}", 0.95, 2.5));
+/// assert_eq!(options.job, "orders");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ArtifactOptions {
     /// The metric namespace the service was built with ([`crate::MonitoringBuilder::namespace`]).
     pub namespace: Option<String>,
@@ -41,6 +57,7 @@ pub struct ArtifactOptions {
 /// A latency objective of one route: `objective` of its requests within `seconds` (a bucket
 /// bound of the duration histogram).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RouteObjective {
     /// The route template, as in `http_route`.
     pub route: String,
@@ -68,7 +85,58 @@ impl Default for ArtifactOptions {
     }
 }
 
+impl RouteObjective {
+    /// `objective` of the requests of `route` within `seconds`.
+    pub fn new(route: impl Into<String>, objective: f64, seconds: f64) -> Self {
+        Self {
+            route: route.into(),
+            objective,
+            seconds,
+        }
+    }
+}
+
+crate::setters::setters!(ArtifactOptions {
+    /// Sets [`error_ratio_warning`](Self::error_ratio_warning).
+    error_ratio_warning: f64,
+    /// Sets [`error_ratio_critical`](Self::error_ratio_critical).
+    error_ratio_critical: f64,
+    /// Sets [`latency_p95_seconds`](Self::latency_p95_seconds).
+    latency_p95_seconds: f64,
+    /// Sets [`latency_p99_seconds`](Self::latency_p99_seconds).
+    latency_p99_seconds: f64,
+    /// Sets [`in_flight_limit`](Self::in_flight_limit).
+    in_flight_limit: f64,
+    /// Sets [`availability_objective`](Self::availability_objective).
+    availability_objective: f64,
+    /// Sets [`latency_objective`](Self::latency_objective).
+    latency_objective: f64,
+    /// Sets [`latency_objective_seconds`](Self::latency_objective_seconds).
+    latency_objective_seconds: f64,
+});
+
 impl ArtifactOptions {
+    /// Sets [`namespace`](Self::namespace).
+    #[must_use]
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Sets [`job`](Self::job).
+    #[must_use]
+    pub fn job(mut self, job: impl Into<String>) -> Self {
+        self.job = job.into();
+        self
+    }
+
+    /// Adds a route with a latency objective of its own.
+    #[must_use]
+    pub fn route_latency_objective(mut self, objective: RouteObjective) -> Self {
+        self.route_latency_objectives.push(objective);
+        self
+    }
+
     /// `name` as Prometheus sees it, with the namespace prefix when there is one.
     pub(crate) fn metric(&self, name: &str) -> String {
         match &self.namespace {

@@ -28,19 +28,53 @@ pub(super) enum Kind {
     Client,
 }
 
+/// The duration histogram of each [`Kind`], in its order: name, description, buckets.
+const DURATIONS: [(&str, &str, &[f64]); 7] = [
+    (
+        names::HTTP_CLIENT_REQUEST_DURATION,
+        "Duration of requests to third-party platforms",
+        names::DURATION_BUCKETS,
+    ),
+    (
+        names::DB_CLIENT_OPERATION_DURATION,
+        "Duration of database operations",
+        names::DB_DURATION_BUCKETS,
+    ),
+    (
+        names::CACHE_OPERATION_DURATION,
+        "Duration of cache operations",
+        names::CACHE_DURATION_BUCKETS,
+    ),
+    (
+        names::TOOL_EXECUTION_DURATION,
+        "Duration of tool executions",
+        names::TASK_DURATION_BUCKETS,
+    ),
+    (
+        names::WORKFLOW_STEP_DURATION,
+        "Duration of workflow steps",
+        names::TASK_DURATION_BUCKETS,
+    ),
+    (
+        names::JOB_DURATION,
+        "Duration of background jobs",
+        names::TASK_DURATION_BUCKETS,
+    ),
+    (
+        names::CLIENT_OPERATION_DURATION,
+        "Duration of calls through client services",
+        names::DURATION_BUCKETS,
+    ),
+];
+
 pub(crate) struct DependencyInstruments {
-    http_client_duration: Histogram<f64>,
-    db_duration: Histogram<f64>,
-    cache_duration: Histogram<f64>,
+    /// By [`Kind`].
+    durations: [Histogram<f64>; 7],
     cache_lookups: Counter<u64>,
-    tool_duration: Histogram<f64>,
     tools_active: UpDownCounter<i64>,
     tool_queue: Gauge<i64>,
-    step_duration: Histogram<f64>,
     workflows_active: UpDownCounter<i64>,
-    job_duration: Histogram<f64>,
     job_queue: Gauge<i64>,
-    client_duration: Histogram<f64>,
     pub(super) tracer: Option<SdkTracer>,
     /// What outbound calls carry the trace context with.
     pub(super) propagation: Propagation,
@@ -97,35 +131,19 @@ impl DependencyInstruments {
             _pool_observers: pools::observe(meter, pools.clone()),
             pools,
             registration,
-            http_client_duration: duration(
-                meter,
-                names::HTTP_CLIENT_REQUEST_DURATION,
-                "Duration of requests to third-party platforms",
-                names::DURATION_BUCKETS,
-            ),
-            db_duration: duration(
-                meter,
-                names::DB_CLIENT_OPERATION_DURATION,
-                "Duration of database operations",
-                names::DB_DURATION_BUCKETS,
-            ),
-            cache_duration: duration(
-                meter,
-                names::CACHE_OPERATION_DURATION,
-                "Duration of cache operations",
-                names::CACHE_DURATION_BUCKETS,
-            ),
+            durations: DURATIONS.map(|(name, description, buckets)| {
+                meter
+                    .f64_histogram(name)
+                    .with_unit(names::UNIT_SECONDS)
+                    .with_description(description)
+                    .with_boundaries(buckets.to_vec())
+                    .build()
+            }),
             cache_lookups: meter
                 .u64_counter(names::CACHE_LOOKUPS)
                 .with_unit(names::UNIT_LOOKUPS)
                 .with_description("Cache lookups, by result (hit or miss)")
                 .build(),
-            tool_duration: duration(
-                meter,
-                names::TOOL_EXECUTION_DURATION,
-                "Duration of tool executions",
-                names::TASK_DURATION_BUCKETS,
-            ),
             tools_active: meter
                 .i64_up_down_counter(names::TOOL_EXECUTIONS_ACTIVE)
                 .with_unit(names::UNIT_EXECUTIONS)
@@ -136,34 +154,16 @@ impl DependencyInstruments {
                 .with_unit(names::UNIT_EXECUTIONS)
                 .with_description("Tool executions waiting, as the application reports it")
                 .build(),
-            step_duration: duration(
-                meter,
-                names::WORKFLOW_STEP_DURATION,
-                "Duration of workflow steps",
-                names::TASK_DURATION_BUCKETS,
-            ),
             workflows_active: meter
                 .i64_up_down_counter(names::WORKFLOW_ACTIVE)
                 .with_unit(names::UNIT_WORKFLOWS)
                 .with_description("Workflows in progress")
                 .build(),
-            job_duration: duration(
-                meter,
-                names::JOB_DURATION,
-                "Duration of background jobs",
-                names::TASK_DURATION_BUCKETS,
-            ),
             job_queue: meter
                 .i64_gauge(names::JOB_QUEUE_LENGTH)
                 .with_unit(names::UNIT_JOBS)
                 .with_description("Background jobs waiting, as the application reports it")
                 .build(),
-            client_duration: duration(
-                meter,
-                names::CLIENT_OPERATION_DURATION,
-                "Duration of calls through client services",
-                names::DURATION_BUCKETS,
-            ),
             tracer,
             propagation,
         }
@@ -204,15 +204,7 @@ impl DependencyInstruments {
         route: Option<&'static str>,
         error: Option<Cow<'static, str>>,
     ) {
-        let histogram = match kind {
-            Kind::Platform => &self.http_client_duration,
-            Kind::Db => &self.db_duration,
-            Kind::Cache => &self.cache_duration,
-            Kind::Tool => &self.tool_duration,
-            Kind::Step => &self.step_duration,
-            Kind::Job => &self.job_duration,
-            Kind::Client => &self.client_duration,
-        };
+        let histogram = &self.durations[kind as usize];
         push_common(&mut attributes, route, error);
         histogram.record(seconds, &attributes);
     }
@@ -225,21 +217,6 @@ impl DependencyInstruments {
         push_common(&mut attributes, route, None);
         self.cache_lookups.add(1, &attributes);
     }
-}
-
-/// A duration histogram in seconds with the given bucket bounds.
-fn duration(
-    meter: &Meter,
-    name: &'static str,
-    description: &'static str,
-    buckets: &[f64],
-) -> Histogram<f64> {
-    meter
-        .f64_histogram(name)
-        .with_unit(names::UNIT_SECONDS)
-        .with_description(description)
-        .with_boundaries(buckets.to_vec())
-        .build()
 }
 
 fn push_common(

@@ -10,9 +10,7 @@ use opentelemetry_sdk::trace::Sampler;
 use super::LogFormat;
 #[cfg(feature = "otlp")]
 use super::OtlpProtocol;
-use super::vars::{
-    Vars, above_zero, boolean, http_url, key_values, parse, parse_secret, ratio, whole,
-};
+use super::vars::{Vars, boolean, parse, ratio};
 use crate::Error;
 use crate::context::propagation::Propagation;
 
@@ -34,92 +32,6 @@ pub(super) fn traces_enabled(configured: bool, vars: &impl Vars) -> Result<bool,
     Ok(configured
         || vars.get("OTEL_EXPORTER_OTLP_ENDPOINT")?.is_some()
         || vars.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")?.is_some())
-}
-
-/// The variables the SDK and the OTLP exporter read by themselves. They skip a value they
-/// cannot understand and carry on with their default; checked here, a typo fails
-/// `install()` naming the variable instead. (`OTEL_SERVICE_NAME` needs only be UTF-8.)
-pub(super) fn check_sdk_variables(vars: &impl Vars) -> Result<(), Error> {
-    vars.get("OTEL_SERVICE_NAME")?;
-    // Read only once tracing is on, but a typo should not wait for that day.
-    traces_enabled(false, vars)?;
-    for name in [
-        "OTEL_EXPORTER_OTLP_PROTOCOL",
-        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
-    ] {
-        parse(
-            vars,
-            name,
-            "is not supported; use \"grpc\" or \"http/protobuf\"",
-            |value| matches!(value, "grpc" | "http/protobuf").then_some(()),
-        )?;
-    }
-    parse(vars, "OTEL_SDK_DISABLED", "must be true or false", boolean)?;
-    for name in [
-        "OTEL_EXPORTER_OTLP_TIMEOUT",
-        "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
-        "OTEL_BSP_SCHEDULE_DELAY",
-        "OTEL_BSP_EXPORT_TIMEOUT",
-    ] {
-        parse(vars, name, "must be a whole number of milliseconds", whole)?;
-    }
-    for name in [
-        "OTEL_BSP_MAX_QUEUE_SIZE",
-        "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
-        "OTEL_BSP_MAX_CONCURRENT_EXPORTS",
-    ] {
-        parse(vars, name, "must be a whole number above zero", above_zero)?;
-    }
-    for name in [
-        "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
-        "OTEL_SPAN_EVENT_COUNT_LIMIT",
-        "OTEL_SPAN_LINK_COUNT_LIMIT",
-    ] {
-        parse(vars, name, "must be a whole number", whole)?;
-    }
-    for name in [
-        "OTEL_EXPORTER_OTLP_INSECURE",
-        "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
-    ] {
-        parse(vars, name, "must be true or false", boolean)?;
-    }
-    for name in [
-        "OTEL_EXPORTER_OTLP_COMPRESSION",
-        "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
-    ] {
-        parse(
-            vars,
-            name,
-            "is not supported: this build sends uncompressed (\"none\")",
-            |value| (value.eq_ignore_ascii_case("none")).then_some(()),
-        )?;
-    }
-    for name in [
-        "OTEL_EXPORTER_OTLP_HEADERS",
-        "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
-    ] {
-        parse_secret(vars, name, |value| {
-            for (key, value) in key_values(value)? {
-                if http::HeaderName::from_bytes(key.as_bytes()).is_err() {
-                    return Err(format!("names {key:?}, which is not a header name"));
-                }
-                if http::HeaderValue::from_str(&value).is_err() {
-                    return Err(format!("gives header {key:?} a value no header can hold"));
-                }
-            }
-            Ok(())
-        })?;
-    }
-    parse_secret(vars, "OTEL_RESOURCE_ATTRIBUTES", |value| {
-        key_values(value).map(drop)
-    })?;
-    for name in [
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-    ] {
-        parse_secret(vars, name, http_url)?;
-    }
-    Ok(())
 }
 
 /// The OTLP protocol: the builder, else `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else

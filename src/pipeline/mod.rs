@@ -9,7 +9,8 @@
 //! - logs: the `tracing` subscriber, text or JSON with trace ids, bridged to OpenTelemetry
 //!   (`logs.rs`, `json_logs.rs`);
 //! - configuration: the settings the builder collects (`settings.rs`), the standard
-//!   variables (`env.rs`) read through a lookup tests can replace (`vars.rs`);
+//!   variables (`env.rs`, and those the SDK reads itself, checked in `sdk_variables.rs`)
+//!   read through a lookup tests can replace (`vars.rs`);
 //! - installing them as the process's globals (`install.rs`) and a shutdown that returns
 //!   within its bound (`shutdown.rs`).
 //!
@@ -30,6 +31,7 @@ mod pipelines;
 #[cfg(feature = "prometheus")]
 mod prometheus;
 mod resource;
+mod sdk_variables;
 mod settings;
 mod shutdown;
 mod traces;

@@ -12,7 +12,7 @@ use super::metrics_source::MetricsSource;
 use super::settings::Settings;
 use super::traces::ProcessorFactory;
 use super::vars::Vars;
-use super::{env, resource, shutdown, traces};
+use super::{env, resource, sdk_variables, shutdown, traces};
 use crate::Error;
 use crate::context::propagation::Propagation;
 use crate::context::server_tracer::ServerTracer;
@@ -44,7 +44,7 @@ impl Pipelines {
         vars: &impl Vars,
         before_traces: impl FnOnce(&SdkMeterProvider),
     ) -> Result<Self, Error> {
-        env::check_sdk_variables(vars)?;
+        sdk_variables::check(vars)?;
         if let Some(namespace) = &settings.namespace {
             validate_namespace(namespace)?;
         }

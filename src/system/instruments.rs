@@ -4,7 +4,7 @@
 use std::sync::PoisonError;
 
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::{AsyncInstrument, Meter, ObservableGauge, ObservableUpDownCounter};
+use opentelemetry::metrics::{Meter, ObservableGauge, ObservableUpDownCounter};
 
 use super::collector::Latest;
 use super::snapshot::{Filesystem, Snapshot};
@@ -28,145 +28,160 @@ fn read<T>(latest: &Latest, figure: impl Fn(&Snapshot) -> T) -> T {
     figure(&latest.read().unwrap_or_else(PoisonError::into_inner))
 }
 
+/// A ratio: name, description, and how to read it.
+type Ratio = (&'static str, &'static str, fn(&Snapshot) -> f64);
+
+const RATIOS: &[Ratio] = &[
+    (
+        names::PROCESS_CPU_UTILIZATION,
+        "Share of all CPUs this process used over the last refresh interval",
+        |s| s.process_cpu_utilization,
+    ),
+    (
+        names::PROCESS_MEMORY_UTILIZATION,
+        "Resident memory of this process over its limit (the cgroup's, else the machine's)",
+        |s| share(s.process_memory_resident, s.memory_limit),
+    ),
+    (
+        names::SYSTEM_CPU_UTILIZATION,
+        "Share of all CPUs the machine used over the last refresh interval",
+        |s| s.system_cpu_utilization,
+    ),
+    (
+        names::SYSTEM_MEMORY_UTILIZATION,
+        "Share of the machine's memory in use",
+        |s| share(s.system_memory_used, s.system_memory_total),
+    ),
+    (
+        names::SYSTEM_FILESYSTEM_UTILIZATION,
+        "Share of the working directory's filesystem in use, as df computes it: used over used plus available",
+        |s| s.filesystem.map_or(0.0, Filesystem::utilization),
+    ),
+];
+
+/// The counts: name, unit, description, and its points as (state, value); a state of `""`
+/// means the point has no attribute.
+type Count = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&Snapshot) -> Vec<(&'static str, u64)>,
+);
+
+const COUNTS: &[Count] = &[
+    (
+        names::PROCESS_MEMORY_USAGE,
+        names::UNIT_BYTES,
+        "Resident memory of this process",
+        |s| vec![("", s.process_memory_resident)],
+    ),
+    (
+        names::PROCESS_MEMORY_VIRTUAL,
+        names::UNIT_BYTES,
+        "Virtual memory of this process",
+        |s| vec![("", s.process_memory_virtual)],
+    ),
+    (
+        names::SYSTEM_MEMORY_USAGE,
+        names::UNIT_BYTES,
+        "Memory of the machine by state (used, free)",
+        |s| {
+            vec![
+                ("used", s.system_memory_used),
+                ("free", s.system_memory_available),
+            ]
+        },
+    ),
+    (
+        names::SYSTEM_FILESYSTEM_USAGE,
+        names::UNIT_BYTES,
+        "The working directory's filesystem by state (used, free, reserved)",
+        |s| {
+            s.filesystem.map_or_else(Vec::new, |fs| {
+                vec![
+                    ("used", fs.used),
+                    ("free", fs.available),
+                    ("reserved", fs.reserved),
+                ]
+            })
+        },
+    ),
+    (
+        names::PROCESS_THREAD_COUNT,
+        names::UNIT_THREADS,
+        "Threads of this process",
+        |s| s.process_threads.map(|n| ("", n)).into_iter().collect(),
+    ),
+    (
+        names::PROCESS_OPEN_FILE_DESCRIPTOR_COUNT,
+        names::UNIT_FILE_DESCRIPTORS,
+        "Open file descriptors of this process",
+        |s| s.process_open_files.map(|n| ("", n)).into_iter().collect(),
+    ),
+];
+
+/// The attribute key of a count's state.
+fn state_key(name: &str) -> &'static str {
+    if name == names::SYSTEM_FILESYSTEM_USAGE {
+        attr::SYSTEM_FILESYSTEM_STATE
+    } else {
+        attr::SYSTEM_MEMORY_STATE
+    }
+}
+
 pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
-    let ratio = |name: &'static str, description: &'static str, figure: fn(&Snapshot) -> f64| {
-        let latest = latest.clone();
-        meter
-            .f64_observable_gauge(name)
-            .with_unit(names::UNIT_RATIO)
-            .with_description(description)
-            .with_callback(move |observer| observer.observe(read(&latest, figure), &[]))
-            .build()
-    };
-    let bytes = |name: &'static str,
-                 description: &'static str,
-                 observe: fn(&Snapshot, &dyn AsyncInstrument<i64>)| {
-        let latest = latest.clone();
-        meter
-            .i64_observable_up_down_counter(name)
-            .with_unit(names::UNIT_BYTES)
-            .with_description(description)
-            .with_callback(move |observer| read(&latest, |snapshot| observe(snapshot, observer)))
-            .build()
-    };
-    let count = |name: &'static str,
-                 unit: &'static str,
-                 description: &'static str,
-                 figure: fn(&Snapshot) -> Option<u64>| {
-        let latest = latest.clone();
-        meter
-            .i64_observable_up_down_counter(name)
-            .with_unit(unit)
-            .with_description(description)
-            .with_callback(move |observer| {
-                if let Some(value) = read(&latest, figure) {
-                    observer.observe(clamp(value), &[]);
-                }
-            })
-            .build()
-    };
-
-    let mut gauges = vec![
-        ratio(
-            names::PROCESS_CPU_UTILIZATION,
-            "Share of all CPUs this process used over the last refresh interval",
-            |s| s.process_cpu_utilization,
-        ),
-        ratio(
-            names::PROCESS_MEMORY_UTILIZATION,
-            "Resident memory of this process over its limit (the cgroup's, else the machine's)",
-            |s| share(s.process_memory_resident, s.memory_limit),
-        ),
-        ratio(
-            names::SYSTEM_CPU_UTILIZATION,
-            "Share of all CPUs the machine used over the last refresh interval",
-            |s| s.system_cpu_utilization,
-        ),
-        ratio(
-            names::SYSTEM_MEMORY_UTILIZATION,
-            "Share of the machine's memory in use",
-            |s| share(s.system_memory_used, s.system_memory_total),
-        ),
-        ratio(
-            names::SYSTEM_FILESYSTEM_UTILIZATION,
-            "Share of the working directory's filesystem in use, as df computes it: used over used plus available",
-            |s| s.filesystem.map_or(0.0, Filesystem::utilization),
-        ),
-    ];
-    let start = latest.clone();
-    gauges.push(
-        meter
-            .f64_observable_gauge(names::PROCESS_UPTIME)
-            .with_unit(names::UNIT_SECONDS)
-            .with_description("Seconds since the process started")
-            .with_callback(move |observer| {
-                let started = read(&start, |s| s.process_start_time);
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |now| now.as_secs());
-                observer.observe(now.saturating_sub(started) as f64, &[]);
-            })
-            .build(),
-    );
-
-    let mut counts = vec![
-        bytes(
-            names::PROCESS_MEMORY_USAGE,
-            "Resident memory of this process",
-            |s, observer| observer.observe(clamp(s.process_memory_resident), &[]),
-        ),
-        bytes(
-            names::PROCESS_MEMORY_VIRTUAL,
-            "Virtual memory of this process",
-            |s, observer| observer.observe(clamp(s.process_memory_virtual), &[]),
-        ),
-        bytes(
-            names::SYSTEM_MEMORY_USAGE,
-            "Memory of the machine by state (used, free)",
-            |s, observer| {
-                let free = s.system_memory_available;
-                let used = s.system_memory_used;
-                for (state, value) in [("used", used), ("free", free)] {
-                    observer.observe(
-                        clamp(value),
-                        &[KeyValue::new(attr::SYSTEM_MEMORY_STATE, state)],
-                    );
-                }
-            },
-        ),
-        bytes(
-            names::SYSTEM_FILESYSTEM_USAGE,
-            "The working directory's filesystem by state (used, free, reserved)",
-            |s, observer| {
-                if let Some(fs) = s.filesystem {
-                    for (state, value) in [
-                        ("used", fs.used),
-                        ("free", fs.available),
-                        ("reserved", fs.reserved),
-                    ] {
-                        observer.observe(
-                            clamp(value),
-                            &[KeyValue::new(attr::SYSTEM_FILESYSTEM_STATE, state)],
-                        );
+    let mut gauges: Vec<_> = RATIOS
+        .iter()
+        .map(|&(name, description, figure)| {
+            let latest = latest.clone();
+            meter
+                .f64_observable_gauge(name)
+                .with_unit(names::UNIT_RATIO)
+                .with_description(description)
+                .with_callback(move |observer| observer.observe(read(&latest, figure), &[]))
+                .build()
+        })
+        .collect();
+    gauges.push(uptime(meter, latest.clone()));
+    let mut counts: Vec<_> = COUNTS
+        .iter()
+        .map(|&(name, unit, description, points)| {
+            let latest = latest.clone();
+            meter
+                .i64_observable_up_down_counter(name)
+                .with_unit(unit)
+                .with_description(description)
+                .with_callback(move |observer| {
+                    for (state, value) in read(&latest, points) {
+                        let attributes = if state.is_empty() {
+                            Vec::new()
+                        } else {
+                            vec![KeyValue::new(state_key(name), state)]
+                        };
+                        observer.observe(clamp(value), &attributes);
                     }
-                }
-            },
-        ),
-        count(
-            names::PROCESS_THREAD_COUNT,
-            names::UNIT_THREADS,
-            "Threads of this process",
-            |s| s.process_threads,
-        ),
-        count(
-            names::PROCESS_OPEN_FILE_DESCRIPTOR_COUNT,
-            names::UNIT_FILE_DESCRIPTORS,
-            "Open file descriptors of this process",
-            |s| s.process_open_files,
-        ),
-    ];
+                })
+                .build()
+        })
+        .collect();
     counts.extend(runtime(meter));
     SystemInstruments { gauges, counts }
+}
+
+/// Seconds since the process started, as of the collection (not the last refresh).
+fn uptime(meter: &Meter, latest: Latest) -> ObservableGauge<f64> {
+    meter
+        .f64_observable_gauge(names::PROCESS_UPTIME)
+        .with_unit(names::UNIT_SECONDS)
+        .with_description("Seconds since the process started")
+        .with_callback(move |observer| {
+            let started = read(&latest, |s| s.process_start_time);
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |now| now.as_secs());
+            observer.observe(now.saturating_sub(started) as f64, &[]);
+        })
+        .build()
 }
 
 /// Name, unit, description, and how to read it.

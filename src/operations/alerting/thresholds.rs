@@ -55,22 +55,7 @@ impl Default for Thresholds {
     }
 }
 
-macro_rules! setters {
-    ($($(#[$doc:meta])* $field:ident: $type:ty),* $(,)?) => {
-        impl Thresholds {
-            $(
-                $(#[$doc])*
-                #[must_use]
-                pub fn $field(mut self, $field: $type) -> Self {
-                    self.$field = $field;
-                    self
-                }
-            )*
-        }
-    };
-}
-
-setters! {
+crate::setters::setters!(Thresholds {
     /// Sets [`latency_p95`](Self::latency_p95).
     latency_p95: Duration,
     /// Sets [`error_rate`](Self::error_rate).
@@ -89,4 +74,4 @@ setters! {
     window: Duration,
     /// Sets [`min_events`](Self::min_events).
     min_events: f64,
-}
+});

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Value, json};
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::figures::{Figures, HttpKey, Series, Tally};
@@ -47,43 +48,7 @@ impl Window {
         let seconds = self.started.elapsed().as_secs_f64();
 
         let overall = Tally::since(&now.http, &self.baseline.http, |key| key.verdict);
-        let mut routes: Vec<(String, Tally)> = Vec::new();
-        for (key, series) in &now.http {
-            let delta = series.since(self.baseline.http.get(key));
-            let route = route_name(key);
-            match routes.iter_mut().find(|(name, _)| *name == route) {
-                Some((_, tally)) => tally.add(key.verdict, &delta),
-                None => {
-                    let mut tally = Tally::default();
-                    tally.add(key.verdict, &delta);
-                    routes.push((route, tally));
-                }
-            }
-        }
-        routes.retain(|(_, tally)| tally.all.count > 0.0);
-        let route_json = |(route, tally): &(String, Tally)| {
-            json!({
-                "route": route,
-                "requests": tally.all.count,
-                "errors": tally.failed,
-                "cancelled": tally.cancelled,
-                "average_ms": average_ms(&tally.all),
-            })
-        };
-        let mut slowest = routes.clone();
-        slowest.sort_by(|a, b| {
-            average_ms(&b.1.all)
-                .partial_cmp(&average_ms(&a.1.all))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        let mut most_called = routes;
-        most_called.sort_by(|a, b| {
-            b.1.all
-                .count
-                .partial_cmp(&a.1.all.count)
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-
+        let routes = self.routes(&now);
         let dependency = |now: &HashMap<Verdict, Series>, then: &HashMap<Verdict, Series>| {
             let tally = Tally::since(now, then, |verdict| *verdict);
             json!({
@@ -116,10 +81,7 @@ impl Window {
                 "p99": overall.all.quantile(0.99).map(|s| s * 1000.0),
             },
             "in_flight": now.in_flight,
-            "routes": {
-                "slowest": slowest.iter().take(TOP).map(route_json).collect::<Vec<_>>(),
-                "most_called": most_called.iter().take(TOP).map(route_json).collect::<Vec<_>>(),
-            },
+            "routes": routes,
             "dependencies": {
                 "db": dependency(&now.db, &self.baseline.db),
                 "platform": dependency(&now.platform, &self.baseline.platform),
@@ -134,6 +96,45 @@ impl Window {
             },
         })
     }
+}
+
+impl Window {
+    /// The slowest and the most called routes of the window, each with its tally.
+    fn routes(&self, now: &Figures) -> Value {
+        let mut routes: Vec<(String, Tally)> = Vec::new();
+        for (key, series) in &now.http {
+            let delta = series.since(self.baseline.http.get(key));
+            let route = route_name(key);
+            match routes.iter_mut().find(|(name, _)| *name == route) {
+                Some((_, tally)) => tally.add(key.verdict, &delta),
+                None => {
+                    let mut tally = Tally::default();
+                    tally.add(key.verdict, &delta);
+                    routes.push((route, tally));
+                }
+            }
+        }
+        routes.retain(|(_, tally)| tally.all.count > 0.0);
+        let top = |by: fn(&Tally) -> Option<f64>| {
+            let mut sorted = routes.clone();
+            sorted.sort_by(|a, b| by(&b.1).partial_cmp(&by(&a.1)).unwrap_or(Ordering::Equal));
+            sorted.iter().take(TOP).map(route_json).collect::<Vec<_>>()
+        };
+        json!({
+            "slowest": top(|tally| average_ms(&tally.all)),
+            "most_called": top(|tally| Some(tally.all.count)),
+        })
+    }
+}
+
+fn route_json((route, tally): &(String, Tally)) -> Value {
+    json!({
+        "route": route,
+        "requests": tally.all.count,
+        "errors": tally.failed,
+        "cancelled": tally.cancelled,
+        "average_ms": average_ms(&tally.all),
+    })
 }
 
 fn route_name(key: &HttpKey) -> String {
