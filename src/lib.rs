@@ -1,8 +1,50 @@
 //! Production observability for axum and tower services, in two lines.
 //!
+//! # Architecture
+//!
+//! The crate is built in floors; each imports only the floors below it.
+//!
+//! ```text
+//! monitoring/   Monitoring, MonitoringBuilder: compose the floors below    (top)
+//! operations/   /health /ready /metrics/*: readiness, summary, alerts, tokens (feature)
+//! http/         MonitoringLayer: inbound requests   dependency/  db, cache, platforms,
+//! system/       process and machine figures                      tools, jobs, pools
+//! pipeline/     MeterProvider, TracerProvider, Prometheus reader, OTLP, logs, shutdown
+//! context/      trace context and trust, the request being served, install defaults
+//! names, failure, method, callback                                         (ground)
+//! ```
+//!
+//! At install time:
+//!
+//! ```text
+//! MonitoringBuilder::install()
+//!   ├─ pipeline::install        providers, OpenTelemetry globals, tracing subscriber
+//!   ├─ context::installed::set  the tracer and endpoint prefix MonitoringLayer::new() falls back to
+//!   └─ Monitoring::assemble
+//!        ├─ Dependencies        the handle dependency calls record through
+//!        ├─ Operations::start   readiness checks, summary window, alert thread and webhook
+//!        └─ SystemMetrics       the sysinfo refresh thread and its instruments
+//! ```
+//!
+//! On a request, and on a scrape:
+//!
+//! ```text
+//! MonitoringService::call (http/service.rs)
+//!   ├─ RouteCache → RouteSeries    bound histograms of (route, method), found without a lock
+//!   ├─ ServerSpan::start           caller's context read within the inbound trust
+//!   ├─ context::current::enter     route + Dependencies key, around every poll of the handler
+//!   │     handler → dependency::db(..) → Dependencies::current() → metrics + child span
+//!   └─ Recorder (future → body)    records once: duration, sizes, in-flight, error.type
+//!
+//! GET /metrics          → pipeline::MetricsSource → Prometheus text
+//! GET /metrics/summary  → operations::summary::Figures ← MetricsSource::collect() (SDK data)
+//! ```
+//!
+//! # Quick start
+//!
 //! ```
 //! use axum::{Router, routing::get};
-//! use tower_monitoring::{Monitoring, MonitoringLayer};
+//! use tower_monitoring::Monitoring;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -10,7 +52,7 @@
 //! let app: Router = Router::new()
 //!     .route("/users/{id}", get(|| async { "user" }))
 //!     .merge(monitoring.routes())        // GET /metrics
-//!     .layer(MonitoringLayer::new());    // HTTP metrics and a server span for every route
+//!     .layer(monitoring.layer());        // HTTP metrics and a server span for every route
 //! # use tower::ServiceExt;
 //! # let request = axum::http::Request::get("/users/7").body(axum::body::Body::empty())?;
 //! # let response = app.oneshot(request).await?;
@@ -22,8 +64,10 @@
 //!
 //! [`Monitoring::builder`] builds an OpenTelemetry `MeterProvider` whose metrics a
 //! Prometheus exporter renders on `GET /metrics` ([`Monitoring::routes`], or a listener of
-//! their own with [`Monitoring::serve_metrics`]). [`MonitoringLayer`] records every request
-//! into it, following the OpenTelemetry HTTP semantic conventions.
+//! their own with [`Monitoring::serve_metrics`]). [`Monitoring::layer`] records every request
+//! into it, following the OpenTelemetry HTTP semantic conventions; [`MonitoringLayer::new`]
+//! does the same through the globals `install()` set, for a layer built apart from its
+//! `Monitoring`.
 //!
 //! When an OTLP endpoint is configured ([`MonitoringBuilder::otlp_endpoint`] or
 //! `OTEL_EXPORTER_OTLP_ENDPOINT`), it also builds a `TracerProvider` exporting over OTLP
@@ -39,7 +83,8 @@
 //! `#[monitor_cache]`), third-party platforms behind an HTTP client
 //! ([`dependency::PlatformLayer`]), any client tower service ([`dependency::ClientLayer`]),
 //! tool executions, workflow steps, background jobs and connection pools. Each records its
-//! metrics with the `http.route` of the request it ran under, and a span under the request's.
+//! metrics with the `http.route` of the request it ran under, and a span under the request's,
+//! into the pipelines of that request's layer ([`dependency::Dependencies`]).
 //!
 //! For operators without Grafana, [`Monitoring::routes`] also serves `/health`, `/ready`,
 //! and JSON on `/metrics/summary`, `/metrics/report` and `/metrics/dashboard`, including the
@@ -80,15 +125,17 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `axum` | yes | `MatchedPath` route labels, counting of `axum::body::Body` request bodies, the axum routes |
+//! | `axum` | yes | `MatchedPath` route labels, counting of `axum::body::Body` request bodies, [`shutdown_signal`] |
 //! | `prometheus` | yes | the Prometheus exporter, [`Monitoring::render_prometheus`] |
+//! | `operations` | yes | the operator endpoints ([`Monitoring::routes`]), the summary, the in-process [`alerting`], bearer tokens |
 //! | `subscriber` | yes | the `tracing` subscriber, [`JsonFormat`], [`bridge_layer`] |
 //! | `otlp` | yes | the OTLP span exporter (gRPC and HTTP/protobuf), [`MonitoringBuilder::otlp_endpoint`] |
 //! | `reqwest` | yes | [`dependency::PlatformLayer`] around `reqwest::Client` |
 //! | `macros` | yes | `#[monitor_db]` and `#[monitor_cache]` |
 //! | `system` | yes | process, system and tokio runtime metrics, see [`system`] |
 //!
-//! `GET /metrics` and [`Monitoring::serve_metrics`] need `axum` and `prometheus`.
+//! `GET /metrics` needs `operations` and `prometheus`; the JSON summary and the alerts work
+//! without `prometheus`, reading the SDK through a reader of their own.
 //!
 //! # Versions
 //!

@@ -48,7 +48,7 @@ impl Default for MonitoringLayer {
 
 impl MonitoringLayer {
     /// A layer that records into the global `MeterProvider` and the tracer `install()` set
-    /// up, and skips [`DEFAULT_EXCLUDED_PATHS`] (under the installed pipelines'
+    /// up, and skips [`DEFAULT_EXCLUDED_PATHS`](crate::DEFAULT_EXCLUDED_PATHS) (under the installed pipelines'
     /// [endpoint prefix](crate::MonitoringBuilder::endpoint_prefix), if any): the fallback
     /// for a layer built before, or apart from, its `Monitoring`. Prefer
     /// [`Monitoring::layer`](crate::Monitoring::layer).

@@ -15,9 +15,7 @@
 use std::borrow::Cow;
 
 use http::Request;
-use opentelemetry::trace::{
-    Link, Span as _, SpanBuilder, SpanKind, Status, TraceContextExt, Tracer as _,
-};
+use opentelemetry::trace::{Link, Span as _, SpanBuilder, SpanKind, TraceContextExt, Tracer as _};
 use opentelemetry::{Context, KeyValue};
 
 use super::labels::{MethodLabel, SchemeLabel, VersionLabel};
@@ -87,11 +85,7 @@ impl ServerSpan {
                 i64::from(status),
             ));
         }
-        if let Some(error) = error {
-            span.set_status(Status::error(error.clone()));
-            span.set_attribute(KeyValue::new(attr::ERROR_TYPE, error));
-        }
-        span.end();
+        crate::context::span_end::end(span, error);
     }
 }
 

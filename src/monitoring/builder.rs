@@ -132,7 +132,7 @@ impl MonitoringBuilder {
     }
 
     /// The most [`Monitoring::shutdown`] waits for spans and metrics to be flushed
-    /// (default [`DEFAULT_SHUTDOWN_TIMEOUT`]). It bounds the exit even when the collector is
+    /// (default [`DEFAULT_SHUTDOWN_TIMEOUT`](crate::DEFAULT_SHUTDOWN_TIMEOUT)). It bounds the exit even when the collector is
     /// down or never answers.
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.pipeline.shutdown_timeout = timeout;
