@@ -2,7 +2,7 @@
 //! instrumented. It needs nothing installed:
 //!
 //! ```sh
-//! cargo run --example full_stack                 # PORT=8080 to move it off 3000
+//! cargo run --example full_stack --features reqwest   # PORT=8080 to move it off 3000
 //! curl localhost:3000/users/1                    # cache, then SQLite on a miss
 //! curl -X POST -H 'content-type: application/json' -d '{"name":"ada"}' localhost:3000/users
 //! curl localhost:3000/orders/1                   # SQLite join + a call to the platform
@@ -30,10 +30,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use tower::{Service, ServiceExt};
+use tower_monitoring::Monitoring;
 use tower_monitoring::dependency::{
     self, PlatformLayer, PlatformService, PoolUsage, Workflow, monitor_cache, monitor_db,
 };
-use tower_monitoring::{Monitoring, MonitoringLayer};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -49,7 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     register_readiness(&monitoring, &state);
     let app = routes(state)
         .merge(monitoring.routes())
-        .layer(MonitoringLayer::new());
+        .layer(monitoring.layer());
 
     let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".to_owned());
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
@@ -472,7 +472,7 @@ mod tests {
         register_readiness(monitoring, &state);
         routes(state)
             .merge(monitoring.routes())
-            .layer(MonitoringLayer::new())
+            .layer(monitoring.layer())
     }
 
     async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {

@@ -21,7 +21,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use tower_monitoring::{Monitoring, MonitoringLayer};
+use tower_monitoring::Monitoring;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,7 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "something broke\n") }),
         )
         .merge(monitoring.routes())
-        .layer(MonitoringLayer::new());
+        .layer(monitoring.layer());
 
     // HOST=0.0.0.0 in a container; loopback by default.
     let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".to_owned());

@@ -130,7 +130,7 @@ def main():
     prometheus_bin = need("prometheus", "prometheus")
     alertmanager_bin = need("prometheus-alertmanager", "prometheus-alertmanager")
     if not os.access(DEMO, os.X_OK):
-        fail(f"{DEMO} is missing: cargo build --example full_stack")
+        fail(f"{DEMO} is missing: cargo build --features reqwest --example full_stack")
 
     work = tempfile.mkdtemp(prefix="tower-monitoring-e2e-")
     try:

@@ -44,7 +44,7 @@
 //!
 //! ```
 //! use axum::{Router, routing::get};
-//! use tower_monitoring::Monitoring;
+//! use tower_monitoring::{ErrorKind, Monitoring};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -58,9 +58,30 @@
 //! # let response = app.oneshot(request).await?;
 //! # http_body_util::BodyExt::collect(response.into_body()).await?;
 //! # assert!(monitoring.render_prometheus().contains(r#"http_route="/users/{id}""#));
-//! monitoring.shutdown().await?;          // flush, within 5 s whatever the collector does
+//! match monitoring.shutdown().await {   // flush, within 5 s whatever the collector does
+//!     // A slow or unreachable collector costs the last spans, not the exit code.
+//!     Err(err) if matches!(err.kind(), ErrorKind::ExportTimeout | ErrorKind::Export) => {
+//!         tracing::warn!(%err, "telemetry was not flushed")
+//!     }
+//!     other => other?,
+//! }
 //! # Ok(()) }
 //! ```
+//!
+//! # An existing service
+//!
+//! `examples/existing_service.rs`, complete (with the `reqwest` feature): a route with a path
+//! parameter, a database lookup through `#[monitor_db]`, a cache, a platform called with
+//! reqwest through `PlatformLayer::send`, a two-step [`dependency::Workflow`],
+//! a readiness check, a namespace, the scrape on port 9464 with the probes left on the
+//! application's port ([`Endpoints`]), and the shutdown pattern above. Its `Cargo.toml` lines
+//! and a walk through it are in the README ("Add it to your service").
+//!
+//!
+#![cfg_attr(
+    feature = "reqwest",
+    doc = concat!("```no_run\n", include_str!("../examples/existing_service.rs"), "```\n")
+)]
 //!
 //! [`Monitoring::builder`] builds an OpenTelemetry `MeterProvider` whose metrics a
 //! Prometheus exporter renders on `GET /metrics` ([`Monitoring::routes`], or a listener of
@@ -129,10 +150,14 @@
 //! | `prometheus` | yes | the Prometheus exporter, [`Monitoring::render_prometheus`] |
 //! | `operations` | yes | the operator endpoints ([`Monitoring::routes`]), the summary, the in-process [`alerting`], bearer tokens |
 //! | `subscriber` | yes | the `tracing` subscriber, [`JsonFormat`], [`bridge_layer`] |
-//! | `otlp` | yes | the OTLP span exporter (gRPC and HTTP/protobuf), [`MonitoringBuilder::otlp_endpoint`] |
-//! | `reqwest` | yes | [`dependency::PlatformLayer`] around `reqwest::Client` |
+//! | `otlp` | yes | the OTLP span exporter over gRPC, [`MonitoringBuilder::otlp_endpoint`] |
 //! | `macros` | yes | `#[monitor_db]` and `#[monitor_cache]` |
 //! | `system` | yes | process, system and tokio runtime metrics, see [`system`] |
+//! | `otlp-http` | no | OTLP over HTTP/protobuf too |
+//! | `tls` | no | `https://` OTLP endpoints and webhooks (rustls, aws-lc-rs), [`MonitoringBuilder::otlp_certificate`] |
+//! | `tls-webpki-roots` | no | Mozilla's roots compiled in, beside the system's |
+//! | `reqwest` | no | `PlatformLayer::send` and `reqwest::Client` under [`dependency::PlatformLayer`] (reqwest 0.13), the alert webhook |
+//! | `artifacts` | no | the generator of the dashboards and rules (module `artifacts`) |
 //!
 //! `GET /metrics` needs `operations` and `prometheus`; the JSON summary and the alerts work
 //! without `prometheus`, reading the SDK through a reader of their own.
@@ -167,7 +192,7 @@ mod signal;
 pub mod system;
 
 pub use context::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, TraceContextTrust};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use http::{
     DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
     RouteTemplate, UrlScheme,
@@ -179,7 +204,7 @@ pub use operations::settings::{
     DEFAULT_SUMMARY_WINDOW,
 };
 #[cfg(feature = "operations")]
-pub use operations::{MetricsServer, alerting};
+pub use operations::{Endpoints, MetricsServer, alerting};
 pub use pipeline::DEFAULT_SHUTDOWN_TIMEOUT;
 #[cfg(feature = "otlp")]
 pub use pipeline::OtlpProtocol;

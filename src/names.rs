@@ -222,7 +222,7 @@ pub mod attr {
     pub const DB_CLIENT_CONNECTION_POOL_NAME: &str = "db.client.connection.pool.name";
     /// `used` or `idle`.
     pub const DB_CLIENT_CONNECTION_STATE: &str = "db.client.connection.state";
-    /// An in-process alert: `HIGH_LATENCY`, `HIGH_ERROR_RATE`, ...
+    /// An in-process alert, one of [`alert`](super::alert): `HighErrorRate`, ...
     pub const ALERT_TYPE: &str = "alert.type";
     /// `warning` or `critical`.
     pub const ALERT_SEVERITY: &str = "alert.severity";
@@ -251,6 +251,24 @@ pub mod error_type {
     pub const CONNECTION: &str = "connection";
     /// The exporter could not deliver a batch of spans (collector down, timeout, rejected).
     pub const EXPORT_FAILED: &str = "export_failed";
+}
+
+/// Alert names. The in-process alerts and the shipped Prometheus rules that watch the same
+/// condition share a name (the `alert.type` of `monitoring.alerts.active`, the `alert:` of
+/// `alerts/alert_rules.yml`), so an operator searching for one finds the other.
+pub mod alert {
+    /// The share of failed requests is above its threshold.
+    pub const HIGH_ERROR_RATE: &str = "HighErrorRate";
+    /// The 95th percentile of request duration is above its threshold.
+    pub const HIGH_LATENCY_P95: &str = "HighLatencyP95";
+    /// The process uses most of its memory limit.
+    pub const HIGH_MEMORY_USAGE: &str = "HighMemoryUsage";
+    /// The process uses most of the CPUs.
+    pub const HIGH_CPU_USAGE: &str = "HighCpuUsage";
+    /// A cache answers too few lookups.
+    pub const LOW_CACHE_HIT_RATE: &str = "LowCacheHitRate";
+    /// A connection pool has almost no idle connection left.
+    pub const HIGH_DB_POOL_UTILIZATION: &str = "HighDbPoolUtilization";
 }
 
 /// The names as the Prometheus exporter renders them (without a namespace prefix).

@@ -52,7 +52,7 @@ async fn alerts_fire_show_and_resolve() {
     let monitoring = Monitoring::builder()
         .service_name("alerts")
         .tracing_subscriber(false)
-        .alert_interval(None)
+        .alert_thread(false)
         .alert_thresholds(Thresholds::default().latency_p95(Duration::from_millis(100)))
         .admin_token("admin")
         .install()
@@ -90,14 +90,14 @@ async fn alerts_fire_show_and_resolve() {
 
     // A minute later: latency (p95 over 100 ms), errors (50%) and cache hits (0%) fire.
     monitoring.evaluate_alerts_at(at(90), wall);
-    let expected = ["HIGH_ERROR_RATE", "HIGH_LATENCY", "LOW_CACHE_HIT_RATIO"];
+    let expected = ["HighErrorRate", "HighLatencyP95", "LowCacheHitRate"];
     let report = json(&app, "/metrics/report").await;
     assert_eq!(active_types(&report["alerts"]), expected, "{report}");
     let errors = report["alerts"]["active"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|alert| alert["type"] == "HIGH_ERROR_RATE")
+        .find(|alert| alert["type"] == "HighErrorRate")
         .unwrap();
     assert_eq!(errors["current_value"], "50%");
     assert_eq!(errors["threshold"], "5%");
@@ -128,7 +128,7 @@ async fn alerts_fire_show_and_resolve() {
     let text = monitoring.render_prometheus();
     assert!(
         text.lines().any(|line| line.starts_with(
-            "monitoring_alerts_active{alert_severity=\"critical\",alert_type=\"HIGH_ERROR_RATE\""
+            "monitoring_alerts_active{alert_severity=\"critical\",alert_type=\"HighErrorRate\""
         ) && line.ends_with(" 1")),
         "{text}"
     );
@@ -139,7 +139,7 @@ async fn alerts_fire_show_and_resolve() {
     // The log says what resolved it (no failure left in the window), beside what it fired with.
     let resolved = logs
         .lines()
-        .find(|line| line.contains("alert resolved") && line.contains("HIGH_ERROR_RATE"))
+        .find(|line| line.contains("alert resolved") && line.contains("HighErrorRate"))
         .unwrap_or_else(|| panic!("{logs}"));
     assert!(
         resolved.contains("value=0%") && resolved.contains("fired_value=50%"),
@@ -152,7 +152,7 @@ async fn alerts_fire_show_and_resolve() {
     let text = monitoring.render_prometheus();
     assert!(
         text.lines().any(|line| line.starts_with(
-            "monitoring_alerts_active{alert_severity=\"critical\",alert_type=\"HIGH_ERROR_RATE\""
+            "monitoring_alerts_active{alert_severity=\"critical\",alert_type=\"HighErrorRate\""
         ) && line.ends_with(" 0")),
         "{text}"
     );
@@ -223,7 +223,7 @@ async fn fired_and_resolved_alerts_reach_the_webhook() {
     let monitoring = Monitoring::builder()
         .service_name("hooked")
         .system_metrics(false)
-        .alert_interval(None)
+        .alert_thread(false)
         .alert_webhook(url)
         .build()
         .unwrap();
@@ -242,7 +242,7 @@ async fn fired_and_resolved_alerts_reach_the_webhook() {
     let fired = delivered(&received, 1).await;
     assert_eq!(fired[0]["status"], "firing");
     assert_eq!(fired[0]["service"], "hooked");
-    assert_eq!(fired[0]["alert"]["type"], "HIGH_ERROR_RATE");
+    assert_eq!(fired[0]["alert"]["type"], "HighErrorRate");
     assert_eq!(
         attempts.load(std::sync::atomic::Ordering::SeqCst),
         2,
@@ -253,6 +253,30 @@ async fn fired_and_resolved_alerts_reach_the_webhook() {
     monitoring.evaluate_alerts_at(at(400), wall);
     let all = delivered(&received, 2).await;
     assert_eq!(all[1]["status"], "resolved");
-    assert_eq!(all[1]["alert"]["type"], "HIGH_ERROR_RATE");
+    assert_eq!(all[1]["alert"]["type"], "HighErrorRate");
     assert!(all[1]["alert"]["resolved_at"].is_string());
+}
+
+/// An operator who sees `HighErrorRate` in the report searches the Prometheus rules for the
+/// same word: every in-process alert has a shipped rule of that name.
+#[test]
+fn every_in_process_alert_has_a_prometheus_rule_of_the_same_name() {
+    let monitoring = Monitoring::builder().alert_thread(false).build().unwrap();
+    let text = monitoring.render_prometheus();
+    let types: Vec<&str> = text
+        .lines()
+        .filter(|line| line.starts_with("monitoring_alerts_active{"))
+        .filter_map(|line| line.split("alert_type=\"").nth(1)?.split('"').next())
+        .collect();
+    assert_eq!(types.len(), 6, "{text}");
+    let rules = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("alerts/alert_rules.yml"),
+    )
+    .unwrap();
+    for name in types {
+        assert!(
+            rules.contains(&format!("- alert: {name}\n")),
+            "no Prometheus rule named {name}"
+        );
+    }
 }

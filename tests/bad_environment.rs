@@ -52,6 +52,38 @@ fn bad_values() -> Vec<(&'static str, OsString, bool)> {
         ),
         ("OTEL_EXPORTER_OTLP_INSECURE", text("maybe"), false),
         ("OTEL_EXPORTER_OTLP_TRACES_INSECURE", text("1"), false),
+        (
+            "OTEL_EXPORTER_OTLP_CERTIFICATE",
+            text("/nonexistent/ca.pem"),
+            false,
+        ),
+        // A file that exists and holds no certificate.
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+            text("/etc/passwd"),
+            false,
+        ),
+        // Each half of a client certificate without the other.
+        (
+            "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
+            text("/nonexistent/client.pem"),
+            false,
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
+            text("/nonexistent/client.pem"),
+            false,
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_CLIENT_KEY",
+            text("/nonexistent/client.key"),
+            false,
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
+            text("/nonexistent/client.key"),
+            false,
+        ),
         ("OTEL_TRACES_SAMPLER", text("sometimes"), false),
         ("OTEL_TRACES_SAMPLER_ARG", text("2"), false),
         ("OTEL_PROPAGATORS", text("b3"), false),

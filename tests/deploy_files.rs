@@ -92,7 +92,9 @@ fn both_instances_export_to_jaeger_and_are_reachable() {
             .join(build["dockerfile"].as_str().unwrap());
         let dockerfile = std::fs::read_to_string(&dockerfile)
             .unwrap_or_else(|err| panic!("{}: {err}", dockerfile.display()));
-        assert!(dockerfile.contains("cargo build --release --example ${EXAMPLE}"));
+        assert!(
+            dockerfile.contains("cargo build --release --features reqwest --example ${EXAMPLE}")
+        );
         let source =
             std::fs::read_to_string(root().join(format!("examples/{example}.rs"))).unwrap();
         for variable in ["\"HOST\"", "\"PORT\""] {

@@ -1,5 +1,5 @@
 //! One definition of failure, everywhere: on the same traffic the JSON summary, the report,
-//! the dashboard JSON, the in-process `HIGH_ERROR_RATE` alert, the shipped recording rule
+//! the dashboard JSON, the in-process `HighErrorRate` alert, the shipped recording rule
 //! (evaluated by the real `promtool`) and the Grafana "Error rate" panel all count the same
 //! failures. 5xx responses, panics and broken bodies fail; cancelled requests are counted
 //! apart; `HEAD` checks and 4xx are fine.
@@ -123,7 +123,7 @@ async fn every_consumer_counts_the_same_failures() {
                 .min_events(1.0)
                 .window(Duration::from_secs(3600)),
         )
-        .alert_interval(None)
+        .alert_thread(false)
         .build()
         .unwrap();
     let started = Instant::now();
@@ -171,7 +171,7 @@ async fn every_consumer_counts_the_same_failures() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|alert| alert["type"] == "HIGH_ERROR_RATE")
+        .find(|alert| alert["type"] == "HighErrorRate")
         .unwrap_or_else(|| panic!("HighErrorRate did not fire: {alerts:#}"));
     let value = high_error_rate["value"].as_f64().unwrap();
     assert!((value - expected_ratio).abs() < 1e-12, "{value}");

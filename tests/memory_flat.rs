@@ -28,7 +28,7 @@ async fn a_long_run_without_scrapes_keeps_memory_flat() {
     let monitoring = Monitoring::builder()
         .service_name("flat")
         .system_metrics(false)
-        .alert_interval(None)
+        .alert_thread(false)
         .build()
         .unwrap();
     let app = Router::new()

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::Request;
 use axum::routing::get;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tower_monitoring::{Monitoring, MonitoringLayer};
+use tower_monitoring::{Endpoints, ErrorKind, Monitoring, MonitoringLayer};
 
 async fn hit(router: &Router, uri: &str) {
     support::send(router, Request::get(uri).body(Body::empty()).unwrap()).await;
@@ -96,37 +96,58 @@ async fn two_instances_in_one_process_do_not_see_each_other() {
     );
 }
 
+/// The status line of `GET path` on `addr`, over a real socket.
+async fn status_of(addr: std::net::SocketAddr, path: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
+
 #[tokio::test]
-async fn metrics_can_be_served_on_a_listener_of_their_own() {
+async fn metrics_move_to_a_listener_of_their_own_and_the_probes_stay() {
     let monitoring = Monitoring::builder().build().unwrap();
     hit(&app(monitoring.layer()), "/a").await;
     let server = monitoring.serve_metrics("127.0.0.1:0").await.unwrap();
 
-    let mut stream = tokio::net::TcpStream::connect(server.local_addr())
-        .await
-        .unwrap();
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n")
-        .await
-        .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
-    assert!(response.contains("http_route=\"/a\""), "{response}");
+    let scrape = status_of(server.local_addr(), "/metrics").await;
+    assert!(scrape.starts_with("HTTP/1.1 200 OK"), "{scrape}");
+    assert!(scrape.contains("http_route=\"/a\""), "{scrape}");
+    for view in ["/metrics/summary", "/metrics/report", "/metrics/dashboard"] {
+        let response = status_of(server.local_addr(), view).await;
+        assert!(
+            response.starts_with("HTTP/1.1 200 OK"),
+            "{view}: {response}"
+        );
+    }
+    for probe in ["/health", "/ready"] {
+        let response = status_of(server.local_addr(), probe).await;
+        assert!(response.starts_with("HTTP/1.1 404"), "{probe}: {response}");
+    }
     server.shutdown();
+
+    // The application's router keeps the probes and nothing else of ours.
+    let app: Router = Router::new().merge(monitoring.routes_for(Endpoints::PROBES));
+    let (health, _) =
+        support::send(&app, Request::get("/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(health, 200);
+    let (metrics, _) =
+        support::send(&app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(metrics, 404);
 }
 
 #[tokio::test]
-async fn binding_a_busy_address_is_an_error_not_a_panic() {
+async fn binding_a_busy_address_is_an_io_error_naming_the_address() {
     let monitoring = Monitoring::builder().build().unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let err = monitoring
-        .serve_metrics(taken.local_addr().unwrap())
-        .await
-        .unwrap_err();
+    let addr = taken.local_addr().unwrap();
+    let err = monitoring.serve_metrics(addr).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io);
     assert!(
         err.to_string()
-            .starts_with("monitoring endpoint I/O failed"),
+            .starts_with(&format!("cannot bind the metrics listener to {addr:?}: ")),
         "{err}"
     );
 }

@@ -94,7 +94,7 @@ async fn a_layer_without_traces_keeps_its_metrics() {
     let (monitoring, exporter) = traced();
     let app = Router::new()
         .route("/a", get(|| async { "a" }))
-        .layer(monitoring.layer().without_traces());
+        .layer(monitoring.layer().traces(false));
     support::send(&app, Request::get("/a").body(Body::empty()).unwrap()).await;
 
     assert!(finished(&monitoring, &exporter).is_empty());

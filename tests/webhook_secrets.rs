@@ -48,7 +48,7 @@ async fn a_failing_webhook_is_logged_by_scheme_and_host_only() {
     let monitoring = Monitoring::builder()
         .service_name("hooked")
         .system_metrics(false)
-        .alert_interval(None)
+        .alert_thread(false)
         .alert_webhook(format!(
             "http://127.0.0.1:{port}/services/T000/B000/S3CRET?token=S3CRET"
         ))

@@ -54,6 +54,35 @@ pub fn monitor_cache(args: TokenStream, item: TokenStream) -> TokenStream {
 /// function from the error to a `&'static str`.
 const ERROR_TYPE: &str = "error_type";
 
+/// The optional argument naming the path to tower-monitoring, `crate = "::my_reexport"`, for
+/// a crate that reaches it through another crate's re-export.
+const CRATE: &str = "crate";
+
+/// The path the expansion names tower-monitoring by: `crate = "..."` when given, else the
+/// name the calling crate's Cargo.toml gives it (`monitoring = { package =
+/// "tower-monitoring" }` makes it `::monitoring`), else `::tower_monitoring`.
+fn crate_path(args: &Punctuated<MetaNameValue, Token![,]>) -> syn::Result<syn::Path> {
+    if let Some(arg) = args.iter().find(|arg| arg.path.is_ident(CRATE)) {
+        return match &arg.value {
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(path),
+                ..
+            }) => path.parse(),
+            other => Err(syn::Error::new_spanned(
+                other,
+                "`crate` must be a string literal such as \"::tower_monitoring\"",
+            )),
+        };
+    }
+    let name = match proc_macro_crate::crate_name("tower-monitoring") {
+        Ok(proc_macro_crate::FoundCrate::Name(name)) => name,
+        // The crate's own tests and examples, or a manifest that cannot be read.
+        Ok(proc_macro_crate::FoundCrate::Itself) | Err(_) => "tower_monitoring".to_owned(),
+    };
+    let name = syn::Ident::new(&name, Span::call_site());
+    Ok(syn::parse_quote!(::#name))
+}
+
 /// Rewrites `function`'s body into `wrapper(args..., async move { body }).await`, the
 /// arguments taken from `args` in the order of `keys`.
 fn expand(
@@ -83,16 +112,18 @@ fn expand(
             .get_ident()
             .map(ToString::to_string)
             .unwrap_or_default();
-        if !keys.contains(&name.as_str()) && name != ERROR_TYPE {
+        if !keys.contains(&name.as_str()) && name != ERROR_TYPE && name != CRATE {
             return Err(syn::Error::new_spanned(
                 &arg.path,
                 format!(
-                    "unknown argument `{name}`; expected {} and optionally {ERROR_TYPE}",
+                    "unknown argument `{name}`; expected {} and optionally {ERROR_TYPE} and \
+                     {CRATE}",
                     keys.join(", ")
                 ),
             ));
         }
     }
+    let krate = crate_path(args)?;
     let output = match &function.sig.output {
         ReturnType::Default => quote!(()),
         ReturnType::Type(_, ty) => quote!(#ty),
@@ -103,7 +134,7 @@ fn expand(
     // meaning what they meant in the function.
     let named = error_type.map(|map| quote!(.error_type(#map)));
     function.block = syn::parse_quote!({
-        ::tower_monitoring::dependency::#wrapper(#(#values,)* async move {
+        #krate::dependency::#wrapper(#(#values,)* async move {
             let __tower_monitoring_output: #output = #body;
             __tower_monitoring_output
         })
@@ -235,6 +266,25 @@ mod tests {
         assert!(
             not_string.contains("must be a string literal"),
             "{not_string}"
+        );
+    }
+
+    #[test]
+    fn the_crate_path_can_be_named() {
+        let out = expand_db(
+            quote!(
+                system = "a",
+                operation = "b",
+                table = "c",
+                crate = "::platform::monitoring"
+            ),
+            quote!(
+                async fn f() {}
+            ),
+        );
+        assert!(
+            out.contains(":: platform :: monitoring :: dependency :: db"),
+            "{out}"
         );
     }
 }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::ArtifactOptions;
 use super::rule_text::{FAILED, HEADER, num, other_routes, quote};
+use crate::names::alert;
 use crate::names::prometheus as prom;
 
 /// One alerting rule as written in the file. `expr` and `description` are templates: each
@@ -41,7 +42,7 @@ const ALERTS: &[Alert] = &[
         runbook: "The whole service is unavailable: check the deployment and service discovery.",
     },
     Alert {
-        name: "HighErrorRate",
+        name: alert::HIGH_ERROR_RATE,
         expr: "job:http_server_error_ratio:rate5m > {{error_ratio_warning}}",
         for_: "5m",
         severity: "warning",
@@ -50,7 +51,7 @@ const ALERTS: &[Alert] = &[
         runbook: "Find the failing routes on the HTTP routes dashboard, then their traces in Jaeger.",
     },
     Alert {
-        name: "HighErrorRate",
+        name: alert::HIGH_ERROR_RATE,
         expr: "job:http_server_error_ratio:rate5m > {{error_ratio_critical}}",
         for_: "2m",
         severity: "critical",
@@ -59,7 +60,7 @@ const ALERTS: &[Alert] = &[
         runbook: "Roll back a recent deploy or fail over; then find the cause on the HTTP routes dashboard.",
     },
     Alert {
-        name: "HighLatencyP95",
+        name: alert::HIGH_LATENCY_P95,
         expr: "job:http_server_request_duration_seconds:p95_5m > {{latency_p95_seconds}}",
         for_: "5m",
         severity: "warning",
@@ -86,7 +87,7 @@ const ALERTS: &[Alert] = &[
         runbook: "Check the query plan and indexes of that table, and the pool's use.",
     },
     Alert {
-        name: "LowCacheHitRate",
+        name: alert::LOW_CACHE_HIT_RATE,
         expr: "sum by (job, cache_name) (rate({{cache_lookups}}{cache_result=\"hit\"}[10m])) / sum by (job, cache_name) (rate({{cache_lookups}}[10m])) < 0.8",
         for_: "10m",
         severity: "warning",
@@ -104,7 +105,7 @@ const ALERTS: &[Alert] = &[
         runbook: "Check the platform's status page; error_type tells timeouts, connection errors and 429 apart.",
     },
     Alert {
-        name: "HighMemoryUsage",
+        name: alert::HIGH_MEMORY_USAGE,
         expr: "{{process_memory_utilization}} > 0.8",
         for_: "5m",
         severity: "warning",
@@ -113,13 +114,22 @@ const ALERTS: &[Alert] = &[
         runbook: "Look for a leak (memory rising steadily) or raise the limit.",
     },
     Alert {
-        name: "HighCpuUsage",
+        name: alert::HIGH_CPU_USAGE,
         expr: "{{process_cpu_utilization}} > 0.8",
         for_: "10m",
         severity: "warning",
         summary: "The process uses most of its CPUs",
         description: "{{ $labels.instance }} uses {{ $value | humanizePercentage }} of all CPUs.",
         runbook: "Scale out, or profile the busiest routes.",
+    },
+    Alert {
+        name: alert::HIGH_DB_POOL_UTILIZATION,
+        expr: "{{pool_utilization}} > 0.9",
+        for_: "5m",
+        severity: "critical",
+        summary: "A connection pool is almost exhausted",
+        description: "Pool {{ $labels.db_client_connection_pool_name }} on {{ $labels.instance }} has {{ $value | humanizePercentage }} of its connections in use.",
+        runbook: "Look for slow queries holding connections (the dependencies dashboard), or raise the pool size.",
     },
     Alert {
         name: "LowDiskSpace",
@@ -246,6 +256,14 @@ const PLACEHOLDERS: &[(&str, Placeholder)] = &[
     }),
     ("process_cpu_utilization", |o| {
         o.metric(prom::PROCESS_CPU_UTILIZATION)
+    }),
+    ("pool_utilization", |o| {
+        let by = "job, instance, db_client_connection_pool_name";
+        format!(
+            "sum by ({by}) ({}{{db_client_connection_state=\"used\"}}) / sum by ({by}) ({})",
+            o.metric(prom::DB_CLIENT_CONNECTION_COUNT),
+            o.metric(prom::DB_CLIENT_CONNECTION_MAX)
+        )
     }),
     ("filesystem_utilization", |o| {
         o.metric(prom::SYSTEM_FILESYSTEM_UTILIZATION)

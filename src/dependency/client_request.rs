@@ -4,7 +4,13 @@
 use http::{HeaderMap, Method, StatusCode};
 
 /// An outgoing HTTP request: `http::Request` (hyper and most tower clients) and, with the
-/// `reqwest` feature, `reqwest::Request`.
+/// `reqwest` feature, `reqwest::Request` of reqwest 0.13.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a request `PlatformLayer` can measure",
+    label = "a request of a client `PlatformLayer` does not know",
+    note = "`PlatformLayer` measures `http::Request` clients, and `reqwest::Request` of reqwest 0.13 with the `reqwest` feature of tower-monitoring",
+    note = "a `reqwest::Client` of another reqwest version (0.12, say) is another type: depend on reqwest 0.13, or check `cargo tree -i reqwest` for two versions"
+)]
 pub trait ClientRequest {
     /// The request method.
     fn method(&self) -> &Method;

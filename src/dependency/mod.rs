@@ -31,8 +31,9 @@
 //! }
 //! ```
 //!
-//! Platform APIs called through an HTTP client that is a tower service (`reqwest::Client`,
-//! hyper's client) get a layer instead: [`PlatformLayer`].
+//! Platform APIs get [`PlatformLayer`]: with reqwest, `layer.send(client.get(url))` sends a
+//! `RequestBuilder` as it is; around any HTTP client that is a tower service (hyper's,
+//! `reqwest::Client`) it is a layer.
 //!
 //! Each call records a duration histogram (`db.client.operation.duration`,
 //! `cache.operation.duration`), the cache also counts hits and misses
@@ -58,6 +59,8 @@ mod handle;
 mod instruments;
 mod outcome;
 mod platform;
+#[cfg(feature = "reqwest")]
+mod platform_send;
 mod pools;
 mod registry;
 mod workflow;
@@ -67,7 +70,7 @@ pub use client_request::{ClientRequest, ClientResponse};
 pub use future::Instrumented;
 pub use handle::Dependencies;
 pub use outcome::{CacheOutcome, ErrorNames, FromOutcome, MapErrors, Outcome};
-pub use platform::{EndpointNamer, PlatformFuture, PlatformLayer, PlatformService};
+pub use platform::{PlatformFuture, PlatformLayer, PlatformService};
 pub use pools::PoolUsage;
 #[cfg(feature = "macros")]
 pub use tower_monitoring_macros::{monitor_cache, monitor_db};

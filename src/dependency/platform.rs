@@ -24,19 +24,41 @@ use crate::names::{attr, error_type};
 
 /// Names the endpoint of a request from its method and path, for the `platform.endpoint`
 /// label: a small fixed set such as `tickets.create`, never the raw URL.
-pub type EndpointNamer = fn(&Method, &str) -> &'static str;
+type EndpointNamer = Arc<dyn Fn(&Method, &str) -> Cow<'static, str> + Send + Sync>;
 
 /// A tower [`Layer`] for an HTTP client service talking to one platform.
 ///
+/// With reqwest (feature `reqwest`), `send` takes a `RequestBuilder` as it
+/// is, `.json()`, `.bearer_auth()` and the rest, and sends it through the client that made
+/// it:
+///
 /// ```no_run
+/// # #[cfg(feature = "reqwest")]
+/// # async fn f(token: &str) -> Result<(), reqwest::Error> {
+/// use tower_monitoring::dependency::PlatformLayer;
+///
+/// let http = reqwest::Client::new();
+/// let zendesk = PlatformLayer::new("zendesk").endpoint(|_, path| {
+///     if path.starts_with("/api/v2/tickets") { "tickets" } else { "other" }
+/// });
+/// let ticket = zendesk
+///     .send(http.get("https://acme.zendesk.example/api/v2/tickets/1").bearer_auth(token))
+///     .await?
+///     .error_for_status()?;
+/// # Ok(()) }
+/// ```
+///
+/// Around any client that is a tower service (hyper's, a `tower::ServiceBuilder` stack,
+/// `reqwest::Client` too), it is an ordinary layer:
+///
+/// ```no_run
+/// # #[cfg(feature = "reqwest")]
+/// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
 /// use tower::{Service, ServiceBuilder, ServiceExt};
 /// use tower_monitoring::dependency::PlatformLayer;
 ///
-/// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
 /// let mut zendesk = ServiceBuilder::new()
-///     .layer(PlatformLayer::new("zendesk").endpoint(|_, path| {
-///         if path.starts_with("/api/v2/tickets") { "tickets" } else { "other" }
-///     }))
+///     .layer(PlatformLayer::new("zendesk"))
 ///     .service(reqwest::Client::new());
 /// let request = reqwest::Request::new(
 ///     reqwest::Method::GET,
@@ -57,13 +79,27 @@ pub struct PlatformLayer {
     config: Arc<Config>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Config {
     platform: &'static str,
     endpoint: Option<EndpointNamer>,
     forward_baggage: bool,
     /// Where calls record; `None` for the handle of the request they are made under.
     dependencies: Option<Dependencies>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("platform", &self.platform)
+            .field(
+                "endpoint",
+                &self.endpoint.as_ref().map(|_| "Fn(&Method, &str)"),
+            )
+            .field("forward_baggage", &self.forward_baggage)
+            .field("dependencies", &self.dependencies)
+            .finish()
+    }
 }
 
 impl PlatformLayer {
@@ -87,8 +123,28 @@ impl PlatformLayer {
         }
     }
 
-    /// Names each request's endpoint; without it `platform.endpoint` is absent.
-    pub fn endpoint(self, namer: EndpointNamer) -> Self {
+    /// Names each request's endpoint from its method and path; without it
+    /// `platform.endpoint` is absent. The names must come from a small fixed set
+    /// (`tickets`, `tickets.create`), never from the path itself: each one is a series. The
+    /// namer may capture what it needs:
+    ///
+    /// ```
+    /// use tower_monitoring::dependency::PlatformLayer;
+    ///
+    /// let prefixes = vec![("/api/v2/tickets", "tickets"), ("/api/v2/users", "users")];
+    /// let zendesk = PlatformLayer::new("zendesk").endpoint(move |_, path| {
+    ///     prefixes
+    ///         .iter()
+    ///         .find(|(prefix, _)| path.starts_with(prefix))
+    ///         .map_or("other", |(_, name)| name)
+    /// });
+    /// ```
+    pub fn endpoint<F, N>(self, namer: F) -> Self
+    where
+        F: Fn(&Method, &str) -> N + Send + Sync + 'static,
+        N: Into<Cow<'static, str>>,
+    {
+        let namer: EndpointNamer = Arc::new(move |method, path| namer(method, path).into());
         self.map_config(|config| config.endpoint = Some(namer))
     }
 
@@ -159,6 +215,7 @@ impl PendingCall {
         let method = MethodLabel::of(request.method()).as_str();
         let endpoint = config
             .endpoint
+            .as_ref()
             .map(|namer| namer(request.method(), request.path()));
         let mut attributes = vec![
             KeyValue::new(attr::HTTP_REQUEST_METHOD, method),
@@ -167,8 +224,8 @@ impl PendingCall {
         if let Some(host) = request.host() {
             attributes.push(KeyValue::new(attr::SERVER_ADDRESS, host.to_owned()));
         }
-        if let Some(endpoint) = endpoint {
-            attributes.push(KeyValue::new(attr::PLATFORM_ENDPOINT, endpoint));
+        if let Some(endpoint) = &endpoint {
+            attributes.push(KeyValue::new(attr::PLATFORM_ENDPOINT, endpoint.clone()));
         }
         let parent = opentelemetry::Context::current();
         let instruments = config

@@ -29,7 +29,7 @@ use crate::dependency::Dependencies;
 ///
 /// Spans come from the tracer provider that [`MonitoringBuilder::install`] built, resolved
 /// on the first request too, or from [`with_tracer_provider`](Self::with_tracer_provider).
-/// With neither, or after [`without_traces`](Self::without_traces), the layer records
+/// With neither, or after [`traces(false)`](Self::traces), the layer records
 /// metrics only and spends nothing on tracing. The incoming context is read with the
 /// pipelines' propagators (`OTEL_PROPAGATORS`, by default W3C `traceparent`, `tracestate`
 /// and `baggage`): the caller's trace continues, and a malformed header starts a new one.
@@ -145,9 +145,11 @@ impl MonitoringLayer {
         self.map_config(|config| config.overrides.value_length_limit = Some(limit))
     }
 
-    /// Records metrics only: no server span, no context propagation.
-    pub fn without_traces(self) -> Self {
-        self.map_config(|config| config.traces = Traces::Off)
+    /// Whether the layer makes server spans and propagates context (default `true`, when
+    /// tracing is installed or a tracer provider is given). With `false` it records metrics
+    /// only.
+    pub fn traces(self, record: bool) -> Self {
+        self.map_config(|config| config.traces_off = !record)
     }
 
     /// Records the query string as `url.query` on server spans (default: off, since query

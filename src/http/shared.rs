@@ -19,6 +19,8 @@ pub(crate) struct Config {
     pub(crate) exclusions: Exclusions,
     pub(crate) meter: Option<Meter>,
     pub(crate) traces: Traces,
+    /// Set by `traces(false)`: metrics only, whatever `traces` says.
+    pub(crate) traces_off: bool,
     /// Set on this layer, over what its tracer came with.
     pub(crate) overrides: TraceOverrides,
     /// Where the dependency calls made under its requests record; `None` makes one on
@@ -35,7 +37,6 @@ pub(crate) enum Traces {
     #[default]
     Installed,
     Tracer(ServerTracer),
-    Off,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -118,12 +119,14 @@ impl Shared {
     pub(crate) fn tracer(&self) -> Option<&ServerTracer> {
         self.tracer
             .get_or_init(|| {
+                if self.config.traces_off {
+                    return None;
+                }
                 let tracer = match &self.config.traces {
                     Traces::Installed => {
                         crate::context::installed::get().and_then(|installed| installed.tracer)
                     }
                     Traces::Tracer(tracer) => Some(tracer.clone()),
-                    Traces::Off => None,
                 };
                 tracer.map(|tracer| self.config.overrides.apply(tracer))
             })

@@ -116,6 +116,44 @@ impl MonitoringBuilder {
         self
     }
 
+    /// The bucket bounds of one histogram, by its OpenTelemetry name (a constant of
+    /// [`names`](crate::names)): finer buckets for a service that answers in under a
+    /// millisecond, coarser ones for a job that runs for minutes. The bounds must be finite
+    /// and strictly increasing; [`install`](Self::install) and [`build`](Self::build) fail
+    /// naming the instrument otherwise. Also works for the histograms of the application's
+    /// own instruments made on [`Monitoring::meter_provider`].
+    ///
+    /// ```no_run
+    /// use tower_monitoring::{Monitoring, names};
+    ///
+    /// let monitoring = Monitoring::builder()
+    ///     .histogram_buckets(
+    ///         names::HTTP_SERVER_REQUEST_DURATION,
+    ///         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1.0],
+    ///     )
+    ///     .install()?;
+    /// # Ok::<_, tower_monitoring::Error>(())
+    /// ```
+    ///
+    /// The dashboards and rules read whatever buckets there are; the latency objectives
+    /// (`LATENCY_OBJECTIVE_SECONDS` of the generator) and `ROUTE_LATENCY_OBJECTIVES` need a
+    /// bound at their threshold.
+    pub fn histogram_buckets(
+        mut self,
+        instrument: impl Into<String>,
+        bounds: impl Into<Vec<f64>>,
+    ) -> Self {
+        let instrument = instrument.into();
+        self.pipeline
+            .buckets
+            .retain(|buckets| buckets.instrument != instrument);
+        self.pipeline.buckets.push(pipeline::Buckets {
+            instrument,
+            bounds: bounds.into(),
+        });
+        self
+    }
+
     /// Enables tracing with `exporter` instead of OTLP, behind the same bounded batch
     /// processor: an in-memory exporter in tests, or a vendor's exporter.
     pub fn span_exporter<E: SpanExporter + 'static>(mut self, exporter: E) -> Self {

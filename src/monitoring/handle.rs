@@ -123,7 +123,7 @@ impl Monitoring {
                 pipelines.propagation.clone(),
                 pipelines.value_length_limit,
             ),
-            None => layer.without_traces(),
+            None => layer.traces(false),
         }
     }
 

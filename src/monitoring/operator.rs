@@ -8,7 +8,7 @@ use tokio::net::ToSocketAddrs;
 
 use super::handle::Monitoring;
 use crate::Error;
-use crate::operations::MetricsServer;
+use crate::operations::{Endpoints, MetricsServer};
 
 impl Monitoring {
     /// The monitoring routes, to merge into the application's router:
@@ -28,19 +28,41 @@ impl Monitoring {
     /// With a [metrics token](crate::MonitoringBuilder::metrics_token), `/metrics` and the
     /// JSON views need it too (401 otherwise). Every path is under the
     /// [endpoint prefix](crate::MonitoringBuilder::endpoint_prefix), and
-    /// [`MonitoringLayer`](crate::MonitoringLayer) skips them by default.
+    /// [`MonitoringLayer`](crate::MonitoringLayer) skips them by default. To split them
+    /// between ports, use [`routes_for`](Self::routes_for) and
+    /// [`serve_metrics`](Self::serve_metrics).
     pub fn routes<S>(&self) -> Router<S>
     where
         S: Clone + Send + Sync + 'static,
     {
-        self.inner.operations.routes()
+        self.routes_for(Endpoints::ALL)
     }
 
-    /// Serves the monitoring routes on a listener of their own (a dedicated scrape port such
-    /// as `0.0.0.0:9090`) in a background task. Binding errors are returned here; the server
-    /// then runs until [`MetricsServer::shutdown`] or the end of the runtime.
-    pub async fn serve_metrics(&self, addr: impl ToSocketAddrs) -> Result<MetricsServer, Error> {
-        self.inner.operations.serve(addr).await
+    /// The monitoring routes of `endpoints` only: `monitoring.routes_for(Endpoints::PROBES)`
+    /// keeps `/health` and `/ready` on the application's port when the rest is served
+    /// elsewhere.
+    pub fn routes_for<S>(&self, endpoints: Endpoints) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        self.inner.operations.routes(endpoints)
+    }
+
+    /// Serves [`Endpoints::METRICS`] on a listener of its own, in a background task: `GET
+    /// /metrics`, `/metrics/summary`, `/metrics/report`, `/metrics/dashboard` and `POST
+    /// /metrics/reset`. The probes (`/health`, `/ready`) do not move: merge
+    /// [`routes_for(Endpoints::PROBES)`](Self::routes_for) into the application's router,
+    /// where orchestrators look for them. Port 9464 is the one OpenTelemetry's Prometheus
+    /// exporters use (9090 is Prometheus's own).
+    ///
+    /// Binding errors are returned here ([`ErrorKind::Io`](crate::ErrorKind::Io)); the
+    /// server then runs until [`MetricsServer::shutdown`] or the end of the runtime. For
+    /// another split, serve [`routes_for`](Self::routes_for) with `axum::serve` yourself.
+    pub async fn serve_metrics(
+        &self,
+        addr: impl ToSocketAddrs + std::fmt::Debug,
+    ) -> Result<MetricsServer, Error> {
+        self.inner.operations.serve(addr, Endpoints::METRICS).await
     }
 
     /// Adds a readiness check that `GET /ready` runs: a database ping, a cache or platform

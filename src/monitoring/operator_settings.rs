@@ -55,10 +55,18 @@ impl MonitoringBuilder {
         self
     }
 
-    /// How often a thread of its own evaluates the alerts (default 15 s); `None` switches
-    /// the thread off ([`Monitoring::evaluate_alerts`](crate::Monitoring::evaluate_alerts) still works).
-    pub fn alert_interval(mut self, interval: Option<Duration>) -> Self {
+    /// How often a thread of its own evaluates the alerts (default 15 s).
+    pub fn alert_interval(mut self, interval: Duration) -> Self {
         self.operations.alert_interval = interval;
+        self
+    }
+
+    /// Whether a thread of its own evaluates the alerts (default `true`). With `false` they
+    /// are evaluated only when [`Monitoring::evaluate_alerts`](crate::Monitoring::evaluate_alerts)
+    /// is called: for tests that drive time themselves, or a service that schedules the
+    /// evaluation with its other periodic work.
+    pub fn alert_thread(mut self, run: bool) -> Self {
+        self.operations.alert_thread = run;
         self
     }
 

@@ -9,6 +9,7 @@
 //! meter; nothing below it imports it.
 
 pub mod alerting;
+mod endpoints;
 mod readiness;
 mod routes;
 pub(crate) mod settings;
@@ -31,6 +32,7 @@ use self::token::Token;
 use crate::Error;
 use crate::pipeline::MetricsSource;
 
+pub use endpoints::Endpoints;
 pub use routes::MetricsServer;
 
 /// What the operator endpoints serve, shared by every route and the alert thread.

@@ -30,8 +30,9 @@ pub(crate) struct Settings {
     pub(crate) admin_token: Option<String>,
     pub(crate) metrics_token: Option<String>,
     pub(crate) alert_thresholds: Option<Thresholds>,
-    /// `None` when the background evaluation is off.
-    pub(crate) alert_interval: Option<Duration>,
+    pub(crate) alert_interval: Duration,
+    /// Whether a thread of its own evaluates the alerts every `alert_interval`.
+    pub(crate) alert_thread: bool,
     pub(crate) alert_webhook: Option<String>,
 }
 
@@ -44,7 +45,8 @@ impl Default for Settings {
             admin_token: None,
             metrics_token: None,
             alert_thresholds: None,
-            alert_interval: Some(DEFAULT_ALERT_INTERVAL),
+            alert_interval: DEFAULT_ALERT_INTERVAL,
+            alert_thread: true,
             alert_webhook: None,
         }
     }
@@ -59,6 +61,7 @@ pub(crate) struct Resolved {
     pub(crate) admin_token: Option<Token>,
     pub(crate) metrics_token: Option<Token>,
     pub(crate) alert_thresholds: Thresholds,
+    /// `None` when no thread evaluates the alerts.
     pub(crate) alert_interval: Option<Duration>,
     pub(crate) alert_webhook: Option<String>,
 }
@@ -66,10 +69,7 @@ pub(crate) struct Resolved {
 impl Settings {
     /// Applies the environment; fails naming the setting or variable that cannot be used.
     pub(crate) fn resolve(self, vars: &impl Vars) -> Result<Resolved, Error> {
-        if self
-            .alert_interval
-            .is_some_and(|interval| interval.is_zero())
-        {
+        if self.alert_interval.is_zero() {
             return Err(Error::config("the alert interval must be above zero"));
         }
         Ok(Resolved {
@@ -92,7 +92,7 @@ impl Settings {
                 Some(thresholds) => thresholds,
                 None => alert_thresholds(vars)?,
             },
-            alert_interval: self.alert_interval,
+            alert_interval: self.alert_thread.then_some(self.alert_interval),
             alert_webhook: webhook_url(self.alert_webhook, vars)?,
         })
     }

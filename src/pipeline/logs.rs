@@ -168,7 +168,7 @@ fn install(
 }
 
 fn already_set() -> Error {
-    Error::config(
+    Error::conflict(
         "a global tracing subscriber is already set; build with \
          `.tracing_subscriber(false)` and add `bridge_layer` to your own",
     )

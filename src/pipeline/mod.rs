@@ -1,10 +1,11 @@
 //! The ground floor: the OpenTelemetry pipelines, and nothing that uses them.
 //!
 //! - [`Pipelines`](pipelines.rs): the SDK `MeterProvider` and `TracerProvider` with the
-//!   resource they share (`resource.rs`), the propagators, and the reader their own figures
-//!   are read through (`metrics_source.rs`, the Prometheus registry in `prometheus.rs`);
+//!   resource they share (`resource.rs`), the propagators, the reader their own figures
+//!   are read through (`metrics_source.rs`, the Prometheus registry in `prometheus.rs`),
+//!   and the bucket bounds the application chose (`buckets.rs`);
 //! - traces: a bounded batch processor in front of the OTLP exporter (`traces.rs`,
-//!   `otlp.rs`), failed exports counted and logged at a bounded rate
+//!   `otlp.rs`, its TLS in `tls.rs`), failed exports counted and logged at a bounded rate
 //!   (`export_failures.rs`);
 //! - logs: the `tracing` subscriber, text or JSON with trace ids, bridged to OpenTelemetry
 //!   (`logs.rs`, `json_logs.rs`);
@@ -17,6 +18,7 @@
 //! It imports nothing from the floors above it: `http`, `dependency`, `operations` and the
 //! `Monitoring` handle build on it.
 
+mod buckets;
 mod env;
 mod export_failures;
 mod install;
@@ -34,9 +36,11 @@ mod resource;
 mod sdk_variables;
 mod settings;
 mod shutdown;
+pub(crate) mod tls;
 mod traces;
 pub(crate) mod vars;
 
+pub(crate) use buckets::Buckets;
 pub(crate) use install::install;
 #[cfg(feature = "subscriber")]
 pub use json_logs::JsonFormat;

@@ -12,7 +12,7 @@ use super::metrics_source::MetricsSource;
 use super::settings::Settings;
 use super::traces::ProcessorFactory;
 use super::vars::Vars;
-use super::{env, resource, sdk_variables, shutdown, traces};
+use super::{buckets, env, resource, sdk_variables, shutdown, traces};
 use crate::Error;
 use crate::context::propagation::Propagation;
 use crate::context::server_tracer::ServerTracer;
@@ -62,6 +62,7 @@ impl Pipelines {
         };
 
         let provider = SdkMeterProvider::builder().with_resource(resource.clone());
+        let provider = buckets::apply(provider, &settings.buckets)?;
         let (provider, metrics) = MetricsSource::attach(
             provider,
             settings.namespace.as_deref(),
@@ -128,11 +129,12 @@ fn otlp_processor(
     settings: &Settings,
     vars: &impl Vars,
 ) -> Result<Option<ProcessorFactory>, Error> {
+    let tls = super::otlp::tls_files(&settings.otlp, vars)?;
     if !env::traces_enabled(settings.otlp.endpoint.is_some(), vars)? {
         return Ok(None);
     }
     let protocol = env::otlp_protocol(settings.otlp.protocol, vars)?;
-    let exporter = super::otlp::span_exporter(protocol, settings.otlp.endpoint.as_deref())?;
+    let exporter = super::otlp::span_exporter(&settings.otlp, protocol, tls, vars)?;
     Ok(Some(traces::processor(exporter)))
 }
 

@@ -19,6 +19,8 @@ pub(crate) struct Settings {
     pub(crate) span_processor: Option<ProcessorFactory>,
     pub(crate) inbound: Inbound,
     pub(crate) value_length_limit: Option<usize>,
+    /// Histogram bucket bounds chosen by the application, per instrument.
+    pub(crate) buckets: Vec<super::Buckets>,
     pub(crate) shutdown_timeout: Duration,
     /// Whether something reads the pipelines' own figures (the operator endpoints), so a
     /// reader is needed even without the Prometheus exporter.
@@ -39,6 +41,7 @@ impl Default for Settings {
             span_processor: None,
             inbound: Inbound::default(),
             value_length_limit: None,
+            buckets: Vec::new(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             read_metrics: false,
             #[cfg(feature = "otlp")]
@@ -56,6 +59,7 @@ impl std::fmt::Debug for Settings {
             .field("service_version", &self.service_version)
             .field("namespace", &self.namespace)
             .field("sampler", &self.sampler)
+            .field("buckets", &self.buckets)
             .field("custom_span_exporter", &self.span_processor.is_some())
             .field("shutdown_timeout", &self.shutdown_timeout)
             .finish_non_exhaustive()

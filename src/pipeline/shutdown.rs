@@ -2,8 +2,8 @@
 //!
 //! Flushing talks to the collector, which may be down or may accept the connection and never
 //! answer. The flush therefore runs on a thread of its own and the caller waits for it at most
-//! `timeout`: after that the caller gets [`OTelSdkError::Timeout`] and the thread is left to
-//! finish or die with the process. An application must never hang on exit because of
+//! `timeout`: after that the caller gets an [`ErrorKind::ExportTimeout`](crate::ErrorKind)
+//! error and the thread is left to finish or die with the process. An application must never hang on exit because of
 //! telemetry.
 
 use std::future::Future;
@@ -12,8 +12,6 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
-
-use opentelemetry_sdk::error::OTelSdkError;
 
 use crate::Error;
 
@@ -28,13 +26,11 @@ pub(super) fn blocking(timeout: Duration, work: Work) -> Result<(), Error> {
             let _ = done.send(work());
         });
     if let Err(err) = spawned {
-        return Err(Error::config(format!(
-            "cannot start the flush thread: {err}"
-        )));
+        return Err(Error::io("start the flush thread", err));
     }
     result
         .recv_timeout(timeout)
-        .unwrap_or_else(|_| Err(Error::exporter(OTelSdkError::Timeout(timeout))))
+        .unwrap_or_else(|_| Err(Error::export_timeout(timeout)))
 }
 
 /// [`blocking`] without blocking the caller's task: the wait happens on a helper thread that
@@ -58,9 +54,7 @@ pub(super) fn in_background(
     if let Err(err) = spawned {
         slot.lock()
             .unwrap_or_else(|poison| poison.into_inner())
-            .result = Some(Err(Error::config(format!(
-            "cannot start the shutdown thread: {err}"
-        ))));
+            .result = Some(Err(Error::io("start the shutdown thread", err)));
     }
     Completion { slot }
 }
@@ -109,8 +103,8 @@ mod tests {
                 Ok(())
             }),
         );
-        let err = result.unwrap_err().to_string();
-        assert!(err.contains("timed out"), "{err}");
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::ExportTimeout, "{err}");
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 

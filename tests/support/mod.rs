@@ -238,7 +238,9 @@ where
         .to_bytes();
     (status, body)
 }
+pub mod example;
 pub mod otlp;
+pub mod tls;
 
 /// Pipelines that keep every span, in memory, for assertions without a network.
 pub fn traced(

@@ -165,7 +165,28 @@ impl Receiver {
     pub async fn answering(answer: Answer) -> Self {
         let grpc = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let http = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        Self::serve(grpc, http, Received::default(), answer)
+        Self::serve(grpc, http, Received::default(), answer, None)
+    }
+
+    /// A receiver speaking TLS only, with the server certificate of `pki`; with
+    /// `require_client`, only to clients presenting a certificate of its authority.
+    pub async fn with_tls(pki: &super::tls::Pki, require_client: bool) -> Self {
+        let grpc = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let http = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let tls = Tls {
+            grpc: {
+                use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+                let config = ServerTlsConfig::new()
+                    .identity(Identity::from_pem(&pki.server_pem, &pki.server_key_pem));
+                if require_client {
+                    config.client_ca_root(Certificate::from_pem(&pki.ca_pem))
+                } else {
+                    config
+                }
+            },
+            http: pki.server_config(require_client),
+        };
+        Self::serve(grpc, http, Received::default(), Answer::Accept, Some(tls))
     }
 
     /// A receiver on the ports a stopped one used, adding to what it `received`: a
@@ -173,7 +194,7 @@ impl Receiver {
     pub async fn start_on(grpc: SocketAddr, http: SocketAddr, received: Received) -> Self {
         let grpc = bind_again(grpc).await;
         let http = bind_again(http).await;
-        Self::serve(grpc, http, received, Answer::Accept)
+        Self::serve(grpc, http, received, Answer::Accept, None)
     }
 
     fn serve(
@@ -181,6 +202,7 @@ impl Receiver {
         http_listener: std::net::TcpListener,
         received: Received,
         answer: Answer,
+        tls: Option<Tls>,
     ) -> Self {
         let grpc = grpc_listener.local_addr().unwrap();
         let http = http_listener.local_addr().unwrap();
@@ -204,8 +226,13 @@ impl Receiver {
         // Collectors compress by default (rotel does); real receivers accept it.
         let grpc_service = TraceServiceServer::new(Grpc(service.clone()))
             .accept_compressed(tonic::codec::CompressionEncoding::Gzip);
+        let (grpc_tls, http_tls) = tls.map(|tls| (tls.grpc, tls.http)).unzip();
+        let mut server = tonic::transport::Server::builder();
+        if let Some(config) = grpc_tls {
+            server = server.tls_config(config).expect("gRPC TLS configuration");
+        }
         tokio::spawn(async move {
-            tonic::transport::Server::builder()
+            server
                 .add_service(grpc_service)
                 .serve_with_incoming(tonic::transport::server::TcpIncoming::from(grpc_listener))
                 .await
@@ -215,9 +242,12 @@ impl Receiver {
             .route("/v1/traces", axum::routing::post(http_export))
             .with_state(service);
         tokio::spawn(async move {
-            axum::serve(http_listener, app)
-                .await
-                .expect("HTTP receiver");
+            match http_tls {
+                Some(config) => super::tls::serve_https(http_listener, config, app).await,
+                None => axum::serve(http_listener, app)
+                    .await
+                    .expect("HTTP receiver"),
+            }
         });
         drop(_entered);
         Self {
@@ -235,6 +265,14 @@ impl Receiver {
 
     pub fn http_endpoint(&self) -> String {
         format!("http://{}", self.http)
+    }
+
+    /// The endpoint of a receiver started `with_tls`.
+    pub fn https_endpoint(&self, protocol: &str) -> String {
+        match protocol {
+            "grpc" => format!("https://{}", self.grpc),
+            _ => format!("https://{}", self.http),
+        }
     }
 
     /// Stops: open connections are closed and new ones refused from now on.
@@ -258,6 +296,12 @@ async fn bind_again(addr: SocketAddr) -> std::net::TcpListener {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     panic!("{addr} could not be bound again");
+}
+
+/// The server sides of TLS: tonic's for gRPC, rustls's for HTTP.
+struct Tls {
+    grpc: tonic::transport::ServerTlsConfig,
+    http: tokio_rustls::rustls::ServerConfig,
 }
 
 struct Grpc(Service);

@@ -2,7 +2,8 @@
 //! threshold.
 
 use super::thresholds::Thresholds;
-use crate::operations::summary::{Figures, Tally};
+use crate::names::alert;
+use crate::operations::summary::{Figures, Quantile, Tally};
 
 /// The kinds of alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,12 +28,12 @@ impl Rule {
 
     pub(crate) fn name(self) -> &'static str {
         match self {
-            Rule::HighLatency => "HIGH_LATENCY",
-            Rule::HighErrorRate => "HIGH_ERROR_RATE",
-            Rule::HighMemoryUsage => "HIGH_MEMORY_USAGE",
-            Rule::HighCpuUsage => "HIGH_CPU_USAGE",
-            Rule::LowCacheHitRatio => "LOW_CACHE_HIT_RATIO",
-            Rule::HighDbPoolUtilization => "HIGH_DB_POOL_UTILIZATION",
+            Rule::HighLatency => alert::HIGH_LATENCY_P95,
+            Rule::HighErrorRate => alert::HIGH_ERROR_RATE,
+            Rule::HighMemoryUsage => alert::HIGH_MEMORY_USAGE,
+            Rule::HighCpuUsage => alert::HIGH_CPU_USAGE,
+            Rule::LowCacheHitRatio => alert::LOW_CACHE_HIT_RATE,
+            Rule::HighDbPoolUtilization => alert::HIGH_DB_POOL_UTILIZATION,
         }
     }
 
@@ -82,7 +83,14 @@ impl Rule {
                     return None;
                 }
                 match self {
-                    Rule::HighLatency => tally.all.quantile(0.95).map(|seconds| seconds * 1000.0),
+                    // A p95 known only to lie in the first bucket cannot be said to be
+                    // above anything; one in the last is at least its lower bound.
+                    Rule::HighLatency => match tally.all.quantile(0.95)? {
+                        Quantile::Estimate(seconds) | Quantile::AtLeast(seconds) => {
+                            Some(seconds * 1000.0)
+                        }
+                        Quantile::AtMost(_) => None,
+                    },
                     _ => tally.failure_ratio(),
                 }
             }

@@ -31,13 +31,27 @@ impl Webhook {
             .trim()
             .parse()
             .map_err(|err| Error::config(format!("the alert webhook URL is not a URL: {err}")))?;
+        let client = reqwest::blocking::Client::builder().timeout(TIMEOUT);
+        #[cfg(feature = "tls")]
+        let client = match url.scheme() {
+            "https" => {
+                client.tls_backend_preconfigured(crate::pipeline::tls::Tls::system().rustls()?)
+            }
+            _ => client,
+        };
+        #[cfg(not(feature = "tls"))]
+        if url.scheme() == "https" {
+            return Err(crate::pipeline::tls::feature_missing(
+                "an https:// alert webhook",
+            ));
+        }
         let (queue, notifications) = sync_channel::<Value>(QUEUE);
         std::thread::Builder::new()
             .name("tower-monitoring-webhook".into())
             .spawn(move || {
                 // Built on this thread: the blocking client runs a runtime of its own, which
                 // must not start inside the application's.
-                let Ok(client) = reqwest::blocking::Client::builder().timeout(TIMEOUT).build() else {
+                let Ok(client) = client.build() else {
                     tracing::warn!(target: "tower_monitoring::alerting", "cannot build the webhook client");
                     return;
                 };
@@ -46,7 +60,7 @@ impl Webhook {
                     send(&client, &url, &target, &notification);
                 }
             })
-            .map_err(|err| Error::config(format!("cannot start the webhook thread: {err}")))?;
+            .map_err(|err| Error::io("start the webhook thread", err))?;
         Ok(Self { queue })
     }
 

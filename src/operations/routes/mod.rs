@@ -20,27 +20,35 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 
-use super::Operations;
+use super::{Endpoints, Operations};
 use crate::{DASHBOARD_PATH, HEALTH_PATH, READY_PATH, REPORT_PATH, RESET_PATH, SUMMARY_PATH};
 
 pub use server::MetricsServer;
 
 impl Operations {
-    /// Every operator route, to merge into the application's router.
-    pub(crate) fn routes<S>(self: &Arc<Self>) -> Router<S>
+    /// The operator routes of `endpoints`, to merge into a router.
+    pub(crate) fn routes<S>(self: &Arc<Self>, endpoints: Endpoints) -> Router<S>
     where
         S: Clone + Send + Sync + 'static,
     {
         let path = |path: &str| format!("{}{path}", self.endpoint_prefix);
-        let router = Router::new()
-            .route(&path(HEALTH_PATH), get(probes::health))
-            .route(&path(READY_PATH), get(probes::ready))
-            .route(&path(SUMMARY_PATH), get(views::summary))
-            .route(&path(REPORT_PATH), get(views::report))
-            .route(&path(DASHBOARD_PATH), get(views::dashboard))
-            .route(&path(RESET_PATH), post(views::reset));
+        let mut router = Router::new();
+        if endpoints.contains(Endpoints::PROBES) {
+            router = router
+                .route(&path(HEALTH_PATH), get(probes::health))
+                .route(&path(READY_PATH), get(probes::ready));
+        }
+        if endpoints.contains(Endpoints::VIEWS) {
+            router = router
+                .route(&path(SUMMARY_PATH), get(views::summary))
+                .route(&path(REPORT_PATH), get(views::report))
+                .route(&path(DASHBOARD_PATH), get(views::dashboard))
+                .route(&path(RESET_PATH), post(views::reset));
+        }
         #[cfg(feature = "prometheus")]
-        let router = router.route(&path(crate::METRICS_PATH), get(scrape::metrics));
+        if endpoints.contains(Endpoints::SCRAPE) {
+            router = router.route(&path(crate::METRICS_PATH), get(scrape::metrics));
+        }
         router.with_state(self.clone())
     }
 }

@@ -7,19 +7,23 @@ use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::task::JoinHandle;
 
 use crate::Error;
-use crate::operations::Operations;
+use crate::operations::{Endpoints, Operations};
 
 impl Operations {
-    /// Serves every operator route on `addr` in a background task. Binding errors are
-    /// returned here; the server then runs until [`MetricsServer::shutdown`] or the end of
-    /// the runtime.
+    /// Serves the operator routes of `endpoints` on `addr` in a background task. Binding
+    /// errors are returned here; the server then runs until [`MetricsServer::shutdown`] or
+    /// the end of the runtime.
     pub(crate) async fn serve(
         self: &Arc<Self>,
-        addr: impl ToSocketAddrs,
+        addr: impl ToSocketAddrs + std::fmt::Debug,
+        endpoints: Endpoints,
     ) -> Result<MetricsServer, Error> {
-        let listener = TcpListener::bind(addr).await.map_err(Error::io)?;
-        let local_addr = listener.local_addr().map_err(Error::io)?;
-        let app = self.routes::<()>();
+        let what = format!("bind the metrics listener to {addr:?}");
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|err| Error::io(what.clone(), err))?;
+        let local_addr = listener.local_addr().map_err(|err| Error::io(what, err))?;
+        let app = self.routes::<()>(endpoints);
         let task = tokio::spawn(async move {
             // The accept loop only ends with the runtime; errors on one connection are
             // handled inside axum and never end it.

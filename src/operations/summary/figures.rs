@@ -69,30 +69,58 @@ impl Series {
         }
     }
 
-    /// The `q` quantile in seconds, interpolated linearly inside its bucket.
-    pub(crate) fn quantile(&self, q: f64) -> Option<f64> {
+    /// Where the `q` quantile lies, in seconds: interpolated linearly inside its bucket when
+    /// the bucket has a lower bound, only bounded in the first and the last (`+Inf`) ones.
+    pub(crate) fn quantile(&self, q: f64) -> Option<Quantile> {
         if self.count <= 0.0 {
             return None;
         }
         let rank = q * self.count;
-        let (mut lower, mut below) = (0.0, 0.0);
+        let (mut lower, mut below) = (None, 0.0);
         for &(bound, cumulative) in &self.buckets {
             if cumulative >= rank {
-                if !bound.is_finite() {
-                    return Some(lower);
-                }
-                let inside = cumulative - below;
-                let fraction = if inside > 0.0 {
-                    (rank - below) / inside
-                } else {
-                    1.0
-                };
-                return Some(lower + (bound - lower) * fraction);
+                return Some(match lower {
+                    _ if !bound.is_finite() => Quantile::AtLeast(lower.unwrap_or(0.0)),
+                    None => Quantile::AtMost(bound),
+                    Some(lower) => {
+                        let inside = cumulative - below;
+                        let fraction = if inside > 0.0 {
+                            (rank - below) / inside
+                        } else {
+                            1.0
+                        };
+                        Quantile::Estimate(lower + (bound - lower) * fraction)
+                    }
+                });
             }
-            lower = bound;
+            lower = Some(bound);
             below = cumulative;
         }
-        Some(lower)
+        Some(Quantile::AtLeast(lower.unwrap_or(0.0)))
+    }
+}
+
+/// Where a quantile lies, as far as the histogram's buckets tell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Quantile {
+    /// Inside a bucket with both bounds known, interpolated linearly as
+    /// `histogram_quantile` does.
+    Estimate(f64),
+    /// In the first bucket: no more than its upper bound, and the buckets say nothing finer.
+    /// A figure inside it would be invented: a service answering in 0.6 ms with a first
+    /// bucket of 5 ms would read 2.5 ms.
+    AtMost(f64),
+    /// In the `+Inf` bucket: no less than the last finite bound.
+    AtLeast(f64),
+}
+
+impl Quantile {
+    /// The figure itself, when the buckets give one.
+    pub(crate) fn estimate(self) -> Option<f64> {
+        match self {
+            Quantile::Estimate(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -310,10 +338,21 @@ mod tests {
             (1.0, 100.0),
             (f64::INFINITY, 100.0),
         ]);
-        assert!((latency.quantile(0.5).unwrap() - 0.01).abs() < 1e-9);
-        assert!((latency.quantile(0.9).unwrap() - 0.1).abs() < 1e-9);
-        assert!((latency.quantile(0.95).unwrap() - 0.55).abs() < 1e-9);
+        let estimate = |q| latency.quantile(q).and_then(Quantile::estimate).unwrap();
+        assert!((estimate(0.9) - 0.1).abs() < 1e-9);
+        assert!((estimate(0.95) - 0.55).abs() < 1e-9);
         assert_eq!(series(&[]).quantile(0.5), None);
+    }
+
+    #[test]
+    fn quantiles_in_the_first_or_last_bucket_are_only_bounded() {
+        // Every request under 5 ms: the median is somewhere below 5 ms, nothing more.
+        let fast = series(&[(0.005, 100.0), (0.01, 100.0), (f64::INFINITY, 100.0)]);
+        assert_eq!(fast.quantile(0.5), Some(Quantile::AtMost(0.005)));
+        // 10 of 100 over the last bound of 10 s: the p99 is at least 10 s.
+        let slow = series(&[(0.005, 50.0), (10.0, 90.0), (f64::INFINITY, 100.0)]);
+        assert_eq!(slow.quantile(0.99), Some(Quantile::AtLeast(10.0)));
+        assert!(slow.quantile(0.6).unwrap().estimate().is_some());
     }
 
     #[test]

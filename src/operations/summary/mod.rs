@@ -9,5 +9,5 @@
 pub(crate) mod figures;
 mod window;
 
-pub(crate) use figures::{Figures, Tally};
+pub(crate) use figures::{Figures, Quantile, Tally};
 pub(crate) use window::Window;

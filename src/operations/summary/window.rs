@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use super::figures::{Figures, HttpKey, Series, Tally};
+use super::figures::{Figures, HttpKey, Quantile, Series, Tally};
 use crate::failure::Verdict;
 
 /// How many routes each top list shows.
@@ -74,12 +74,7 @@ impl Window {
                 "error_rate": overall.failure_ratio(),
                 "per_second": if seconds > 0.0 { overall.all.count / seconds } else { 0.0 },
             },
-            "latency_ms": {
-                "average": average_ms(&overall.all),
-                "p50": overall.all.quantile(0.5).map(|s| s * 1000.0),
-                "p95": overall.all.quantile(0.95).map(|s| s * 1000.0),
-                "p99": overall.all.quantile(0.99).map(|s| s * 1000.0),
-            },
+            "latency_ms": latency_ms(&overall.all),
             "in_flight": now.in_flight,
             "routes": routes,
             "dependencies": {
@@ -135,6 +130,31 @@ fn route_json((route, tally): &(String, Tally)) -> Value {
         "cancelled": tally.cancelled,
         "average_ms": average_ms(&tally.all),
     })
+}
+
+/// The average and the p50, p95 and p99 in milliseconds. A quantile the buckets only bound
+/// is `null`, with `p50_at_most` (it lies in the first bucket) or `p99_at_least` (in the
+/// `+Inf` bucket) beside it: set finer buckets (`MonitoringBuilder::histogram_buckets`) to
+/// get a figure.
+fn latency_ms(series: &Series) -> Value {
+    let mut latency = serde_json::Map::new();
+    latency.insert("average".into(), json!(average_ms(series)));
+    for (name, q) in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)] {
+        let quantile = series.quantile(q);
+        let ms = |seconds: f64| json!(seconds * 1000.0);
+        latency.insert(
+            name.into(),
+            quantile
+                .and_then(Quantile::estimate)
+                .map_or(Value::Null, ms),
+        );
+        match quantile {
+            Some(Quantile::AtMost(bound)) => latency.insert(format!("{name}_at_most"), ms(bound)),
+            Some(Quantile::AtLeast(bound)) => latency.insert(format!("{name}_at_least"), ms(bound)),
+            _ => None,
+        };
+    }
+    Value::Object(latency)
 }
 
 fn route_name(key: &HttpKey) -> String {

@@ -1,0 +1,112 @@
+//! Bucket bounds per histogram, chosen by the application: an SDK view for each instrument
+//! it names, replacing the bounds the instrument was created with.
+//!
+//! The semantic-convention duration buckets start at 5 ms; a service answering in half a
+//! millisecond needs finer ones before any quantile of it means anything.
+
+use opentelemetry_sdk::metrics::{
+    Aggregation, Instrument, InstrumentKind, MeterProviderBuilder, Stream,
+};
+
+use crate::Error;
+use crate::names::prometheus as prom;
+
+/// The bounds asked for one instrument, by its OpenTelemetry name.
+#[derive(Debug, Clone)]
+pub(crate) struct Buckets {
+    pub(crate) instrument: String,
+    pub(crate) bounds: Vec<f64>,
+}
+
+impl Buckets {
+    /// Fails naming the instrument when the bounds cannot make a histogram: empty, not
+    /// finite, or not strictly increasing; or when the name is a Prometheus rendering.
+    fn check(&self) -> Result<(), Error> {
+        let name = &self.instrument;
+        if PROMETHEUS_NAMES.contains(&name.as_str()) {
+            return Err(Error::config(format!(
+                "histogram buckets for {name:?}: name the instrument as OpenTelemetry does \
+                 (`tower_monitoring::names`, such as \"http.server.request.duration\"), not as \
+                 Prometheus renders it"
+            )));
+        }
+        let increasing = self.bounds.windows(2).all(|pair| pair[0] < pair[1]);
+        if self.bounds.is_empty() || !increasing || self.bounds.iter().any(|b| !b.is_finite()) {
+            return Err(Error::config(format!(
+                "histogram buckets for {name:?} must be finite and strictly increasing, \
+                 at least one; got {:?}",
+                self.bounds
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The Prometheus names of this crate's histograms, which a view would never match.
+const PROMETHEUS_NAMES: &[&str] = &[
+    prom::HTTP_SERVER_REQUEST_DURATION,
+    prom::HTTP_SERVER_REQUEST_BODY_SIZE,
+    prom::HTTP_SERVER_RESPONSE_BODY_SIZE,
+    prom::HTTP_CLIENT_REQUEST_DURATION,
+    prom::DB_CLIENT_OPERATION_DURATION,
+    prom::CACHE_OPERATION_DURATION,
+    prom::CLIENT_OPERATION_DURATION,
+    prom::TOOL_EXECUTION_DURATION,
+    prom::WORKFLOW_STEP_DURATION,
+    prom::JOB_DURATION,
+];
+
+/// `provider` with one view per entry of `buckets`, each checked first.
+pub(crate) fn apply(
+    mut provider: MeterProviderBuilder,
+    buckets: &[Buckets],
+) -> Result<MeterProviderBuilder, Error> {
+    for entry in buckets {
+        entry.check()?;
+        let Buckets { instrument, bounds } = entry.clone();
+        provider = provider.with_view(move |candidate: &Instrument| {
+            if candidate.name() != instrument || candidate.kind() != InstrumentKind::Histogram {
+                return None;
+            }
+            Stream::builder()
+                .with_aggregation(Aggregation::ExplicitBucketHistogram {
+                    boundaries: bounds.clone(),
+                    record_min_max: true,
+                })
+                .build()
+                .ok()
+        });
+    }
+    Ok(provider)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(instrument: &str, bounds: &[f64]) -> Result<(), Error> {
+        Buckets {
+            instrument: instrument.to_owned(),
+            bounds: bounds.to_vec(),
+        }
+        .check()
+    }
+
+    #[test]
+    fn bounds_must_make_a_histogram() {
+        let name = crate::names::HTTP_SERVER_REQUEST_DURATION;
+        assert!(check(name, &[0.0005, 0.001, 0.005]).is_ok());
+        for bad in [
+            &[][..],
+            &[0.1, 0.1],
+            &[0.5, 0.1],
+            &[0.1, f64::NAN],
+            &[f64::INFINITY],
+        ] {
+            let err = check(name, bad).unwrap_err();
+            assert!(err.to_string().contains("strictly increasing"), "{err}");
+        }
+        let err = check(prom::HTTP_SERVER_REQUEST_DURATION, &[0.1]).unwrap_err();
+        assert!(err.to_string().contains("as OpenTelemetry does"), "{err}");
+    }
+}
