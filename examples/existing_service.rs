@@ -100,7 +100,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(%address, metrics = %metrics.local_addr(), "orders listening");
 
     // 6. Ctrl-C or SIGTERM: finish the requests in flight, then flush the telemetry.
-    axum::serve(listener, app)
+    //    `listener(..)` counts open connections, which a request count cannot tell.
+    axum::serve(monitoring.listener(listener), app)
         .with_graceful_shutdown(tower_monitoring::shutdown_signal())
         .await?;
     metrics.shutdown();

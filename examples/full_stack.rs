@@ -55,8 +55,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
     let listener = tokio::net::TcpListener::bind(format!("{host}:{port}")).await?;
     tracing::info!(address = %listener.local_addr()?, %platform, "full_stack listening; metrics at /metrics");
-    // Ctrl-C, or the SIGTERM that `docker stop` and Kubernetes send.
-    let served = axum::serve(listener, app)
+    // Open connections are counted by the listener; Ctrl-C, or the SIGTERM that
+    // `docker stop` and Kubernetes send, stops it.
+    let served = axum::serve(monitoring.listener(listener), app)
         .with_graceful_shutdown(tower_monitoring::shutdown_signal())
         .await;
     let _ = std::fs::remove_file(database);

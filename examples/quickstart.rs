@@ -51,8 +51,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tracing = monitoring.tracer_provider().is_some(),
         "listening; metrics at /metrics"
     );
-    // Ctrl-C, or the SIGTERM that `docker stop` and Kubernetes send.
-    axum::serve(listener, app)
+    // Open connections are counted by the listener; Ctrl-C, or the SIGTERM that
+    // `docker stop` and Kubernetes send, stops it.
+    axum::serve(monitoring.listener(listener), app)
         .with_graceful_shutdown(tower_monitoring::shutdown_signal())
         .await?;
     // A collector that is down costs the last spans, not the exit code: the flush is

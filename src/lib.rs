@@ -193,6 +193,8 @@ pub mod system;
 
 pub use context::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, TraceContextTrust};
 pub use error::{Error, ErrorKind};
+#[cfg(feature = "axum")]
+pub use http::{ConnectionListener, CountedIo};
 pub use http::{
     DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
     RouteTemplate, UrlScheme,

@@ -18,6 +18,15 @@ pub const HTTP_SERVER_REQUEST_BODY_SIZE: &str = "http.server.request.body.size";
 /// Bytes of response body that streamed through the service (histogram, bytes); observed only
 /// for responses that carry a body.
 pub const HTTP_SERVER_RESPONSE_BODY_SIZE: &str = "http.server.response.body.size";
+/// Connections open now on a [`ConnectionListener`](crate::ConnectionListener) (up-down
+/// counter). A request count is not a connection count: one keep-alive connection carries
+/// many requests, and an idle one carries none.
+pub const HTTP_SERVER_OPEN_CONNECTIONS: &str = "http.server.open_connections";
+/// Connections accepted (counter).
+pub const HTTP_SERVER_CONNECTIONS: &str = "http.server.connections";
+/// How long connections stayed open, recorded when they close however they end (histogram,
+/// seconds).
+pub const HTTP_SERVER_CONNECTION_DURATION: &str = "http.server.connection.duration";
 
 /// Duration of outbound HTTP requests to a platform, to the response headers (histogram, seconds).
 pub const HTTP_CLIENT_REQUEST_DURATION: &str = "http.client.request.duration";
@@ -283,6 +292,12 @@ pub mod prometheus {
     pub const HTTP_SERVER_RESPONSE_BODY_SIZE: &str = "http_server_response_body_size_bytes";
     /// `otel.sdk.exporter.span.exported`.
     pub const OTEL_SDK_EXPORTER_SPAN_EXPORTED: &str = "otel_sdk_exporter_span_exported_total";
+    /// `http.server.open_connections`.
+    pub const HTTP_SERVER_OPEN_CONNECTIONS: &str = "http_server_open_connections";
+    /// `http.server.connections`.
+    pub const HTTP_SERVER_CONNECTIONS: &str = "http_server_connections_total";
+    /// `http.server.connection.duration`.
+    pub const HTTP_SERVER_CONNECTION_DURATION: &str = "http_server_connection_duration_seconds";
     /// `http.client.request.duration`.
     pub const HTTP_CLIENT_REQUEST_DURATION: &str = "http_client_request_duration_seconds";
     /// `db.client.operation.duration`.

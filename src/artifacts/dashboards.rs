@@ -57,6 +57,27 @@ fn overview(options: &ArtifactOptions) -> Value {
         )],
     );
     b.panel(
+        "Open connections",
+        "timeseries",
+        "short",
+        vec![
+            (
+                format!(
+                    "sum by (instance) ({}{{{SELECTOR}}})",
+                    b.m(prom::HTTP_SERVER_OPEN_CONNECTIONS)
+                ),
+                "open {{instance}}",
+            ),
+            (
+                format!(
+                    "sum(rate({}{{{SELECTOR}}}[$__rate_interval]))",
+                    b.m(prom::HTTP_SERVER_CONNECTIONS)
+                ),
+                "accepted/s",
+            ),
+        ],
+    );
+    b.panel(
         "Instances up",
         "stat",
         "short",
@@ -79,7 +100,7 @@ fn overview(options: &ArtifactOptions) -> Value {
     b.finish(
         "tower-monitoring-overview",
         "Service overview",
-        "RED metrics, latency, in-flight, instances, SLO and alerts.",
+        "RED metrics, latency, in-flight, connections, instances, SLO and alerts.",
         false,
     )
 }

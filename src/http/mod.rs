@@ -31,6 +31,8 @@
 //! across crates.
 
 mod body;
+#[cfg(feature = "axum")]
+mod connections;
 mod exclusions;
 mod future;
 mod instruments;
@@ -48,6 +50,8 @@ mod shared;
 mod span;
 
 pub use body::ResponseBody;
+#[cfg(feature = "axum")]
+pub use connections::{ConnectionListener, CountedIo};
 pub use exclusions::DEFAULT_EXCLUDED_PATHS;
 pub use future::ResponseFuture;
 pub use labels::UrlScheme;

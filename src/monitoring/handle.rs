@@ -9,6 +9,8 @@ use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
 use super::floors::Floors;
+#[cfg(feature = "axum")]
+use crate::ConnectionListener;
 use crate::dependency::Dependencies;
 use crate::pipeline::Pipelines;
 use crate::{Error, MonitoringLayer};
@@ -125,6 +127,13 @@ impl Monitoring {
             ),
             None => layer.traces(false),
         }
+    }
+
+    /// Wraps the listener given to `axum::serve` so it counts open and accepted
+    /// connections and how long they stay open, in these pipelines.
+    #[cfg(feature = "axum")]
+    pub fn listener<L: axum::serve::Listener>(&self, listener: L) -> ConnectionListener<L> {
+        ConnectionListener::with_meter_provider(listener, self.meter_provider())
     }
 
     /// What dependency calls made outside a request of [`layer`](Self::layer) record
