@@ -36,6 +36,14 @@ impl Verdict {
 /// Prometheus label matchers that select failed requests or calls, for use inside `{...}`.
 pub const PROMQL_FAILED: &str = r#"error_type!="",error_type!="cancelled""#;
 
+/// Prometheus label matchers that select requests or calls that succeeded (no `error.type`).
+pub const PROMQL_SUCCEEDED: &str = r#"error_type="""#;
+
+/// Prometheus label matchers that select every request or call but the cancelled ones:
+/// what an objective is measured against, since a client that went away is neither a
+/// success nor a failure of the service.
+pub const PROMQL_NOT_CANCELLED: &str = r#"error_type!="cancelled""#;
+
 /// Prometheus label matchers that select cancelled requests or calls.
 pub const PROMQL_CANCELLED: &str = r#"error_type="cancelled""#;
 

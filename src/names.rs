@@ -84,6 +84,17 @@ pub const PROCESS_UPTIME: &str = "process.uptime";
 pub const SYSTEM_CPU_UTILIZATION: &str = "system.cpu.utilization";
 /// Memory of the machine by `system.memory.state` (`used`, `free`) (bytes).
 pub const SYSTEM_MEMORY_USAGE: &str = "system.memory.usage";
+/// The machine's load average over 1, 5 and 15 minutes: runnable and waiting threads,
+/// averaged (gauge). Linux and macOS; 0 where the system has none.
+pub const SYSTEM_CPU_LOAD_AVERAGE_1M: &str = "system.cpu.load_average.1m";
+/// See [`SYSTEM_CPU_LOAD_AVERAGE_1M`].
+pub const SYSTEM_CPU_LOAD_AVERAGE_5M: &str = "system.cpu.load_average.5m";
+/// See [`SYSTEM_CPU_LOAD_AVERAGE_1M`].
+pub const SYSTEM_CPU_LOAD_AVERAGE_15M: &str = "system.cpu.load_average.15m";
+/// Logical CPUs of the machine, to read the load average per CPU (gauge). Not the semantic
+/// conventions' `system.cpu.logical.count`, whose `_count` suffix promtool rejects outside
+/// histograms.
+pub const SYSTEM_CPU_LOGICAL_CPUS: &str = "system.cpu.logical_cpus";
 /// Share of the machine's memory in use (gauge, 0 to 1).
 pub const SYSTEM_MEMORY_UTILIZATION: &str = "system.memory.utilization";
 /// The working directory's filesystem by `system.filesystem.state` (`used`, `free`: available
@@ -125,6 +136,8 @@ pub const UNIT_RATIO: &str = "1";
 pub const UNIT_THREADS: &str = "{thread}";
 /// Unit of a count of file descriptors.
 pub const UNIT_FILE_DESCRIPTORS: &str = "{file_descriptor}";
+/// Unit of a count of CPUs.
+pub const UNIT_CPUS: &str = "{cpu}";
 /// Unit of a count of tasks.
 pub const UNIT_TASKS: &str = "{task}";
 /// Unit of a count of tool executions.
@@ -278,6 +291,8 @@ pub mod alert {
     pub const LOW_CACHE_HIT_RATE: &str = "LowCacheHitRate";
     /// A connection pool has almost no idle connection left.
     pub const HIGH_DB_POOL_UTILIZATION: &str = "HighDbPoolUtilization";
+    /// The machine's 5-minute load average per logical CPU is above its threshold.
+    pub const HIGH_SYSTEM_LOAD: &str = "HighSystemLoad";
 }
 
 /// The names as the Prometheus exporter renders them (without a namespace prefix).
@@ -364,4 +379,12 @@ pub mod prometheus {
     pub const RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH: &str = "runtime_tokio_global_queue_depth";
     /// `otel.sdk.processor.span.processed`, the SDK's count of spans handed on or dropped.
     pub const OTEL_SDK_PROCESSOR_SPAN_PROCESSED: &str = "otel_sdk_processor_span_processed_total";
+    /// `system.cpu.load_average.1m`.
+    pub const SYSTEM_CPU_LOAD_AVERAGE_1M: &str = "system_cpu_load_average_1m";
+    /// `system.cpu.load_average.5m`.
+    pub const SYSTEM_CPU_LOAD_AVERAGE_5M: &str = "system_cpu_load_average_5m";
+    /// `system.cpu.load_average.15m`.
+    pub const SYSTEM_CPU_LOAD_AVERAGE_15M: &str = "system_cpu_load_average_15m";
+    /// `system.cpu.logical_cpus`.
+    pub const SYSTEM_CPU_LOGICAL_CPUS: &str = "system_cpu_logical_cpus";
 }

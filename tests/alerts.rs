@@ -268,7 +268,7 @@ fn every_in_process_alert_has_a_prometheus_rule_of_the_same_name() {
         .filter(|line| line.starts_with("monitoring_alerts_active{"))
         .filter_map(|line| line.split("alert_type=\"").nth(1)?.split('"').next())
         .collect();
-    assert_eq!(types.len(), 6, "{text}");
+    assert_eq!(types.len(), 7, "{text}");
     let rules = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("alerts/alert_rules.yml"),
     )

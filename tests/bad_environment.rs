@@ -107,6 +107,7 @@ fn bad_values() -> Vec<(&'static str, OsString, bool)> {
         ("ALERT_CPU_UTILIZATION", text("-0.1"), false),
         ("ALERT_CACHE_HIT_RATIO", text("1.5"), false),
         ("ALERT_DB_POOL_UTILIZATION", text("NaN"), false),
+        ("ALERT_LOAD_PER_CPU", text("0"), false),
         ("ALERT_FOR_SECONDS", text("1e20"), false),
         ("ALERT_WINDOW_SECONDS", text("0"), false),
         ("ALERT_WEBHOOK_URL", text("hooks.example/S3CRET"), true),

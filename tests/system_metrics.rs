@@ -173,3 +173,47 @@ fn disk_and_threads_agree_with_df_and_proc() {
         last.1
     );
 }
+
+/// The load averages are the kernel's (`/proc/loadavg`, rounded to two decimals there) and
+/// the logical CPUs are the machine's (`/proc/cpuinfo`), not a cgroup quota.
+#[cfg(target_os = "linux")]
+#[test]
+fn load_averages_and_cpus_agree_with_proc() {
+    let monitoring = Monitoring::builder()
+        .service_name("load")
+        .system_refresh_interval(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let cpus = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap()
+        .lines()
+        .filter(|line| line.starts_with("processor"))
+        .count() as f64;
+    let text = monitoring.render_prometheus();
+    assert_eq!(
+        value(&text, prom::SYSTEM_CPU_LOGICAL_CPUS, &[]),
+        cpus,
+        "{text}"
+    );
+    let kernel: Vec<f64> = std::fs::read_to_string("/proc/loadavg")
+        .unwrap()
+        .split_whitespace()
+        .take(3)
+        .map(|field| field.parse().unwrap())
+        .collect();
+    for (name, kernel) in [
+        prom::SYSTEM_CPU_LOAD_AVERAGE_1M,
+        prom::SYSTEM_CPU_LOAD_AVERAGE_5M,
+        prom::SYSTEM_CPU_LOAD_AVERAGE_15M,
+    ]
+    .into_iter()
+    .zip(kernel)
+    {
+        let ours = value(&text, name, &[]);
+        // Read a moment apart: the 1-minute average moves, by little.
+        assert!(
+            (ours - kernel).abs() < 0.5,
+            "{name} {ours}, /proc/loadavg {kernel}"
+        );
+    }
+}

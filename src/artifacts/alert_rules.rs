@@ -132,6 +132,24 @@ const ALERTS: &[Alert] = &[
         runbook: "Look for slow queries holding connections (the dependencies dashboard), or raise the pool size.",
     },
     Alert {
+        name: "DbPoolExhausted",
+        expr: "{{pool_utilization}} >= 1",
+        for_: "2m",
+        severity: "critical",
+        summary: "A connection pool has no free connection",
+        description: "Every connection of pool {{ $labels.db_client_connection_pool_name }} on {{ $labels.instance }} is in use: new queries wait for one.",
+        runbook: "Find the slow queries holding connections on the dependencies dashboard; raise the pool size only if the database has room.",
+    },
+    Alert {
+        name: alert::HIGH_SYSTEM_LOAD,
+        expr: "{{load_per_cpu}} > {{load_per_cpu_limit}}",
+        for_: "10m",
+        severity: "warning",
+        summary: "The machine has more runnable threads than CPUs",
+        description: "The 5-minute load average of {{ $labels.instance }} is {{ $value }} per logical CPU (threshold {{load_per_cpu_limit}}).",
+        runbook: "Check which process wants the CPUs (this one's CPU panel, then the host); scale out or move noisy neighbours.",
+    },
+    Alert {
         name: "LowDiskSpace",
         expr: "{{filesystem_utilization}} > 0.9",
         for_: "10m",
@@ -159,6 +177,33 @@ const ALERTS: &[Alert] = &[
         runbook: "Open the tool's failing spans in Jaeger; error_type names the error.",
     },
     Alert {
+        name: "SlowToolExecutions",
+        expr: "histogram_quantile(0.95, sum by (job, tool_name, le) (rate({{tool_duration}}_bucket[10m]))) > {{slow_tool_seconds}}",
+        for_: "10m",
+        severity: "warning",
+        summary: "A tool is slow (p95)",
+        description: "p95 of tool {{ $labels.tool_name }} is {{ $value | humanizeDuration }} (threshold {{slow_tool_seconds}} s).",
+        runbook: "Open the tool's slowest spans in Jaeger; check what it calls.",
+    },
+    Alert {
+        name: "ToolQueueBacklog",
+        expr: "max by (job, instance, tool_name) ({{tool_queue}}) > {{tool_queue_backlog}}",
+        for_: "15m",
+        severity: "warning",
+        summary: "Tool executions pile up in the queue",
+        description: "{{ $value }} executions of {{ $labels.tool_name }} wait on {{ $labels.instance }}.",
+        runbook: "Executions arrive faster than they finish: check the tool's latency and failures, then add workers.",
+    },
+    Alert {
+        name: "JobQueueBacklog",
+        expr: "max by (job, instance, job_name) ({{job_queue}}) > {{job_queue_backlog}}",
+        for_: "15m",
+        severity: "warning",
+        summary: "Background jobs pile up in the queue",
+        description: "{{ $value }} jobs {{ $labels.job_name }} wait on {{ $labels.instance }}.",
+        runbook: "Jobs arrive faster than workers finish them: check job duration and failures, then add workers.",
+    },
+    Alert {
         name: "WorkflowFailureRate",
         expr: "{{workflow_failure_ratio}} > 0.1",
         for_: "10m",
@@ -175,6 +220,15 @@ const ALERTS: &[Alert] = &[
         summary: "A background job fails often",
         description: "Job {{ $labels.job_name }} failed {{ $value | humanizePercentage }} of its runs.",
         runbook: "Check the job's logs and its dependencies.",
+    },
+    Alert {
+        name: "LowSlaCompliance",
+        expr: "job:http_server_sla_compliance:ratio_rate1h < {{sla_objective}}",
+        for_: "5m",
+        severity: "critical",
+        summary: "Fewer requests than promised succeed in time",
+        description: "Over the last hour {{ $value | humanizePercentage }} of requests succeeded within {{latency_objective_seconds}} s (objective {{sla_objective}}).",
+        runbook: "The availability or the latency objective is broken: the error rate and latency panels say which; then the routes dashboard says where.",
     },
     Alert {
         name: "ErrorBudgetBurn",
@@ -225,6 +279,21 @@ const PLACEHOLDERS: &[(&str, Placeholder)] = &[
     ("latency_p95_seconds", |o| num(o.latency_p95_seconds)),
     ("latency_p99_seconds", |o| num(o.latency_p99_seconds)),
     ("in_flight_limit", |o| num(o.in_flight_limit)),
+    ("sla_objective", |o| num(o.sla_objective)),
+    ("slow_tool_seconds", |o| num(o.slow_tool_seconds)),
+    ("tool_queue_backlog", |o| num(o.tool_queue_backlog)),
+    ("job_queue_backlog", |o| num(o.job_queue_backlog)),
+    ("load_per_cpu_limit", |o| num(o.load_per_cpu)),
+    ("tool_duration", |o| o.metric(prom::TOOL_EXECUTION_DURATION)),
+    ("tool_queue", |o| o.metric(prom::TOOL_QUEUE_SIZE)),
+    ("job_queue", |o| o.metric(prom::JOB_QUEUE_LENGTH)),
+    ("load_per_cpu", |o| {
+        format!(
+            "max by (job, instance) ({}) / max by (job, instance) ({})",
+            o.metric(prom::SYSTEM_CPU_LOAD_AVERAGE_5M),
+            o.metric(prom::SYSTEM_CPU_LOGICAL_CPUS)
+        )
+    }),
     ("availability_objective", |o| num(o.availability_objective)),
     ("latency_objective_seconds", |o| {
         num(o.latency_objective_seconds)

@@ -228,6 +228,17 @@ const SYSTEM_PANELS: &[GaugePanel] = &[
         ],
     ),
     (
+        "Load average and logical CPUs",
+        "timeseries",
+        "short",
+        &[
+            (prom::SYSTEM_CPU_LOAD_AVERAGE_1M, "", "1m {{instance}}"),
+            (prom::SYSTEM_CPU_LOAD_AVERAGE_5M, "", "5m {{instance}}"),
+            (prom::SYSTEM_CPU_LOAD_AVERAGE_15M, "", "15m {{instance}}"),
+            (prom::SYSTEM_CPU_LOGICAL_CPUS, "", "CPUs {{instance}}"),
+        ],
+    ),
+    (
         "Memory",
         "timeseries",
         "bytes",
@@ -305,7 +316,7 @@ fn system(options: &ArtifactOptions) -> Value {
     b.finish(
         "tower-monitoring-system",
         "System and runtime",
-        "Process and machine CPU, memory, threads, descriptors, disk and the tokio runtime.",
+        "Process and machine CPU, load, memory, threads, descriptors, disk and the tokio runtime.",
         false,
     )
 }

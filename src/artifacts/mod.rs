@@ -52,6 +52,18 @@ pub struct ArtifactOptions {
     pub latency_objective_seconds: f64,
     /// Routes whose latency objective differs from the default one.
     pub route_latency_objectives: Vec<RouteObjective>,
+    /// The service-level objective of `LowSlaCompliance`: the share of requests over an
+    /// hour that must succeed within `latency_objective_seconds` (0.95).
+    pub sla_objective: f64,
+    /// p95 of a tool's executions in seconds above which `SlowToolExecutions` fires (5).
+    pub slow_tool_seconds: f64,
+    /// Waiting tool executions above which `ToolQueueBacklog` fires (100).
+    pub tool_queue_backlog: f64,
+    /// Waiting jobs above which `JobQueueBacklog` fires (1000).
+    pub job_queue_backlog: f64,
+    /// The machine's 5-minute load average per logical CPU above which `HighSystemLoad`
+    /// fires (2), as the in-process alert of the same name.
+    pub load_per_cpu: f64,
 }
 
 /// A latency objective of one route: `objective` of its requests within `seconds` (a bucket
@@ -81,6 +93,11 @@ impl Default for ArtifactOptions {
             latency_objective: 0.99,
             latency_objective_seconds: 0.5,
             route_latency_objectives: Vec::new(),
+            sla_objective: 0.95,
+            slow_tool_seconds: 5.0,
+            tool_queue_backlog: 100.0,
+            job_queue_backlog: 1000.0,
+            load_per_cpu: 2.0,
         }
     }
 }
@@ -113,6 +130,16 @@ crate::setters::setters!(ArtifactOptions {
     latency_objective: f64,
     /// Sets [`latency_objective_seconds`](Self::latency_objective_seconds).
     latency_objective_seconds: f64,
+    /// Sets [`sla_objective`](Self::sla_objective).
+    sla_objective: f64,
+    /// Sets [`slow_tool_seconds`](Self::slow_tool_seconds).
+    slow_tool_seconds: f64,
+    /// Sets [`tool_queue_backlog`](Self::tool_queue_backlog).
+    tool_queue_backlog: f64,
+    /// Sets [`job_queue_backlog`](Self::job_queue_backlog).
+    job_queue_backlog: f64,
+    /// Sets [`load_per_cpu`](Self::load_per_cpu).
+    load_per_cpu: f64,
 });
 
 impl ArtifactOptions {

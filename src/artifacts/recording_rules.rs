@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::ArtifactOptions;
 use super::rule_text::{FAILED, HEADER, num, other_routes};
+use crate::failure::{PROMQL_NOT_CANCELLED as NOT_CANCELLED, PROMQL_SUCCEEDED as SUCCEEDED};
 use crate::names::prometheus as prom;
 
 /// The share of requests of the selected routes slower than `seconds` over `window`.
@@ -54,6 +55,14 @@ pub fn recording_rules(options: &ArtifactOptions) -> String {
             ));
         }
     }
+    // Compliance with the service-level objective: requests that succeeded within the
+    // latency objective, over those not cancelled.
+    rules.push((
+        "job:http_server_sla_compliance:ratio_rate1h".to_owned(),
+        format!(
+            "sum by (job) (rate({bucket}{{{SUCCEEDED},le=\"{objective}\"}}[1h])) / sum by (job) (rate({count}{{{NOT_CANCELLED}}}[1h]))"
+        ),
+    ));
     for quantile in ["50", "95", "99"] {
         rules.push((
             format!("job:http_server_request_duration_seconds:p{quantile}_5m"),

@@ -49,7 +49,7 @@ impl MonitoringBuilder {
     /// [`Thresholds`](Thresholds), each overridden by its variable when set:
     /// `ALERT_LATENCY_P95_SECONDS`, `ALERT_ERROR_RATE`, `ALERT_MEMORY_UTILIZATION`,
     /// `ALERT_CPU_UTILIZATION`, `ALERT_CACHE_HIT_RATIO`, `ALERT_DB_POOL_UTILIZATION`,
-    /// `ALERT_FOR_SECONDS`, `ALERT_WINDOW_SECONDS`.
+    /// `ALERT_LOAD_PER_CPU`, `ALERT_FOR_SECONDS`, `ALERT_WINDOW_SECONDS`.
     pub fn alert_thresholds(mut self, thresholds: Thresholds) -> Self {
         self.operations.alert_thresholds = Some(thresholds);
         self

@@ -129,6 +129,16 @@ fn alert_thresholds(vars: &impl Vars) -> Result<Thresholds, Error> {
             *field = value;
         }
     }
+    let load = |value: &str| {
+        value
+            .parse()
+            .ok()
+            .filter(|load: &f64| load.is_finite() && *load > 0.0)
+    };
+    let above_zero_load = "must be a number above 0 (threads per CPU)";
+    if let Some(value) = parse(vars, "ALERT_LOAD_PER_CPU", above_zero_load, load)? {
+        thresholds.load_per_cpu = value;
+    }
     if let Some(value) = parse(vars, "ALERT_FOR_SECONDS", duration, seconds)? {
         thresholds.for_duration = value;
     }

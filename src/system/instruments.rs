@@ -59,6 +59,41 @@ const RATIOS: &[Ratio] = &[
     ),
 ];
 
+/// Gauges in units of their own: name, unit, description, and how to read it.
+type Gauge = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&Snapshot) -> f64,
+);
+
+const GAUGES: &[Gauge] = &[
+    (
+        names::SYSTEM_CPU_LOAD_AVERAGE_1M,
+        names::UNIT_THREADS,
+        "The machine's load average over 1 minute",
+        |s| s.load_average[0],
+    ),
+    (
+        names::SYSTEM_CPU_LOAD_AVERAGE_5M,
+        names::UNIT_THREADS,
+        "The machine's load average over 5 minutes",
+        |s| s.load_average[1],
+    ),
+    (
+        names::SYSTEM_CPU_LOAD_AVERAGE_15M,
+        names::UNIT_THREADS,
+        "The machine's load average over 15 minutes",
+        |s| s.load_average[2],
+    ),
+    (
+        names::SYSTEM_CPU_LOGICAL_CPUS,
+        names::UNIT_CPUS,
+        "Logical CPUs of the machine",
+        |s| s.logical_cpus as f64,
+    ),
+];
+
 /// The counts: name, unit, description, and its points as (state, value); a state of `""`
 /// means the point has no attribute.
 type Count = (
@@ -142,6 +177,15 @@ pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
                 .build()
         })
         .collect();
+    gauges.extend(GAUGES.iter().map(|&(name, unit, description, figure)| {
+        let latest = latest.clone();
+        meter
+            .f64_observable_gauge(name)
+            .with_unit(unit)
+            .with_description(description)
+            .with_callback(move |observer| observer.observe(read(&latest, figure), &[]))
+            .build()
+    }));
     gauges.push(uptime(meter, latest.clone()));
     let mut counts: Vec<_> = COUNTS
         .iter()

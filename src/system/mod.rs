@@ -8,6 +8,8 @@
 //! | `process.open_file_descriptors` | `process_open_file_descriptors` | open file descriptors |
 //! | `process.uptime` | `process_uptime_seconds` | seconds since start |
 //! | `system.cpu.utilization` | `system_cpu_utilization_ratio` | share of all CPUs used by the machine |
+//! | `system.cpu.load_average.1m`, `.5m`, `.15m` | `system_cpu_load_average_1m`, ... | the machine's load average |
+//! | `system.cpu.logical_cpus` | `system_cpu_logical_cpus` | logical CPUs of the machine, for the load per CPU |
 //! | `system.memory.usage` (`used`, `free`) / `.utilization` | `system_memory_usage_bytes` / `system_memory_utilization_ratio` | memory |
 //! | `system.filesystem.usage` (`used`, `free`) / `.utilization` | `system_filesystem_usage_bytes` / `system_filesystem_utilization_ratio` | the working directory's filesystem |
 //! | `runtime.tokio.workers`, `.alive_tasks`, `.global_queue_depth` | `runtime_tokio_workers`, ... | the tokio runtime the pipelines were built in |

@@ -19,6 +19,9 @@ pub(crate) struct Snapshot {
     pub(crate) process_start_time: u64,
     /// Share of all CPUs the machine used since the previous refresh, 0 to 1.
     pub(crate) system_cpu_utilization: f64,
+    /// The load average over 1, 5 and 15 minutes.
+    pub(crate) load_average: [f64; 3],
+    pub(crate) logical_cpus: u64,
     pub(crate) system_memory_total: u64,
     pub(crate) system_memory_used: u64,
     pub(crate) system_memory_available: u64,
@@ -132,6 +135,16 @@ impl Sampler {
         let mut snapshot = Snapshot {
             memory_limit,
             system_cpu_utilization: f64::from(self.system.global_cpu_usage()) / 100.0,
+            load_average: {
+                let load = System::load_average();
+                [load.one, load.five, load.fifteen]
+            },
+            // The machine's CPUs, as the load average is the machine's (not the cgroup quota
+            // that `available_parallelism` reports).
+            logical_cpus: match self.system.cpus().len() {
+                0 => self.cpus as u64,
+                n => n as u64,
+            },
             system_memory_total: self.system.total_memory(),
             system_memory_used: self.system.used_memory(),
             system_memory_available: self.system.available_memory(),

@@ -1,5 +1,5 @@
-//! In-process alerting: thresholds on latency, error rate, memory, CPU, cache hit ratio and
-//! connection-pool use, evaluated over a sliding window by a thread of its own.
+//! In-process alerting: thresholds on latency, error rate, memory, CPU, cache hit ratio,
+//! connection-pool use and the machine's load per CPU, evaluated over a sliding window by a thread of its own.
 //!
 //! An operator without Grafana sees the firing alerts on `GET /metrics/report` and
 //! `GET /metrics/dashboard`; fired and resolved alerts are logged (`warn`, `info`), kept in a

@@ -14,16 +14,18 @@ pub(crate) enum Rule {
     HighCpuUsage,
     LowCacheHitRatio,
     HighDbPoolUtilization,
+    HighSystemLoad,
 }
 
 impl Rule {
-    pub(crate) const ALL: [Rule; 6] = [
+    pub(crate) const ALL: [Rule; 7] = [
         Rule::HighLatency,
         Rule::HighErrorRate,
         Rule::HighMemoryUsage,
         Rule::HighCpuUsage,
         Rule::LowCacheHitRatio,
         Rule::HighDbPoolUtilization,
+        Rule::HighSystemLoad,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -34,6 +36,7 @@ impl Rule {
             Rule::HighCpuUsage => alert::HIGH_CPU_USAGE,
             Rule::LowCacheHitRatio => alert::LOW_CACHE_HIT_RATE,
             Rule::HighDbPoolUtilization => alert::HIGH_DB_POOL_UTILIZATION,
+            Rule::HighSystemLoad => alert::HIGH_SYSTEM_LOAD,
         }
     }
 
@@ -50,10 +53,11 @@ impl Rule {
             Rule::HighMemoryUsage | Rule::HighCpuUsage => "process",
             Rule::LowCacheHitRatio => "cache",
             Rule::HighDbPoolUtilization => "database",
+            Rule::HighSystemLoad => "system",
         }
     }
 
-    /// Milliseconds for latency, ratios for the rest.
+    /// Milliseconds for latency, threads per CPU for load, ratios for the rest.
     pub(crate) fn threshold(self, thresholds: &Thresholds) -> f64 {
         match self {
             Rule::HighLatency => thresholds.latency_p95.as_secs_f64() * 1000.0,
@@ -62,6 +66,7 @@ impl Rule {
             Rule::HighCpuUsage => thresholds.cpu_utilization,
             Rule::LowCacheHitRatio => thresholds.cache_hit_ratio,
             Rule::HighDbPoolUtilization => thresholds.db_pool_utilization,
+            Rule::HighSystemLoad => thresholds.load_per_cpu,
         }
     }
 
@@ -104,6 +109,10 @@ impl Rule {
             Rule::HighDbPoolUtilization => {
                 (now.pool_max > 0.0).then(|| now.pool_in_use / now.pool_max)
             }
+            Rule::HighSystemLoad => {
+                let cpus = now.logical_cpus.filter(|cpus| *cpus > 0.0)?;
+                now.load_average_5m.map(|load| load / cpus)
+            }
         }
     }
 
@@ -111,6 +120,7 @@ impl Rule {
     pub(crate) fn format(self, value: f64) -> String {
         match self {
             Rule::HighLatency => format!("{value:.0}ms"),
+            Rule::HighSystemLoad => format!("{value:.2} per CPU"),
             _ => format!("{:.0}%", value * 100.0),
         }
     }
@@ -160,6 +170,17 @@ mod tests {
         ] {
             assert_eq!(value(rule, &now), None, "{rule:?}");
         }
+        // Load per logical CPU: 9 threads on 2 CPUs break the default 2; without the CPU
+        // count (no system metrics) there is nothing to judge.
+        now.load_average_5m = Some(9.0);
+        now.logical_cpus = Some(2.0);
+        assert_eq!(value(Rule::HighSystemLoad, &now), Some(4.5));
+        assert!(breaks(Rule::HighSystemLoad, &now));
+        now.load_average_5m = Some(3.0);
+        assert!(!breaks(Rule::HighSystemLoad, &now));
+        now.logical_cpus = None;
+        assert_eq!(value(Rule::HighSystemLoad, &now), None);
+        assert_eq!(Rule::HighSystemLoad.format(4.5), "4.50 per CPU");
         assert_eq!(Rule::HighLatency.format(1234.4), "1234ms");
         assert_eq!(Rule::HighCpuUsage.format(0.456), "46%");
     }

@@ -29,6 +29,9 @@ pub struct Thresholds {
     pub cache_hit_ratio: f64,
     /// Fire when the connection pools' use over their maximum is above this (0.9).
     pub db_pool_utilization: f64,
+    /// Fire when the machine's 5-minute load average per logical CPU is above this (2:
+    /// twice as many threads want a CPU as there are CPUs).
+    pub load_per_cpu: f64,
     /// How long a threshold must stay broken before its alert fires (1 min), like a
     /// Prometheus rule's `for:`.
     pub for_duration: Duration,
@@ -48,6 +51,7 @@ impl Default for Thresholds {
             cpu_utilization: 0.8,
             cache_hit_ratio: 0.8,
             db_pool_utilization: 0.9,
+            load_per_cpu: 2.0,
             for_duration: Duration::from_secs(60),
             window: Duration::from_secs(300),
             min_events: 10.0,
@@ -68,6 +72,8 @@ crate::setters::setters!(Thresholds {
     cache_hit_ratio: f64,
     /// Sets [`db_pool_utilization`](Self::db_pool_utilization).
     db_pool_utilization: f64,
+    /// Sets [`load_per_cpu`](Self::load_per_cpu).
+    load_per_cpu: f64,
     /// Sets [`for_duration`](Self::for_duration).
     for_duration: Duration,
     /// Sets [`window`](Self::window).

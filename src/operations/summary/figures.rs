@@ -187,6 +187,9 @@ pub(crate) struct Figures {
     pub(crate) pool_in_use: f64,
     pub(crate) pool_max: f64,
     pub(crate) process_uptime: Option<f64>,
+    /// The machine's 5-minute load average and its logical CPUs.
+    pub(crate) load_average_5m: Option<f64>,
+    pub(crate) logical_cpus: Option<f64>,
 }
 
 /// The value of `key` among `attributes`, if present and not empty.
@@ -294,6 +297,8 @@ impl Figures {
             names::SYSTEM_MEMORY_UTILIZATION => self.system_memory_utilization = last(data),
             names::PROCESS_MEMORY_UTILIZATION => self.process_memory_utilization = last(data),
             names::PROCESS_UPTIME => self.process_uptime = last(data),
+            names::SYSTEM_CPU_LOAD_AVERAGE_5M => self.load_average_5m = last(data),
+            names::SYSTEM_CPU_LOGICAL_CPUS => self.logical_cpus = last(data),
             _ => {}
         }
     }
