@@ -157,6 +157,7 @@
 //! | `tls` | no | `https://` OTLP endpoints and webhooks (rustls, aws-lc-rs), [`MonitoringBuilder::otlp_certificate`] |
 //! | `tls-webpki-roots` | no | Mozilla's roots compiled in, beside the system's |
 //! | `reqwest` | no | `PlatformLayer::send` and `reqwest::Client` under [`dependency::PlatformLayer`] (reqwest 0.13), the alert webhook |
+//! | `certificates` | no | [`CertificateWatch`]: seconds until served certificates expire |
 //! | `artifacts` | no | the generator of the dashboards and rules (module `artifacts`) |
 //!
 //! `GET /metrics` needs `operations` and `prometheus`; the JSON summary and the alerts work
@@ -173,6 +174,8 @@ pub mod names;
 #[cfg(feature = "artifacts")]
 pub mod artifacts;
 mod callback;
+#[cfg(feature = "certificates")]
+mod certificates;
 mod context;
 pub mod dependency;
 mod error;
@@ -191,6 +194,8 @@ mod signal;
 #[cfg(feature = "system")]
 pub mod system;
 
+#[cfg(feature = "certificates")]
+pub use certificates::{CertificateWatch, DEFAULT_CERTIFICATE_REFRESH_INTERVAL};
 pub use context::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, TraceContextTrust};
 pub use error::{Error, ErrorKind};
 #[cfg(feature = "axum")]

@@ -110,6 +110,13 @@ pub const RUNTIME_TOKIO_ALIVE_TASKS: &str = "runtime.tokio.alive_tasks";
 /// Tasks waiting in the tokio runtime's global queue.
 pub const RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH: &str = "runtime.tokio.global_queue_depth";
 
+/// Seconds until the first certificate of a watched file expires, below 0 once expired
+/// (gauge), by `tls.certificate.file`; see [`CertificateWatch`](crate::CertificateWatch).
+pub const TLS_CERTIFICATE_REMAINING: &str = "tls.certificate.remaining";
+/// 1 when a watched certificate file could not be read at the last refresh, with
+/// `error.type` (`missing`, `unreadable`, `invalid`), else 0 (gauge).
+pub const TLS_CERTIFICATE_UNREADABLE: &str = "tls.certificate.unreadable";
+
 /// In-process alerts firing now, by `alert.type` and `alert.severity` (gauge, 1 or 0).
 pub const MONITORING_ALERTS_ACTIVE: &str = "monitoring.alerts.active";
 /// Requests to a monitoring endpoint refused for a missing or wrong bearer token, by
@@ -196,6 +203,8 @@ pub mod attr {
     pub const NETWORK_PROTOCOL_VERSION: &str = "network.protocol.version";
     /// Why the request failed: a 5xx status code, `cancelled`, `body_error` or `_OTHER`.
     pub const ERROR_TYPE: &str = "error.type";
+    /// The certificate file a `tls.certificate.*` figure is about, as it was given.
+    pub const TLS_CERTIFICATE_FILE: &str = "tls.certificate.file";
     /// `service.name` resource attribute.
     pub const SERVICE_NAME: &str = "service.name";
     /// Path of the request URI (server spans only: never a metric label).
@@ -387,4 +396,8 @@ pub mod prometheus {
     pub const SYSTEM_CPU_LOAD_AVERAGE_15M: &str = "system_cpu_load_average_15m";
     /// `system.cpu.logical_cpus`.
     pub const SYSTEM_CPU_LOGICAL_CPUS: &str = "system_cpu_logical_cpus";
+    /// `tls.certificate.remaining`.
+    pub const TLS_CERTIFICATE_REMAINING: &str = "tls_certificate_remaining_seconds";
+    /// `tls.certificate.unreadable`.
+    pub const TLS_CERTIFICATE_UNREADABLE: &str = "tls_certificate_unreadable";
 }

@@ -77,7 +77,7 @@ fn promtool_accepts_the_rules() {
         "prometheus",
     );
     assert!(report.contains("SUCCESS: 23 rules found"), "{report}");
-    assert!(report.contains("SUCCESS: 27 rules found"), "{report}");
+    assert!(report.contains("SUCCESS: 29 rules found"), "{report}");
 }
 
 #[test]

@@ -159,6 +159,24 @@ const ALERTS: &[Alert] = &[
         runbook: "Free space (logs, temporary files) or grow the volume.",
     },
     Alert {
+        name: "CertificateExpiringSoon",
+        expr: "min by (job, instance, tls_certificate_file) ({{certificate_remaining}}) < {{certificate_expiry_seconds}}",
+        for_: "5m",
+        severity: "critical",
+        summary: "A served certificate expires soon",
+        description: "{{ $labels.tls_certificate_file }} on {{ $labels.instance }} expires in {{ $value | humanizeDuration }} (threshold {{certificate_expiry_days}} days).",
+        runbook: "Renew it now, then check why the renewal job (cert-manager, certbot) did not.",
+    },
+    Alert {
+        name: "CertificateUnreadable",
+        expr: "max by (job, instance, tls_certificate_file, error_type) ({{certificate_unreadable}}) == 1",
+        for_: "10m",
+        severity: "warning",
+        summary: "A watched certificate file cannot be read",
+        description: "{{ $labels.tls_certificate_file }} on {{ $labels.instance }} is {{ $labels.error_type }}: its expiry is unknown.",
+        runbook: "Check the mount and the renewal job; the service's log names the file and the reason.",
+    },
+    Alert {
         name: "InFlightSaturation",
         expr: "sum by (job, instance) ({{active_requests}}) > {{in_flight_limit}}",
         for_: "5m",
@@ -284,6 +302,19 @@ const PLACEHOLDERS: &[(&str, Placeholder)] = &[
     ("tool_queue_backlog", |o| num(o.tool_queue_backlog)),
     ("job_queue_backlog", |o| num(o.job_queue_backlog)),
     ("load_per_cpu_limit", |o| num(o.load_per_cpu)),
+    (
+        "certificate_expiry_days",
+        |o| num(o.certificate_expiry_days),
+    ),
+    ("certificate_expiry_seconds", |o| {
+        num(o.certificate_expiry_days * 86_400.0)
+    }),
+    ("certificate_remaining", |o| {
+        o.metric(prom::TLS_CERTIFICATE_REMAINING)
+    }),
+    ("certificate_unreadable", |o| {
+        o.metric(prom::TLS_CERTIFICATE_UNREADABLE)
+    }),
     ("tool_duration", |o| o.metric(prom::TOOL_EXECUTION_DURATION)),
     ("tool_queue", |o| o.metric(prom::TOOL_QUEUE_SIZE)),
     ("job_queue", |o| o.metric(prom::JOB_QUEUE_LENGTH)),

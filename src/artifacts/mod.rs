@@ -64,6 +64,8 @@ pub struct ArtifactOptions {
     /// The machine's 5-minute load average per logical CPU above which `HighSystemLoad`
     /// fires (2), as the in-process alert of the same name.
     pub load_per_cpu: f64,
+    /// Days before a watched certificate expires that `CertificateExpiringSoon` fires (7).
+    pub certificate_expiry_days: f64,
 }
 
 /// A latency objective of one route: `objective` of its requests within `seconds` (a bucket
@@ -98,6 +100,7 @@ impl Default for ArtifactOptions {
             tool_queue_backlog: 100.0,
             job_queue_backlog: 1000.0,
             load_per_cpu: 2.0,
+            certificate_expiry_days: 7.0,
         }
     }
 }
@@ -140,6 +143,8 @@ crate::setters::setters!(ArtifactOptions {
     job_queue_backlog: f64,
     /// Sets [`load_per_cpu`](Self::load_per_cpu).
     load_per_cpu: f64,
+    /// Sets [`certificate_expiry_days`](Self::certificate_expiry_days).
+    certificate_expiry_days: f64,
 });
 
 impl ArtifactOptions {

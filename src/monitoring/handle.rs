@@ -136,6 +136,21 @@ impl Monitoring {
         ConnectionListener::with_meter_provider(listener, self.meter_provider())
     }
 
+    /// Watches the certificate files the service serves with and exports the seconds until
+    /// each expires (refreshed hourly); keep the watch as long as the service runs. See
+    /// [`CertificateWatch`](crate::CertificateWatch).
+    #[cfg(feature = "certificates")]
+    pub fn watch_certificates<P: Into<std::path::PathBuf>>(
+        &self,
+        files: impl IntoIterator<Item = P>,
+    ) -> Result<crate::CertificateWatch, Error> {
+        crate::CertificateWatch::start(
+            self.meter_provider(),
+            files,
+            crate::DEFAULT_CERTIFICATE_REFRESH_INTERVAL,
+        )
+    }
+
     /// What dependency calls made outside a request of [`layer`](Self::layer) record
     /// through: a job started at boot, a pool registered at start
     /// (`monitoring.dependencies().register_pool(...)`).
