@@ -7,6 +7,7 @@
 //! curl -X POST -H 'content-type: application/json' -d '{"name":"ada"}' localhost:3000/users
 //! curl localhost:3000/orders/1                   # SQLite join + a call to the platform
 //! curl -X POST localhost:3000/tools/search       # a tool execution
+//! curl -X POST localhost:3000/tools/lookup       # a tool that fails one time in four (not_found)
 //! curl -X POST localhost:3000/workflows/checkout # a three-step workflow
 //! curl localhost:3000/metrics
 //! ```
@@ -18,7 +19,8 @@
 //! is a trace in Jaeger with its database, cache and platform calls nested under it.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
@@ -96,6 +98,10 @@ struct AppState {
     users: moka::future::Cache<i64, User>,
     platform: PlatformService<reqwest::Client>,
     platform_url: String,
+    /// Tools share a few slots; what waits for one is the tool queue.
+    tool_slots: Arc<tokio::sync::Semaphore>,
+    tools_waiting: Arc<[AtomicI64; TOOLS.len()]>,
+    lookups: Arc<AtomicI64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, sqlx::FromRow, PartialEq)]
@@ -163,6 +169,9 @@ impl AppState {
             users: moka::future::Cache::new(10_000),
             platform: platform_client,
             platform_url: format!("http://{platform}"),
+            tool_slots: Arc::new(tokio::sync::Semaphore::new(4)),
+            tools_waiting: Arc::default(),
+            lookups: Arc::default(),
         })
     }
 
@@ -285,26 +294,66 @@ async fn get_order(State(state): State<AppState>, Path(id): Path<i64>) -> Respon
 }
 
 /// Tools are a closed set: a name from the path must never become a label by itself.
-fn known_tool(name: &str) -> Option<&'static str> {
-    ["search", "summarize"]
-        .into_iter()
-        .find(|tool| *tool == name)
+const TOOLS: [&str; 3] = ["search", "summarize", "lookup"];
+
+/// A tool execution waiting for a slot, counted in `tool.queue.size` while it waits
+/// (however the wait ends: a slot, or a client that went away).
+struct Waiting<'a> {
+    tool: &'static str,
+    count: &'a AtomicI64,
+}
+
+impl<'a> Waiting<'a> {
+    fn new(tool: &'static str, count: &'a AtomicI64) -> Self {
+        dependency::set_tool_queue_size(tool, count.fetch_add(1, Ordering::Relaxed) + 1);
+        Self { tool, count }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let left = self.count.fetch_sub(1, Ordering::Relaxed) - 1;
+        dependency::set_tool_queue_size(self.tool, left);
+    }
 }
 
 async fn run_tool(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    let Some(tool) = known_tool(&name) else {
+    let Some(index) = TOOLS.iter().position(|tool| *tool == name) else {
         return (StatusCode::NOT_FOUND, "no such tool\n").into_response();
     };
+    let tool = TOOLS[index];
+    let waiting = Waiting::new(tool, &state.tools_waiting[index]);
+    let Ok(_slot) = state.tool_slots.acquire().await else {
+        return internal("the tool slots are closed");
+    };
+    drop(waiting);
     let db = state.db.clone();
+    // `lookup` asks for a user that exists three times in four (ids are never negative).
+    let id = match state.lookups.fetch_add(1, Ordering::Relaxed) % 4 {
+        3 => -1,
+        _ => 1,
+    };
     let result = dependency::tool(tool, async move {
-        let users: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-            .fetch_one(&db)
-            .await?;
+        let users: (i64,) = if tool == "lookup" {
+            sqlx::query_as("SELECT id FROM users WHERE id = ?")
+                .bind(id)
+                .fetch_one(&db)
+                .await?
+        } else {
+            sqlx::query_as("SELECT COUNT(*) FROM users")
+                .fetch_one(&db)
+                .await?
+        };
         Ok::<_, sqlx::Error>(serde_json::json!({ "tool": tool, "users": users.0 }))
+    })
+    .error_type(|err| match err {
+        sqlx::Error::RowNotFound => "not_found",
+        _ => "database",
     })
     .await;
     match result {
         Ok(output) => Json(output).into_response(),
+        Err(sqlx::Error::RowNotFound) => (StatusCode::NOT_FOUND, "no such user\n").into_response(),
         Err(err) => internal(err),
     }
 }

@@ -214,6 +214,7 @@ def main():
             (f"{a}/error",),
             (f"{a}/users", "POST", '{"name": "e2e"}'),
             (f"{a}/tools/search", "POST", "{}"),
+            (f"{a}/tools/lookup", "POST", "{}"),
             (f"{a}/workflows/checkout", "POST", "{}"),
             (f"{b}/orders/1",),
             (f"{b}/orders/2",),

@@ -39,6 +39,10 @@ pub const PROMQL_FAILED: &str = r#"error_type!="",error_type!="cancelled""#;
 /// Prometheus label matchers that select requests or calls that succeeded (no `error.type`).
 pub const PROMQL_SUCCEEDED: &str = r#"error_type="""#;
 
+/// Prometheus label matchers that select what did not fail: successes and cancellations
+/// (the complement of [`PROMQL_FAILED`], so a success ratio has data before any failure).
+pub const PROMQL_NOT_FAILED: &str = r#"error_type=~"|cancelled""#;
+
 /// Prometheus label matchers that select every request or call but the cancelled ones:
 /// what an objective is measured against, since a client that went away is neither a
 /// success nor a failure of the service.
@@ -74,6 +78,14 @@ mod tests {
         assert_eq!(
             PROMQL_CANCELLED,
             format!("error_type=\"{}\"", error_type::CANCELLED)
+        );
+        assert_eq!(
+            PROMQL_NOT_FAILED,
+            format!("error_type=~\"|{}\"", error_type::CANCELLED)
+        );
+        assert_eq!(
+            PROMQL_NOT_CANCELLED,
+            format!("error_type!=\"{}\"", error_type::CANCELLED)
         );
     }
 }

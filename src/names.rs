@@ -54,6 +54,8 @@ pub const WORKFLOW_STEP_DURATION: &str = "workflow.step.duration";
 pub const WORKFLOW_ACTIVE: &str = "workflow.active";
 /// Duration of background jobs (histogram, seconds), by job and `error.type`.
 pub const JOB_DURATION: &str = "job.duration";
+/// Background jobs in progress (up-down counter), by `job.name`.
+pub const JOB_ACTIVE: &str = "job.active";
 /// Background jobs waiting, set by the application (gauge).
 pub const JOB_QUEUE_LENGTH: &str = "job.queue.length";
 /// Connections of a pool by `db.client.connection.state` (`used`, `idle`), read at
@@ -400,4 +402,6 @@ pub mod prometheus {
     pub const TLS_CERTIFICATE_REMAINING: &str = "tls_certificate_remaining_seconds";
     /// `tls.certificate.unreadable`.
     pub const TLS_CERTIFICATE_UNREADABLE: &str = "tls_certificate_unreadable";
+    /// `job.active`.
+    pub const JOB_ACTIVE: &str = "job_active";
 }

@@ -105,15 +105,30 @@ async fn tools_workflows_jobs_and_pools() {
         "{now}"
     );
 
-    // Jobs, and their queue.
+    // Jobs in progress, however they end, and their queue.
+    {
+        let mut running = pin!(dependency::job("send_email", std::future::pending::<()>()));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(running.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(
+            sample(&text(), "job_active", &["job_name=\"send_email\""]),
+            Some(1.0)
+        );
+    }
     dependency::job("send_email", async {}).await;
     dependency::set_job_queue_length("send_email", 12);
     let now = text();
     assert_eq!(
+        sample(&now, "job_active", &["job_name=\"send_email\""]),
+        Some(0.0),
+        "{now}"
+    );
+    // The cancelled run and the finished one.
+    assert_eq!(
         sample(
             &now,
             "job_duration_seconds_count",
-            &["job_name=\"send_email\""]
+            &["job_name=\"send_email\"", "error_type=\"cancelled\""]
         ),
         Some(1.0),
         "{now}"

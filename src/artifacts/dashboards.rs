@@ -7,13 +7,16 @@ use super::panels::{Builder, SELECTOR};
 use crate::failure::{PROMQL_CANCELLED as CANCELLED, PROMQL_FAILED as FAILED};
 use crate::names::prometheus as prom;
 
-/// The four dashboards: `(file name, dashboard JSON)`.
+/// The seven dashboards: `(file name, dashboard JSON)`.
 pub fn dashboards(options: &ArtifactOptions) -> Vec<(&'static str, Value)> {
     vec![
         ("service-overview.json", overview(options)),
         ("http-routes.json", routes(options)),
         ("dependencies.json", dependencies(options)),
         ("system-runtime.json", system(options)),
+        ("tools.json", super::work_dashboards::tools(options)),
+        ("jobs.json", super::work_dashboards::jobs(options)),
+        ("performance-sla.json", super::work_dashboards::slo(options)),
     ]
 }
 

@@ -9,6 +9,7 @@ mod dashboards;
 mod panels;
 mod recording_rules;
 mod rule_text;
+mod work_dashboards;
 
 pub use alert_rules::alert_rules;
 pub use dashboards::{dashboards, expressions};

@@ -246,11 +246,18 @@ impl<F: Future, N: ErrorNames<F::Output>> Future for Instrumented<F, N> {
     }
 }
 
+/// Tools and jobs count what is in progress; other calls have no such figure.
+fn count_active(instruments: &DependencyInstruments, call: Call, delta: i64) {
+    match call {
+        Call::Tool { name } => instruments.tool_active(name, delta),
+        Call::Job { name } => instruments.job_active(name, delta),
+        _ => {}
+    }
+}
+
 impl Started {
     fn new(call: Call, instruments: Arc<DependencyInstruments>) -> Self {
-        if let Call::Tool { name } = call {
-            instruments.tool_started(name);
-        }
+        count_active(&instruments, call, 1);
         let span = instruments.tracer.as_ref().map(|tracer| {
             let parent = opentelemetry::Context::current();
             let builder = SpanBuilder::from_name(call.span_name())
@@ -288,14 +295,9 @@ impl Started {
             crate::context::span_end::end(span, error.clone());
         }
         let instruments = &self.instruments;
-        match call {
-            Call::Tool { name } => instruments.tool_ended(name),
-            Call::Cache { name, .. } => {
-                if let Some(hit) = hit {
-                    instruments.record_lookup(name, hit, self.route);
-                }
-            }
-            _ => {}
+        count_active(instruments, call, -1);
+        if let (Call::Cache { name, .. }, Some(hit)) = (call, hit) {
+            instruments.record_lookup(name, hit, self.route);
         }
         instruments.record(
             call.recorded_as(),

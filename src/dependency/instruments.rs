@@ -75,6 +75,7 @@ pub(crate) struct DependencyInstruments {
     tool_queue: Gauge<i64>,
     workflows_active: UpDownCounter<i64>,
     job_queue: Gauge<i64>,
+    jobs_active: UpDownCounter<i64>,
     pub(super) tracer: Option<SdkTracer>,
     /// What outbound calls carry the trace context with.
     pub(super) propagation: Propagation,
@@ -164,19 +165,26 @@ impl DependencyInstruments {
                 .with_unit(names::UNIT_JOBS)
                 .with_description("Background jobs waiting, as the application reports it")
                 .build(),
+            jobs_active: meter
+                .i64_up_down_counter(names::JOB_ACTIVE)
+                .with_unit(names::UNIT_JOBS)
+                .with_description("Background jobs in progress")
+                .build(),
             tracer,
             propagation,
         }
     }
 
-    pub(super) fn tool_started(&self, name: &'static str) {
+    /// Tool executions in progress: `delta` 1 at the start, -1 at the end.
+    pub(super) fn tool_active(&self, name: &'static str, delta: i64) {
         self.tools_active
-            .add(1, &[KeyValue::new(attr::TOOL_NAME, name)]);
+            .add(delta, &[KeyValue::new(attr::TOOL_NAME, name)]);
     }
 
-    pub(super) fn tool_ended(&self, name: &'static str) {
-        self.tools_active
-            .add(-1, &[KeyValue::new(attr::TOOL_NAME, name)]);
+    /// Jobs in progress: `delta` 1 at the start, -1 at the end.
+    pub(super) fn job_active(&self, name: &'static str, delta: i64) {
+        self.jobs_active
+            .add(delta, &[KeyValue::new(attr::JOB_NAME, name)]);
     }
 
     pub(super) fn set_tool_queue(&self, name: &'static str, size: i64) {
