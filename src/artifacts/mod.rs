@@ -5,6 +5,7 @@
 //! generator produces.
 
 mod alert_rules;
+mod alert_table;
 mod dashboards;
 mod panels;
 mod recording_rules;
