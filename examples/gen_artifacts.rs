@@ -4,7 +4,9 @@
 //! `NAMESPACE=orders` generates them for a service built with `.namespace("orders")`;
 //! `JOB=orders` for another Prometheus job name; the thresholds follow `ERROR_RATIO_WARNING`,
 //! `ERROR_RATIO_CRITICAL`, `LATENCY_P95_SECONDS`, `LATENCY_P99_SECONDS`, `IN_FLIGHT_LIMIT`,
-//! `AVAILABILITY_OBJECTIVE`, `LATENCY_OBJECTIVE` and `LATENCY_OBJECTIVE_SECONDS`; routes with
+//! `AVAILABILITY_OBJECTIVE`, `LATENCY_OBJECTIVE`, `LATENCY_OBJECTIVE_SECONDS`, `SLA_OBJECTIVE`,
+//! `SLOW_TOOL_SECONDS`, `TOOL_QUEUE_BACKLOG`, `JOB_QUEUE_BACKLOG`, `LOAD_PER_CPU` and
+//! `CERTIFICATE_EXPIRY_DAYS`; routes with
 //! latency objectives of their own come as
 //! `ROUTE_LATENCY_OBJECTIVES="/reports/{id}=0.95@2.5;/search=0.9@1"` (share @ seconds). A
 //! test checks that the committed files are this generator's default output.
@@ -35,6 +37,15 @@ fn main() -> std::io::Result<()> {
         (
             "LATENCY_OBJECTIVE_SECONDS",
             &mut options.latency_objective_seconds,
+        ),
+        ("SLA_OBJECTIVE", &mut options.sla_objective),
+        ("SLOW_TOOL_SECONDS", &mut options.slow_tool_seconds),
+        ("TOOL_QUEUE_BACKLOG", &mut options.tool_queue_backlog),
+        ("JOB_QUEUE_BACKLOG", &mut options.job_queue_backlog),
+        ("LOAD_PER_CPU", &mut options.load_per_cpu),
+        (
+            "CERTIFICATE_EXPIRY_DAYS",
+            &mut options.certificate_expiry_days,
         ),
     ] {
         if let Ok(value) = std::env::var(name) {

@@ -6,7 +6,9 @@ platform that always fails), a real Prometheus scraping both with the generated 
 real Alertmanager. Then, through their HTTP APIs, it checks that:
 
 - both targets are up;
-- every recording rule produces series;
+- every recording rule produces series, and every dashboard panel query returns data;
+- the live page (`/metrics/live`), loaded in headless Chromium with the metrics token as a
+  browser sends it, draws the numbers the service reports (scripts/check_live_page.mjs);
 - HighErrorRate fires from the failing instance's traffic;
 - ServiceDown fires when an instance is killed;
 - Alertmanager receives both.
@@ -32,6 +34,10 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO = os.path.join(ROOT, "target", "debug", "examples", "full_stack")
+# The demos require it on their metrics endpoints; Prometheus and the browser present it.
+TOKEN = "e2e-metrics-token"
+PLAYWRIGHT = os.path.join(ROOT, "target", "test-tools", "playwright")
+PLAYWRIGHT_PACKAGE = "playwright-core@1.65.1"
 PROCESSES = []
 STOPS = []
 
@@ -126,6 +132,29 @@ def traffic(calls, stop):
         time.sleep(0.02)
 
 
+def check_live_page(url):
+    """The live page in headless Chromium, driven by playwright-core (installed under
+    target/test-tools on first use); the screenshot is kept in target/live-page.png."""
+    chromium = os.environ.get("CHROMIUM") or need("chromium", "chromium")
+    need("node", "nodejs npm")
+    if not os.path.exists(os.path.join(PLAYWRIGHT, "node_modules", "playwright-core")):
+        os.makedirs(PLAYWRIGHT, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", PLAYWRIGHT,
+             PLAYWRIGHT_PACKAGE],
+            check=True,
+        )
+    result = subprocess.run(
+        ["node", os.path.join(ROOT, "scripts", "check_live_page.mjs"), url, TOKEN,
+         os.path.join(ROOT, "target", "live-page.png")],
+        env=dict(os.environ, PLAYWRIGHT_DIR=PLAYWRIGHT, CHROMIUM=chromium),
+        capture_output=True, text=True, timeout=180,
+    )
+    if result.returncode != 0:
+        fail(f"the live page:\n{result.stdout}{result.stderr}")
+    print(f"e2e: {result.stdout.strip()}")
+
+
 def main():
     prometheus_bin = need("prometheus", "prometheus")
     alertmanager_bin = need("prometheus-alertmanager", "prometheus-alertmanager")
@@ -154,6 +183,7 @@ def main():
                 PLATFORM_FAILURE_RATE=failure_rate,
                 PLATFORM_LATENCY_MS="1",
                 RUST_LOG="warn",
+                MONITORING_METRICS_TOKEN=TOKEN,
             )
             env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
             start(name, [DEMO], env=env, log_dir=work)
@@ -178,6 +208,7 @@ def main():
                 "alerting:\n  alertmanagers:\n"
                 f"    - static_configs: [{{targets: ['127.0.0.1:{alertmanager_port}']}}]\n"
                 "scrape_configs:\n  - job_name: tower-monitoring\n"
+                f"    authorization: {{credentials: {TOKEN}}}\n"
                 f"    static_configs: [{{targets: ['127.0.0.1:{demo_a}', '127.0.0.1:{demo_b}']}}]\n"
             )
         start(
@@ -265,6 +296,8 @@ def main():
             explain=lambda: {"still empty": pending},
         )
         print(f"e2e: all {len(expressions)} dashboard queries return data")
+
+        check_live_page(f"{a}/metrics/live")
 
         wait(
             "HighErrorRate to fire",

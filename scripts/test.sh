@@ -7,7 +7,8 @@
 # skip. As root with apt-get (CI, containers) this script installs what is missing (Debian's
 # `prometheus`, Python); rotel goes into a virtualenv under target/. Elsewhere it says what
 # to install. Then scripts/e2e.py runs the demo against a real Prometheus and Alertmanager,
-# and scripts/check_dashboards.py type-checks the dashboards with Grafana's schema.
+# (and the live page in headless Chromium), and scripts/check_dashboards.py type-checks the
+# dashboards with Grafana's schema.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,8 +56,10 @@ cargo test --workspace --all-features "$@"
 # Alertmanager (scripts/e2e.py). Skipped only when a filter was passed to cargo test above.
 if [ "$#" -eq 0 ]; then
   command -v python3 >/dev/null 2>&1 || apt_install python3
+  # Node for playwright-core and the Grafana schema; Debian's Chromium for the live page.
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  command -v chromium >/dev/null 2>&1 || apt_install chromium
   python3 scripts/e2e.py
   # The dashboards against Grafana's own schema (npm @grafana/schema, typescript).
-  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
   python3 scripts/check_dashboards.py
 fi

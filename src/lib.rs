@@ -232,6 +232,8 @@ pub const SUMMARY_PATH: &str = "/metrics/summary";
 pub const REPORT_PATH: &str = "/metrics/report";
 /// Path of the JSON dashboard served by `Monitoring::routes`.
 pub const DASHBOARD_PATH: &str = "/metrics/dashboard";
+/// Path of the live HTML page (the report, drawn and refreshed) served by `Monitoring::routes`.
+pub const LIVE_PATH: &str = "/metrics/live";
 /// Path of the admin endpoint that restarts the summary window.
 pub const RESET_PATH: &str = "/metrics/reset";
 

@@ -12,6 +12,7 @@ pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[
     crate::SUMMARY_PATH,
     crate::REPORT_PATH,
     crate::DASHBOARD_PATH,
+    crate::LIVE_PATH,
     crate::RESET_PATH,
 ];
 

@@ -24,8 +24,8 @@ impl Endpoints {
     pub const PROBES: Self = Self(1);
     /// `GET /metrics`, the Prometheus text (feature `prometheus`).
     pub const SCRAPE: Self = Self(1 << 1);
-    /// `GET /metrics/summary`, `/metrics/report`, `/metrics/dashboard` and
-    /// `POST /metrics/reset`.
+    /// `GET /metrics/summary`, `/metrics/report`, `/metrics/dashboard`, the live page
+    /// `/metrics/live` and `POST /metrics/reset`.
     pub const VIEWS: Self = Self(1 << 2);
     /// Everything but the probes: what
     /// [`serve_metrics`](crate::Monitoring::serve_metrics) serves.

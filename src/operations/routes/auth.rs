@@ -1,9 +1,12 @@
 //! Bearer tokens on the monitoring endpoints: `Authorization: Bearer <token>`, the scheme
 //! matched without regard to case (RFC 9110), exactly one such header, and every failed
-//! attempt counted in `monitoring.auth.failures`.
+//! attempt counted in `monitoring.auth.failures`. A browser on the live page sends the token
+//! as the password of `Basic` credentials instead, which are accepted the same way.
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use opentelemetry::KeyValue;
 
 use crate::names::attr;
@@ -68,7 +71,8 @@ fn count_failure(operations: &Operations, guard: Guard) {
         .add(1, &[KeyValue::new(attr::MONITORING_TOKEN, guard.name())]);
 }
 
-/// Whether `headers` hold exactly one `Authorization` header, `Bearer <token>`.
+/// Whether `headers` hold exactly one `Authorization` header, `Bearer <token>` or `Basic`
+/// credentials whose password is the token.
 fn presents(token: &Token, headers: &HeaderMap) -> bool {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let (Some(value), None) = (values.next(), values.next()) else {
@@ -83,7 +87,34 @@ fn presents(token: &Token, headers: &HeaderMap) -> bool {
     else {
         return false;
     };
-    scheme.eq_ignore_ascii_case(b"bearer") && token.matches(credentials.trim_ascii_start())
+    let credentials = credentials.trim_ascii_start();
+    if scheme.eq_ignore_ascii_case(b"bearer") {
+        return token.matches(credentials);
+    }
+    if scheme.eq_ignore_ascii_case(b"basic") {
+        // `user:password` in base64; the user is not checked.
+        let Ok(decoded) = STANDARD.decode(credentials) else {
+            return false;
+        };
+        return decoded
+            .iter()
+            .position(|byte| *byte == b':')
+            .is_some_and(|colon| token.matches(&decoded[colon + 1..]));
+    }
+    false
+}
+
+/// The refusal of the live page: a browser prompts for the credentials.
+pub(super) fn browser_challenge() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(
+            header::WWW_AUTHENTICATE,
+            "Basic realm=\"tower-monitoring\", charset=\"UTF-8\"",
+        )],
+        "the metrics token is required: any user name, the token as the password\n",
+    )
+        .into_response()
 }
 
 pub(super) fn unauthorized() -> Response {
@@ -131,6 +162,24 @@ mod tests {
             assert!(!presents(&token, &with(&[wrong])), "{wrong}");
         }
         assert!(!presents(&token, &HeaderMap::new()));
+    }
+
+    #[test]
+    fn basic_credentials_carry_the_token_as_their_password() {
+        let token = Token::new("t", "s3cret").unwrap();
+        let basic = |credentials: &str| format!("Basic {}", STANDARD.encode(credentials));
+        for good in [basic("anyone:s3cret"), basic(":s3cret")] {
+            assert!(presents(&token, &with(&[&good])), "{good}");
+        }
+        for wrong in [
+            basic("anyone:s3cre"),
+            basic("s3cret"),
+            basic("s3cret:"),
+            basic("anyone:s3cret:"),
+            "Basic not-base64!".to_owned(),
+        ] {
+            assert!(!presents(&token, &with(&[&wrong])), "{wrong}");
+        }
     }
 
     #[test]

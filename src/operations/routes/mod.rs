@@ -5,10 +5,12 @@
 //! - `GET /health` and `GET /ready` (`probes.rs`);
 //! - `GET /metrics/summary`, `/metrics/report`, `/metrics/dashboard` and
 //!   `POST /metrics/reset` (`views.rs`);
+//! - `GET /metrics/live`, the report as a page that draws itself (`live.rs`, `live.html`);
 //! - the bearer tokens that can guard them (`auth.rs`), and a listener of their own
 //!   (`server.rs`).
 
 mod auth;
+mod live;
 mod probes;
 #[cfg(feature = "prometheus")]
 mod scrape;
@@ -21,7 +23,9 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use super::{Endpoints, Operations};
-use crate::{DASHBOARD_PATH, HEALTH_PATH, READY_PATH, REPORT_PATH, RESET_PATH, SUMMARY_PATH};
+use crate::{
+    DASHBOARD_PATH, HEALTH_PATH, LIVE_PATH, READY_PATH, REPORT_PATH, RESET_PATH, SUMMARY_PATH,
+};
 
 pub use server::MetricsServer;
 
@@ -43,6 +47,7 @@ impl Operations {
                 .route(&path(SUMMARY_PATH), get(views::summary))
                 .route(&path(REPORT_PATH), get(views::report))
                 .route(&path(DASHBOARD_PATH), get(views::dashboard))
+                .route(&path(LIVE_PATH), get(live::page))
                 .route(&path(RESET_PATH), post(views::reset));
         }
         #[cfg(feature = "prometheus")]

@@ -177,6 +177,8 @@ pub(crate) struct Figures {
     pub(crate) in_flight: f64,
     pub(crate) db: HashMap<Verdict, Series>,
     pub(crate) platform: HashMap<Verdict, Series>,
+    /// Tool executions by tool and how they ended.
+    pub(crate) tools: HashMap<(String, Verdict), Series>,
     pub(crate) cache_hits: f64,
     pub(crate) cache_misses: f64,
     pub(crate) process_cpu: Option<f64>,
@@ -269,6 +271,13 @@ impl Figures {
                 }
             }
             names::DB_CLIENT_OPERATION_DURATION => add_by_verdict(&mut self.db, data),
+            names::TOOL_EXECUTION_DURATION => {
+                for (attributes, series) in histogram(data) {
+                    let tool = label(&attributes, attr::TOOL_NAME).unwrap_or_default();
+                    let verdict = Verdict::of(label(&attributes, attr::ERROR_TYPE).as_deref());
+                    self.tools.entry((tool, verdict)).or_default().add(&series);
+                }
+            }
             names::HTTP_CLIENT_REQUEST_DURATION => add_by_verdict(&mut self.platform, data),
             names::HTTP_SERVER_ACTIVE_REQUESTS => {
                 self.in_flight += values(data).iter().map(|(_, value)| value).sum::<f64>();

@@ -77,6 +77,7 @@ impl Window {
             "latency_ms": latency_ms(&overall.all),
             "in_flight": now.in_flight,
             "routes": routes,
+            "tools": self.tools(&now),
             "dependencies": {
                 "db": dependency(&now.db, &self.baseline.db),
                 "platform": dependency(&now.platform, &self.baseline.platform),
@@ -96,20 +97,9 @@ impl Window {
 impl Window {
     /// The slowest and the most called routes of the window, each with its tally.
     fn routes(&self, now: &Figures) -> Value {
-        let mut routes: Vec<(String, Tally)> = Vec::new();
-        for (key, series) in &now.http {
-            let delta = series.since(self.baseline.http.get(key));
-            let route = route_name(key);
-            match routes.iter_mut().find(|(name, _)| *name == route) {
-                Some((_, tally)) => tally.add(key.verdict, &delta),
-                None => {
-                    let mut tally = Tally::default();
-                    tally.add(key.verdict, &delta);
-                    routes.push((route, tally));
-                }
-            }
-        }
-        routes.retain(|(_, tally)| tally.all.count > 0.0);
+        let routes = by_name(&now.http, &self.baseline.http, |key| {
+            (route_name(key), key.verdict)
+        });
         let top = |by: fn(&Tally) -> Option<f64>| {
             let mut sorted = routes.clone();
             sorted.sort_by(|a, b| by(&b.1).partial_cmp(&by(&a.1)).unwrap_or(Ordering::Equal));
@@ -120,6 +110,52 @@ impl Window {
             "most_called": top(|tally| Some(tally.all.count)),
         })
     }
+}
+
+impl Window {
+    /// Every tool that ran in the window, the most executed first.
+    fn tools(&self, now: &Figures) -> Value {
+        let mut tools = by_name(&now.tools, &self.baseline.tools, |(tool, verdict)| {
+            (tool.clone(), *verdict)
+        });
+        tools.sort_by(|a, b| b.1.all.count.total_cmp(&a.1.all.count));
+        tools
+            .iter()
+            .map(|(tool, tally)| {
+                json!({
+                    "tool": tool,
+                    "executions": tally.all.count,
+                    "errors": tally.failed,
+                    "cancelled": tally.cancelled,
+                    "average_ms": average_ms(&tally.all),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The window's tallies of the series in `now` (less `then`), grouped by the name `key`
+/// gives; names without traffic in the window are left out.
+fn by_name<K: Eq + std::hash::Hash>(
+    now: &HashMap<K, Series>,
+    then: &HashMap<K, Series>,
+    key: impl Fn(&K) -> (String, Verdict),
+) -> Vec<(String, Tally)> {
+    let mut grouped: Vec<(String, Tally)> = Vec::new();
+    for (series_key, series) in now {
+        let delta = series.since(then.get(series_key));
+        let (name, verdict) = key(series_key);
+        match grouped.iter_mut().find(|(known, _)| *known == name) {
+            Some((_, tally)) => tally.add(verdict, &delta),
+            None => {
+                let mut tally = Tally::default();
+                tally.add(verdict, &delta);
+                grouped.push((name, tally));
+            }
+        }
+    }
+    grouped.retain(|(_, tally)| tally.all.count > 0.0);
+    grouped
 }
 
 fn route_json((route, tally): &(String, Tally)) -> Value {
@@ -200,8 +236,33 @@ mod tests {
         let summary = window.summary(figures(14.0));
         assert_eq!(summary["requests"]["total"], 4.0);
         assert_eq!(summary["routes"]["most_called"][0]["route"], "/a");
+        assert_eq!(summary["tools"], json!([]), "{summary}");
         let average = summary["latency_ms"]["average"].as_f64().unwrap();
         assert!((average - 10.0).abs() < 1e-9, "{average}");
+    }
+
+    #[test]
+    fn tools_are_listed_by_executions_with_their_failures() {
+        let mut now = figures(1.0);
+        let runs = |count: f64| Series {
+            count,
+            sum: count * 0.002,
+            buckets: vec![(f64::INFINITY, count)],
+        };
+        now.tools
+            .insert(("search".into(), Verdict::Succeeded), runs(3.0));
+        now.tools
+            .insert(("search".into(), Verdict::Failed), runs(1.0));
+        now.tools
+            .insert(("lookup".into(), Verdict::Succeeded), runs(2.0));
+        let summary = Window::new(Duration::from_secs(3600)).summary(now);
+        let tools = &summary["tools"];
+        assert_eq!(tools[0]["tool"], "search", "{summary}");
+        assert_eq!(tools[0]["executions"], 4.0);
+        assert_eq!(tools[0]["errors"], 1.0);
+        assert_eq!(tools[1]["tool"], "lookup");
+        let average = tools[1]["average_ms"].as_f64().unwrap();
+        assert!((average - 2.0).abs() < 1e-9, "{average}");
     }
 
     #[test]
