@@ -157,6 +157,7 @@
 //! | `tls` | no | `https://` OTLP endpoints and webhooks (rustls, aws-lc-rs), [`MonitoringBuilder::otlp_certificate`] |
 //! | `tls-webpki-roots` | no | Mozilla's roots compiled in, beside the system's |
 //! | `reqwest` | no | `PlatformLayer::send` and `reqwest::Client` under [`dependency::PlatformLayer`] (reqwest 0.13), the alert webhook |
+//! | `profiling` | no | `GET /debug/pprof/profile`: CPU profiles (pprof-rs) for the admin token |
 //! | `certificates` | no | [`CertificateWatch`]: seconds until served certificates expire |
 //! | `artifacts` | no | the generator of the dashboards and rules (module `artifacts`) |
 //!
@@ -234,6 +235,8 @@ pub const REPORT_PATH: &str = "/metrics/report";
 pub const DASHBOARD_PATH: &str = "/metrics/dashboard";
 /// Path of the live HTML page (the report, drawn and refreshed) served by `Monitoring::routes`.
 pub const LIVE_PATH: &str = "/metrics/live";
+/// Path of the CPU profile served by `Monitoring::routes` with the `profiling` feature.
+pub const PROFILE_PATH: &str = "/debug/pprof/profile";
 /// Path of the admin endpoint that restarts the summary window.
 pub const RESET_PATH: &str = "/metrics/reset";
 

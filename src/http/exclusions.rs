@@ -13,6 +13,7 @@ pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[
     crate::REPORT_PATH,
     crate::DASHBOARD_PATH,
     crate::LIVE_PATH,
+    crate::PROFILE_PATH,
     crate::RESET_PATH,
 ];
 

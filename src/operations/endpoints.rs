@@ -27,9 +27,11 @@ impl Endpoints {
     /// `GET /metrics/summary`, `/metrics/report`, `/metrics/dashboard`, the live page
     /// `/metrics/live` and `POST /metrics/reset`.
     pub const VIEWS: Self = Self(1 << 2);
+    /// `GET /debug/pprof/profile`, CPU profiles for the admin token (feature `profiling`).
+    pub const PROFILING: Self = Self(1 << 3);
     /// Everything but the probes: what
     /// [`serve_metrics`](crate::Monitoring::serve_metrics) serves.
-    pub const METRICS: Self = Self(Self::SCRAPE.0 | Self::VIEWS.0);
+    pub const METRICS: Self = Self(Self::SCRAPE.0 | Self::VIEWS.0 | Self::PROFILING.0);
     /// Every monitoring endpoint: what [`routes`](crate::Monitoring::routes) carries.
     pub const ALL: Self = Self(Self::PROBES.0 | Self::METRICS.0);
 
@@ -53,7 +55,10 @@ mod tests {
 
     #[test]
     fn sets_combine() {
-        assert_eq!(Endpoints::SCRAPE | Endpoints::VIEWS, Endpoints::METRICS);
+        assert_eq!(
+            Endpoints::SCRAPE | Endpoints::VIEWS | Endpoints::PROFILING,
+            Endpoints::METRICS
+        );
         assert_eq!(Endpoints::PROBES | Endpoints::METRICS, Endpoints::ALL);
         assert!(Endpoints::ALL.contains(Endpoints::PROBES));
         assert!(!Endpoints::METRICS.contains(Endpoints::PROBES));

@@ -6,12 +6,15 @@
 //! - `GET /metrics/summary`, `/metrics/report`, `/metrics/dashboard` and
 //!   `POST /metrics/reset` (`views.rs`);
 //! - `GET /metrics/live`, the report as a page that draws itself (`live.rs`, `live.html`);
+//! - `GET /debug/pprof/profile`, a CPU profile (`profile.rs`, feature `profiling`);
 //! - the bearer tokens that can guard them (`auth.rs`), and a listener of their own
 //!   (`server.rs`).
 
 mod auth;
 mod live;
 mod probes;
+#[cfg(feature = "profiling")]
+mod profile;
 #[cfg(feature = "prometheus")]
 mod scrape;
 mod server;
@@ -49,6 +52,10 @@ impl Operations {
                 .route(&path(DASHBOARD_PATH), get(views::dashboard))
                 .route(&path(LIVE_PATH), get(live::page))
                 .route(&path(RESET_PATH), post(views::reset));
+        }
+        #[cfg(feature = "profiling")]
+        if endpoints.contains(Endpoints::PROFILING) {
+            router = router.route(&path(crate::PROFILE_PATH), get(profile::profile));
         }
         #[cfg(feature = "prometheus")]
         if endpoints.contains(Endpoints::SCRAPE) {
