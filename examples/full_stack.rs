@@ -37,6 +37,12 @@ use tower_monitoring::dependency::{
     self, PlatformLayer, PlatformService, PoolUsage, Workflow, monitor_cache, monitor_db,
 };
 
+// With `profiling-heap` the demo runs on jemalloc, so `GET /debug/pprof/heap` answers when
+// it is started with `_RJEM_MALLOC_CONF=prof:true,prof_active:true` (and an admin token).
+#[cfg(feature = "profiling-heap")]
+#[global_allocator]
+static ALLOCATOR: tower_monitoring::Jemalloc = tower_monitoring::Jemalloc;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let monitoring = Monitoring::builder()

@@ -23,6 +23,10 @@ apt_install() {
   fi
 }
 
+# jemalloc, built for the heap profiles of --all-features, needs make.
+if ! command -v make >/dev/null 2>&1; then
+  apt_install make
+fi
 if ! command -v promtool >/dev/null 2>&1; then
   apt_install prometheus
 fi

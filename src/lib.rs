@@ -158,6 +158,7 @@
 //! | `tls-webpki-roots` | no | Mozilla's roots compiled in, beside the system's |
 //! | `reqwest` | no | `PlatformLayer::send` and `reqwest::Client` under [`dependency::PlatformLayer`] (reqwest 0.13), the alert webhook |
 //! | `profiling` | no | `GET /debug/pprof/profile`: CPU profiles (pprof-rs) for the admin token |
+//! | `profiling-heap` | no | `GET /debug/pprof/heap` for a service on jemalloc ([`Jemalloc`]) |
 //! | `certificates` | no | [`CertificateWatch`]: seconds until served certificates expire |
 //! | `artifacts` | no | the generator of the dashboards and rules (module `artifacts`) |
 //!
@@ -220,6 +221,11 @@ pub use pipeline::OtlpProtocol;
 pub use pipeline::{JsonFormat, LogFormat, bridge_layer};
 #[cfg(feature = "axum")]
 pub use signal::shutdown_signal;
+/// jemalloc, built with its heap profiler (feature `profiling-heap`): declare it as the
+/// application's `#[global_allocator]` and start with
+/// `_RJEM_MALLOC_CONF=prof:true,prof_active:true` for `GET /debug/pprof/heap` to answer.
+#[cfg(feature = "profiling-heap")]
+pub use tikv_jemallocator::Jemalloc;
 
 /// Path of the Prometheus scrape endpoint served by `Monitoring::routes`.
 pub const METRICS_PATH: &str = "/metrics";
@@ -237,6 +243,8 @@ pub const DASHBOARD_PATH: &str = "/metrics/dashboard";
 pub const LIVE_PATH: &str = "/metrics/live";
 /// Path of the CPU profile served by `Monitoring::routes` with the `profiling` feature.
 pub const PROFILE_PATH: &str = "/debug/pprof/profile";
+/// Path of the heap profile served with the `profiling-heap` feature.
+pub const HEAP_PROFILE_PATH: &str = "/debug/pprof/heap";
 /// Path of the admin endpoint that restarts the summary window.
 pub const RESET_PATH: &str = "/metrics/reset";
 

@@ -109,3 +109,68 @@ async fn a_profile_under_load_decodes_and_names_our_functions() {
     let (exit, _) = running.terminate();
     assert!(exit.success(), "{exit:?}\n{}", running.log.join("\n"));
 }
+
+/// The heap profile, from the full demo on jemalloc with its profiler on: gzipped pprof
+/// of the memory in use; without the profiler on, 501 and what is missing.
+#[cfg(feature = "profiling-heap")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_heap_profile_from_jemalloc_decodes_and_without_it_says_what_is_missing() {
+    use std::io::Read;
+
+    let heap = |address: String| async move {
+        let response = reqwest::Client::new()
+            .get(format!("http://{address}/debug/pprof/heap"))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.bytes().await.unwrap().to_vec())
+    };
+
+    let (mut off, address) = Running::start_with(
+        "full_stack",
+        &[
+            ("MONITORING_ADMIN_TOKEN", ADMIN),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+        ],
+    );
+    let (status, body) = heap(address).await;
+    assert_eq!(status, 501);
+    assert!(String::from_utf8_lossy(&body).contains("_RJEM_MALLOC_CONF"));
+    off.terminate();
+
+    let (mut on, address) = Running::start_with(
+        "full_stack",
+        &[
+            ("MONITORING_ADMIN_TOKEN", ADMIN),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+            // One sample per 4 KiB allocated, so a short run has some.
+            (
+                "_RJEM_MALLOC_CONF",
+                "prof:true,prof_active:true,lg_prof_sample:12",
+            ),
+        ],
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    load(&address, stop.clone());
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (status, body) = heap(address).await;
+    stop.store(true, Ordering::Relaxed);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(body.as_slice())
+        .read_to_end(&mut decoded)
+        .expect("gzip");
+    let profile_of = Profile::decode(decoded.as_slice()).expect("a pprof protobuf");
+    assert!(!profile_of.sample.is_empty(), "no samples");
+    let kinds: Vec<&str> = profile_of
+        .sample_type
+        .iter()
+        .filter_map(|kind| profile_of.string_table.get(kind.ty as usize))
+        .map(String::as_str)
+        .collect();
+    assert!(kinds.contains(&"inuse_space"), "{kinds:?}");
+    let (exit, _) = on.terminate();
+    assert!(exit.success(), "{exit:?}\n{}", on.log.join("\n"));
+}

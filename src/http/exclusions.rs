@@ -14,6 +14,7 @@ pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[
     crate::DASHBOARD_PATH,
     crate::LIVE_PATH,
     crate::PROFILE_PATH,
+    crate::HEAP_PROFILE_PATH,
     crate::RESET_PATH,
 ];
 

@@ -53,6 +53,15 @@ pub(super) fn refusal(
     Some(unauthorized())
 }
 
+/// `None` for a request that carries the admin token; else 404 when none is configured (the
+/// admin endpoints do not exist then), 401 for a missing or wrong one.
+pub(super) fn admin_refusal(operations: &Operations, headers: &HeaderMap) -> Option<Response> {
+    if operations.admin_token.is_none() {
+        return Some((StatusCode::NOT_FOUND, "no admin token is configured\n").into_response());
+    }
+    refusal(operations, Guard::Admin, headers)
+}
+
 /// Whether the request carries `token` (for optional detail; a wrong token is counted).
 pub(super) fn holds(operations: &Operations, guard: Guard, headers: &HeaderMap) -> bool {
     let Some(token) = guard.token(operations) else {

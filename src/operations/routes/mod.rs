@@ -6,11 +6,14 @@
 //! - `GET /metrics/summary`, `/metrics/report`, `/metrics/dashboard` and
 //!   `POST /metrics/reset` (`views.rs`);
 //! - `GET /metrics/live`, the report as a page that draws itself (`live.rs`, `live.html`);
-//! - `GET /debug/pprof/profile`, a CPU profile (`profile.rs`, feature `profiling`);
+//! - `GET /debug/pprof/profile`, a CPU profile (`profile.rs`, feature `profiling`), and
+//!   `GET /debug/pprof/heap` (`heap_profile.rs`, feature `profiling-heap`);
 //! - the bearer tokens that can guard them (`auth.rs`), and a listener of their own
 //!   (`server.rs`).
 
 mod auth;
+#[cfg(feature = "profiling-heap")]
+mod heap_profile;
 mod live;
 mod probes;
 #[cfg(feature = "profiling")]
@@ -56,6 +59,10 @@ impl Operations {
         #[cfg(feature = "profiling")]
         if endpoints.contains(Endpoints::PROFILING) {
             router = router.route(&path(crate::PROFILE_PATH), get(profile::profile));
+            #[cfg(feature = "profiling-heap")]
+            {
+                router = router.route(&path(crate::HEAP_PROFILE_PATH), get(heap_profile::heap));
+            }
         }
         #[cfg(feature = "prometheus")]
         if endpoints.contains(Endpoints::SCRAPE) {

@@ -8,9 +8,8 @@
 //! timer is process-wide, so a second request gets 409. The wait and the symbolization run
 //! on a blocking thread, never on a runtime worker.
 //!
-//! No heap profile: the system allocator keeps no record of who allocated what. A service
-//! that wants one runs on jemalloc with profiling on (`tikv-jemallocator` with its
-//! `profiling` feature, `MALLOC_CONF=prof:true`) and serves `jemalloc_pprof`'s dump.
+//! The heap profile is `heap_profile.rs`: the system allocator keeps no record of who
+//! allocated what, so it needs jemalloc.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,7 +20,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pprof::protos::Message;
 
-use super::auth::{self, Guard};
+use super::auth;
 use crate::operations::Operations;
 
 /// The longest profile one request may take.
@@ -48,10 +47,7 @@ pub(super) async fn profile(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    if operations.admin_token.is_none() {
-        return (StatusCode::NOT_FOUND, "no admin token is configured\n").into_response();
-    }
-    if let Some(refused) = auth::refusal(&operations, Guard::Admin, &headers) {
+    if let Some(refused) = auth::admin_refusal(&operations, &headers) {
         return refused;
     }
     let query = query.as_deref();

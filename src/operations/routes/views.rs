@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -109,10 +109,7 @@ pub(super) async fn reset(
     State(operations): State<Arc<Operations>>,
     headers: HeaderMap,
 ) -> Response {
-    if operations.admin_token.is_none() {
-        return (StatusCode::NOT_FOUND, "no admin token is configured\n").into_response();
-    }
-    if let Some(refused) = auth::refusal(&operations, Guard::Admin, &headers) {
+    if let Some(refused) = auth::admin_refusal(&operations, &headers) {
         return refused;
     }
     operations.reset_summary();

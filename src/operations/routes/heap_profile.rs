@@ -1,0 +1,67 @@
+//! `GET /debug/pprof/heap` (feature `profiling-heap`): the memory in use by allocation site,
+//! as gzipped pprof protobuf (`go tool pprof -sample_index=inuse_space`). Admin only.
+//!
+//! The system allocator keeps no record of who allocated what; jemalloc does, when built with
+//! its profiler and started with it on. So this answers only for a service whose
+//! `#[global_allocator]` is [`Jemalloc`](crate::Jemalloc), started with
+//! `_RJEM_MALLOC_CONF=prof:true,prof_active:true` (add `lg_prof_sample:19`, the default, one
+//! sample per 512 KiB allocated). Otherwise it answers 501 and says what is missing.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::auth;
+use crate::operations::Operations;
+
+const NOT_ON_JEMALLOC: &str = "heap profiling needs jemalloc with its profiler on: declare \
+     `#[global_allocator] static A: tower_monitoring::Jemalloc = tower_monitoring::Jemalloc;` \
+     and start the service with _RJEM_MALLOC_CONF=prof:true,prof_active:true\n";
+
+pub(super) async fn heap(
+    State(operations): State<Arc<Operations>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refused) = auth::admin_refusal(&operations, &headers) {
+        return refused;
+    }
+    let Some(control) = jemalloc_pprof::PROF_CTL.as_ref() else {
+        return (StatusCode::NOT_IMPLEMENTED, NOT_ON_JEMALLOC).into_response();
+    };
+    let mut control = control.clone().lock_owned().await;
+    if !control.activated() {
+        return (StatusCode::NOT_IMPLEMENTED, NOT_ON_JEMALLOC).into_response();
+    }
+    // jemalloc writes the dump to a file, which is then read and symbolized: a blocking job.
+    match tokio::task::spawn_blocking(move || control.dump_pprof()).await {
+        Ok(Ok(body)) => (
+            [
+                (header::CONTENT_TYPE, "application/octet-stream"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"heap.pb.gz\"",
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Ok(Err(err)) => {
+            tracing::warn!(%err, "heap profile failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the heap profile failed: {err}\n"),
+            )
+                .into_response()
+        }
+        Err(err) => {
+            tracing::warn!(%err, "heap profile thread failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the heap profile failed\n",
+            )
+                .into_response()
+        }
+    }
+}
