@@ -4,9 +4,10 @@
 //! list is the README's table, so neither can leave a variable out.
 #![cfg(unix)]
 
+mod support;
+
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -114,23 +115,6 @@ fn bad_values() -> Vec<(&'static str, OsString, bool)> {
     ]
 }
 
-fn quickstart() -> PathBuf {
-    let path = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .and_then(|deps| deps.parent())
-        .unwrap()
-        .join("examples")
-        .join("quickstart");
-    assert!(
-        path.exists(),
-        "{} is missing: build the examples first with `cargo build --all-features --examples` \
-         (scripts/test.sh does)",
-        path.display()
-    );
-    path
-}
-
 /// The variables listed in the README's "Environment variables" table.
 fn readme_variables() -> Vec<String> {
     let readme =
@@ -165,7 +149,7 @@ fn the_readme_table_and_this_test_list_the_same_variables() {
 
 #[test]
 fn every_variable_refuses_a_bad_value_by_name() {
-    let binary = quickstart();
+    let binary = support::example::example("quickstart");
     for (name, value, secret) in bad_values() {
         let started = Instant::now();
         let mut child = Command::new(&binary)

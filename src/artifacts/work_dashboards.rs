@@ -66,27 +66,7 @@ pub(super) fn tools(options: &ArtifactOptions) -> Value {
             ],
         ),
     );
-    b.panel(
-        "Executions in progress and waiting",
-        "timeseries",
-        "short",
-        vec![
-            (
-                format!(
-                    "sum by (tool_name) ({}{{{SELECTOR}}})",
-                    b.m(prom::TOOL_EXECUTIONS_ACTIVE)
-                ),
-                "running {{tool_name}}",
-            ),
-            (
-                format!(
-                    "sum by (tool_name) ({}{{{SELECTOR}}})",
-                    b.m(prom::TOOL_QUEUE_SIZE)
-                ),
-                "waiting {{tool_name}}",
-            ),
-        ],
-    );
+    running_and_waiting(&mut b);
     b.panel(
         "Slowest 10 tools (average)",
         "bargauge",
@@ -250,6 +230,42 @@ pub(super) fn slo(options: &ArtifactOptions) -> Value {
             "budget left",
         )],
     );
+    capacity(&mut b, options);
+    b.finish(
+        "tower-monitoring-slo",
+        "Performance and SLA",
+        "Availability and latency objectives per route, SLA compliance, violations, error budget and capacity.",
+        false,
+    )
+}
+
+/// Tool executions running, and waiting in the queue the application reports.
+fn running_and_waiting(b: &mut Builder<'_>) {
+    b.panel(
+        "Executions in progress and waiting",
+        "timeseries",
+        "short",
+        vec![
+            (
+                format!(
+                    "sum by (tool_name) ({}{{{SELECTOR}}})",
+                    b.m(prom::TOOL_EXECUTIONS_ACTIVE)
+                ),
+                "running {{tool_name}}",
+            ),
+            (
+                format!(
+                    "sum by (tool_name) ({}{{{SELECTOR}}})",
+                    b.m(prom::TOOL_QUEUE_SIZE)
+                ),
+                "waiting {{tool_name}}",
+            ),
+        ],
+    );
+}
+
+/// Room left: in-flight requests against the `InFlightSaturation` limit, CPU and memory.
+fn capacity(b: &mut Builder<'_>, options: &ArtifactOptions) {
     b.panel(
         "Capacity: in flight against the limit, CPU and memory used",
         "timeseries",
@@ -279,10 +295,4 @@ pub(super) fn slo(options: &ArtifactOptions) -> Value {
             ),
         ],
     );
-    b.finish(
-        "tower-monitoring-slo",
-        "Performance and SLA",
-        "Availability and latency objectives per route, SLA compliance, violations, error budget and capacity.",
-        false,
-    )
 }

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::auth;
@@ -35,33 +35,13 @@ pub(super) async fn heap(
         return (StatusCode::NOT_IMPLEMENTED, NOT_ON_JEMALLOC).into_response();
     }
     // jemalloc writes the dump to a file, which is then read and symbolized: a blocking job.
-    match tokio::task::spawn_blocking(move || control.dump_pprof()).await {
-        Ok(Ok(body)) => (
-            [
-                (header::CONTENT_TYPE, "application/octet-stream"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"heap.pb.gz\"",
-                ),
-            ],
-            body,
-        )
-            .into_response(),
-        Ok(Err(err)) => {
-            tracing::warn!(%err, "heap profile failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("the heap profile failed: {err}\n"),
-            )
-                .into_response()
-        }
-        Err(err) => {
-            tracing::warn!(%err, "heap profile thread failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the heap profile failed\n",
-            )
-                .into_response()
-        }
-    }
+    let taken =
+        tokio::task::spawn_blocking(move || control.dump_pprof().map_err(|err| err.to_string()))
+            .await;
+    super::profile::answer(
+        taken,
+        "application/octet-stream",
+        Some("heap.pb.gz"),
+        "heap profile",
+    )
 }

@@ -80,30 +80,48 @@ pub(super) async fn profile(
         take(Duration::from_secs(seconds), svg)
     })
     .await;
-    match taken {
-        Ok(Ok(body)) if svg => ([(header::CONTENT_TYPE, "image/svg+xml")], body).into_response(),
-        Ok(Ok(body)) => (
-            [
-                (header::CONTENT_TYPE, "application/octet-stream"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"profile.pb\"",
-                ),
-            ],
-            body,
+    if svg {
+        answer(taken, "image/svg+xml", None, "CPU profile")
+    } else {
+        answer(
+            taken,
+            "application/octet-stream",
+            Some("profile.pb"),
+            "CPU profile",
         )
-            .into_response(),
+    }
+}
+
+/// The answer to a profile taken on a blocking thread: the body as `content_type` (a download
+/// named `filename`, if any), or a 500 saying what failed, logged as `what`.
+pub(super) fn answer(
+    taken: Result<Result<Vec<u8>, String>, tokio::task::JoinError>,
+    content_type: &'static str,
+    filename: Option<&'static str>,
+    what: &str,
+) -> Response {
+    match taken {
+        Ok(Ok(body)) => {
+            let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+            if let Some(filename) = filename {
+                let disposition = format!("attachment; filename=\"{filename}\"");
+                if let Ok(value) = header::HeaderValue::from_str(&disposition) {
+                    response
+                        .headers_mut()
+                        .insert(header::CONTENT_DISPOSITION, value);
+                }
+            }
+            response
+        }
         Ok(Err(err)) => {
-            tracing::warn!(%err, "CPU profile failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("the profile failed: {err}\n"),
-            )
-                .into_response()
+            tracing::warn!(%err, "{what} failed");
+            let message = format!("the {what} failed: {err}\n");
+            (StatusCode::INTERNAL_SERVER_ERROR, message).into_response()
         }
         Err(err) => {
-            tracing::warn!(%err, "CPU profile thread failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the profile failed\n").into_response()
+            tracing::warn!(%err, "{what} thread failed");
+            let message = format!("the {what} failed\n");
+            (StatusCode::INTERNAL_SERVER_ERROR, message).into_response()
         }
     }
 }
