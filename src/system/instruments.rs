@@ -28,38 +28,7 @@ fn read<T>(latest: &Latest, figure: impl Fn(&Snapshot) -> T) -> T {
     figure(&latest.read().unwrap_or_else(PoisonError::into_inner))
 }
 
-/// A ratio: name, description, and how to read it.
-type Ratio = (&'static str, &'static str, fn(&Snapshot) -> f64);
-
-const RATIOS: &[Ratio] = &[
-    (
-        names::PROCESS_CPU_UTILIZATION,
-        "Share of all CPUs this process used over the last refresh interval",
-        |s| s.process_cpu_utilization,
-    ),
-    (
-        names::PROCESS_MEMORY_UTILIZATION,
-        "Resident memory of this process over its limit (the cgroup's, else the machine's)",
-        |s| share(s.process_memory_resident, s.memory_limit),
-    ),
-    (
-        names::SYSTEM_CPU_UTILIZATION,
-        "Share of all CPUs the machine used over the last refresh interval",
-        |s| s.system_cpu_utilization,
-    ),
-    (
-        names::SYSTEM_MEMORY_UTILIZATION,
-        "Share of the machine's memory in use",
-        |s| share(s.system_memory_used, s.system_memory_total),
-    ),
-    (
-        names::SYSTEM_FILESYSTEM_UTILIZATION,
-        "Share of the working directory's filesystem in use, as df computes it: used over used plus available",
-        |s| s.filesystem.map_or(0.0, Filesystem::utilization),
-    ),
-];
-
-/// Gauges in units of their own: name, unit, description, and how to read it.
+/// A gauge read from the snapshot: name, unit, description, and how to read it.
 type Gauge = (
     &'static str,
     &'static str,
@@ -68,6 +37,36 @@ type Gauge = (
 );
 
 const GAUGES: &[Gauge] = &[
+    (
+        names::PROCESS_CPU_UTILIZATION,
+        names::UNIT_RATIO,
+        "Share of all CPUs this process used over the last refresh interval",
+        |s| s.process_cpu_utilization,
+    ),
+    (
+        names::PROCESS_MEMORY_UTILIZATION,
+        names::UNIT_RATIO,
+        "Resident memory of this process over its limit (the cgroup's, else the machine's)",
+        |s| share(s.process_memory_resident, s.memory_limit),
+    ),
+    (
+        names::SYSTEM_CPU_UTILIZATION,
+        names::UNIT_RATIO,
+        "Share of all CPUs the machine used over the last refresh interval",
+        |s| s.system_cpu_utilization,
+    ),
+    (
+        names::SYSTEM_MEMORY_UTILIZATION,
+        names::UNIT_RATIO,
+        "Share of the machine's memory in use",
+        |s| share(s.system_memory_used, s.system_memory_total),
+    ),
+    (
+        names::SYSTEM_FILESYSTEM_UTILIZATION,
+        names::UNIT_RATIO,
+        "Share of the working directory's filesystem in use, as df computes it: used over used plus available",
+        |s| s.filesystem.map_or(0.0, Filesystem::utilization),
+    ),
     (
         names::SYSTEM_CPU_LOAD_AVERAGE_1M,
         names::UNIT_THREADS,
@@ -165,27 +164,18 @@ fn state_key(name: &str) -> &'static str {
 }
 
 pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
-    let mut gauges: Vec<_> = RATIOS
+    let mut gauges: Vec<_> = GAUGES
         .iter()
-        .map(|&(name, description, figure)| {
+        .map(|&(name, unit, description, figure)| {
             let latest = latest.clone();
             meter
                 .f64_observable_gauge(name)
-                .with_unit(names::UNIT_RATIO)
+                .with_unit(unit)
                 .with_description(description)
                 .with_callback(move |observer| observer.observe(read(&latest, figure), &[]))
                 .build()
         })
         .collect();
-    gauges.extend(GAUGES.iter().map(|&(name, unit, description, figure)| {
-        let latest = latest.clone();
-        meter
-            .f64_observable_gauge(name)
-            .with_unit(unit)
-            .with_description(description)
-            .with_callback(move |observer| observer.observe(read(&latest, figure), &[]))
-            .build()
-    }));
     gauges.push(uptime(meter, latest.clone()));
     let mut counts: Vec<_> = COUNTS
         .iter()
