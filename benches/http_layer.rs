@@ -21,6 +21,10 @@
 //! server span: tower-http's `TraceLayer` making a `tracing` span per request, bridged by
 //! tracing-opentelemetry, its sampler dropping every span.
 //!
+//! `bare_axum_db_route` and `tower_monitoring_db_call` serve a route whose handler makes one
+//! database call, unmeasured and through `dependency::db`: the gap between them, less the
+//! `tower_monitoring` row's gap to `bare_axum`, is what one dependency call costs.
+//!
 //! ```sh
 //! cargo bench --bench http_layer
 //! ```
@@ -88,6 +92,23 @@ fn app() -> Router {
             get(|| async { "{\"id\":42,\"name\":\"user-42\"}" }),
         )
         .route("/health", get(|| async { "ok" }))
+        .route("/orders/{id}", get(order))
+        .route("/plain/{id}", get(plain_order))
+}
+
+/// A handler that makes one database call, measured by `dependency::db`.
+async fn order() -> &'static str {
+    let found = tower_monitoring::dependency::db("sqlite", "select", "orders", async {
+        Ok::<_, std::io::Error>(std::hint::black_box(42))
+    })
+    .await;
+    if found.is_ok() { "order" } else { "none" }
+}
+
+/// The same handler with the call unmeasured: the baseline of the dependency-call rows.
+async fn plain_order() -> &'static str {
+    let found = async { Ok::<_, std::io::Error>(std::hint::black_box(42)) }.await;
+    if found.is_ok() { "order" } else { "none" }
 }
 
 /// What `axum::serve` does once before serving: turn handlers (and the layers over them)
@@ -97,7 +118,11 @@ fn served(router: Router) -> Router {
 }
 
 async fn call(router: &Router) {
-    let request = Request::get("/users/42")
+    call_path(router, "/users/42").await
+}
+
+async fn call_path(router: &Router, path: &str) {
+    let request = Request::get(path)
         .body(Body::empty())
         .expect("valid request");
     let response = router.clone().oneshot(request).await.expect("infallible");
@@ -196,6 +221,16 @@ fn http_layer(c: &mut Criterion) {
     ] {
         group.bench_function(name, |b| b.to_async(&runtime).iter(|| call(router)));
     }
+    // One database call inside the request: bare with the call unmeasured, and ours with the
+    // call through `dependency::db`, which finds the request's handle in its scope.
+    for (name, router, path) in [
+        ("bare_axum_db_route", &bare, "/plain/42"),
+        ("tower_monitoring_db_call", &ours, "/orders/42"),
+    ] {
+        group.bench_function(name, |b| {
+            b.to_async(&runtime).iter(|| call_path(router, path))
+        });
+    }
     // The dispatcher is thread-local and the runtime runs on this thread.
     tracing::subscriber::with_default(bridge_subscriber, || {
         group.bench_function("trace_layer_bridged_sampler_off", |b| {
@@ -211,6 +246,11 @@ fn http_layer(c: &mut Criterion) {
             .contains("http_route=\"/users/{id}\"")
     );
     assert!(prometheus_handle.render().contains("/users/{id}"));
+    assert!(
+        monitoring
+            .render_prometheus()
+            .contains("db_collection_name=\"orders\"")
+    );
 }
 
 criterion_group!(benches, http_layer);

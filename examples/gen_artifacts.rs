@@ -23,12 +23,14 @@ fn main() -> std::io::Result<()> {
     if let Ok(job) = std::env::var("JOB") {
         options.job = job;
     }
+    let policy = &mut options.policy;
     for (name, field) in [
-        ("ERROR_RATIO_WARNING", &mut options.error_ratio_warning),
-        ("ERROR_RATIO_CRITICAL", &mut options.error_ratio_critical),
-        ("LATENCY_P95_SECONDS", &mut options.latency_p95_seconds),
-        ("LATENCY_P99_SECONDS", &mut options.latency_p99_seconds),
-        ("IN_FLIGHT_LIMIT", &mut options.in_flight_limit),
+        ("ERROR_RATIO_WARNING", &mut policy.error_ratio_warning),
+        ("ERROR_RATIO_CRITICAL", &mut policy.error_ratio_critical),
+        ("LATENCY_P95_SECONDS", &mut policy.latency_p95_seconds),
+        ("LATENCY_P99_SECONDS", &mut policy.latency_p99_seconds),
+        ("IN_FLIGHT_LIMIT", &mut policy.in_flight_limit),
+        ("LOAD_PER_CPU", &mut policy.load_per_cpu),
         (
             "AVAILABILITY_OBJECTIVE",
             &mut options.availability_objective,
@@ -42,7 +44,6 @@ fn main() -> std::io::Result<()> {
         ("SLOW_TOOL_SECONDS", &mut options.slow_tool_seconds),
         ("TOOL_QUEUE_BACKLOG", &mut options.tool_queue_backlog),
         ("JOB_QUEUE_BACKLOG", &mut options.job_queue_backlog),
-        ("LOAD_PER_CPU", &mut options.load_per_cpu),
         (
             "CERTIFICATE_EXPIRY_DAYS",
             &mut options.certificate_expiry_days,

@@ -10,15 +10,11 @@ use std::panic::AssertUnwindSafe;
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Counter, Meter};
 
-use crate::names::{self, attr};
+use crate::names::{attr, metric};
 
 /// `monitoring.callback.panics` on `meter`.
 pub(crate) fn panics_counter(meter: &Meter) -> Counter<u64> {
-    meter
-        .u64_counter(names::MONITORING_CALLBACK_PANICS)
-        .with_unit(names::UNIT_PANICS)
-        .with_description("Callbacks of the application's that panicked and were caught")
-        .build()
+    metric::MONITORING_CALLBACK_PANICS.u64_counter(meter)
 }
 
 /// Runs `callback`; a panic is caught, counted under `kind` and logged, and gives `None`.

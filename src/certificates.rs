@@ -30,7 +30,7 @@ use opentelemetry::metrics::{MeterProvider, ObservableGauge};
 use x509_cert::Certificate;
 
 use crate::Error;
-use crate::names::{self, attr};
+use crate::names::{attr, metric};
 
 /// The default refresh interval: a renewal shows within the hour, far inside the 7 days the
 /// rule warns ahead.
@@ -162,13 +162,11 @@ impl CertificateWatch {
             readings: RwLock::new(Vec::new()),
         });
         files.refresh();
-        let meter = provider.meter(names::SCOPE);
+        let meter = provider.meter_with_scope(crate::scope());
         let remaining = {
             let files = Arc::downgrade(&files);
-            meter
-                .f64_observable_gauge(names::TLS_CERTIFICATE_REMAINING)
-                .with_unit(names::UNIT_SECONDS)
-                .with_description("Seconds until the first certificate of the file expires")
+            metric::TLS_CERTIFICATE_REMAINING
+                .f64_observable_gauge(&meter)
                 .with_callback(move |observer| {
                     let Some(files) = files.upgrade() else { return };
                     let now = SystemTime::now();
@@ -189,9 +187,8 @@ impl CertificateWatch {
         };
         let unreadable = {
             let files = Arc::downgrade(&files);
-            meter
-                .u64_observable_gauge(names::TLS_CERTIFICATE_UNREADABLE)
-                .with_description("1 when the file could not be read as certificates")
+            metric::TLS_CERTIFICATE_UNREADABLE
+                .u64_observable_gauge(&meter)
                 .with_callback(move |observer| {
                     let Some(files) = files.upgrade() else { return };
                     files.each(|file, reading| {

@@ -7,11 +7,12 @@
 //! ```text
 //! monitoring/   Monitoring, MonitoringBuilder: compose the floors below    (top)
 //! operations/   /health /ready /metrics/*: readiness, summary, alerts, tokens (feature)
-//! http/         MonitoringLayer: inbound requests   dependency/  db, cache, platforms,
-//! system/       process and machine figures                      tools, jobs, pools
+//! http/         MonitoringLayer: inbound requests ──► dependency/  db, cache, platforms,
+//!               (makes each request's scope current)              tools, jobs, pools
+//! system/       process and machine figures
 //! pipeline/     MeterProvider, TracerProvider, Prometheus reader, OTLP, logs, shutdown
-//! context/      trace context and trust, the request being served, install defaults
-//! names, failure, method, callback                                         (ground)
+//! context/      trace context and trust, install defaults
+//! names, failure, classify, endpoints, alert_policy, method, callback      (ground)
 //! ```
 //!
 //! At install time:
@@ -32,9 +33,10 @@
 //! MonitoringService::call (http/service.rs)
 //!   ├─ RouteCache → RouteSeries    bound histograms of (route, method), found without a lock
 //!   ├─ ServerSpan::start           caller's context read within the inbound trust
-//!   ├─ context::current::enter     route + Dependencies key, around every poll of the handler
+//!   ├─ request_scope::enter        route + Dependencies, moved in around every poll of the handler
 //!   │     handler → dependency::db(..) → Dependencies::current() → metrics + child span
 //!   └─ Recorder (future → body)    records once: duration, sizes, in-flight, error.type
+//!                                  (the layer's Classify reads the head and trailers)
 //!
 //! GET /metrics          → pipeline::MetricsSource → Prometheus text
 //! GET /metrics/summary  → operations::summary::Figures ← MetricsSource::collect() (SDK data)
@@ -173,13 +175,17 @@
 
 pub mod names;
 
+mod alert_policy;
+
 #[cfg(feature = "artifacts")]
 pub mod artifacts;
 mod callback;
 #[cfg(feature = "certificates")]
 mod certificates;
+pub mod classify;
 mod context;
 pub mod dependency;
+mod endpoints;
 mod error;
 pub mod failure;
 mod http;
@@ -188,23 +194,23 @@ mod monitoring;
 #[cfg(feature = "operations")]
 mod operations;
 mod pipeline;
-// Used by the configuration of optional features only.
-#[allow(unused_macros, unused_imports)]
 mod setters;
 #[cfg(feature = "axum")]
 mod signal;
 #[cfg(feature = "system")]
 pub mod system;
 
+pub use alert_policy::AlertPolicy;
 #[cfg(feature = "certificates")]
 pub use certificates::{CertificateWatch, DEFAULT_CERTIFICATE_REFRESH_INTERVAL};
+pub use classify::{Classify, Failure};
 pub use context::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, TraceContextTrust};
+pub use endpoints::{DEFAULT_EXCLUDED_PATHS, Endpoints};
 pub use error::{Error, ErrorKind};
 #[cfg(feature = "axum")]
 pub use http::{ConnectionListener, CountedIo};
 pub use http::{
-    DEFAULT_EXCLUDED_PATHS, MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture,
-    RouteTemplate, UrlScheme,
+    MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture, RouteTemplate, UrlScheme,
 };
 pub use monitoring::{Monitoring, MonitoringBuilder};
 #[cfg(feature = "operations")]
@@ -213,7 +219,7 @@ pub use operations::settings::{
     DEFAULT_SUMMARY_WINDOW,
 };
 #[cfg(feature = "operations")]
-pub use operations::{Endpoints, MetricsServer, alerting};
+pub use operations::{MetricsServer, alerting, summary};
 pub use pipeline::DEFAULT_SHUTDOWN_TIMEOUT;
 #[cfg(feature = "otlp")]
 pub use pipeline::OtlpProtocol;
@@ -226,27 +232,6 @@ pub use signal::shutdown_signal;
 /// `_RJEM_MALLOC_CONF=prof:true,prof_active:true` for `GET /debug/pprof/heap` to answer.
 #[cfg(feature = "profiling-heap")]
 pub use tikv_jemallocator::Jemalloc;
-
-/// Path of the Prometheus scrape endpoint served by `Monitoring::routes`.
-pub const METRICS_PATH: &str = "/metrics";
-/// Path of the liveness endpoint served by `Monitoring::routes`.
-pub const HEALTH_PATH: &str = "/health";
-/// Path of the readiness endpoint served by `Monitoring::routes`.
-pub const READY_PATH: &str = "/ready";
-/// Path of the JSON summary served by `Monitoring::routes`.
-pub const SUMMARY_PATH: &str = "/metrics/summary";
-/// Path of the JSON report (summary and alerts) served by `Monitoring::routes`.
-pub const REPORT_PATH: &str = "/metrics/report";
-/// Path of the JSON dashboard served by `Monitoring::routes`.
-pub const DASHBOARD_PATH: &str = "/metrics/dashboard";
-/// Path of the live HTML page (the report, drawn and refreshed) served by `Monitoring::routes`.
-pub const LIVE_PATH: &str = "/metrics/live";
-/// Path of the CPU profile served by `Monitoring::routes` with the `profiling` feature.
-pub const PROFILE_PATH: &str = "/debug/pprof/profile";
-/// Path of the heap profile served with the `profiling-heap` feature.
-pub const HEAP_PROFILE_PATH: &str = "/debug/pprof/heap";
-/// Path of the admin endpoint that restarts the summary window.
-pub const RESET_PATH: &str = "/metrics/reset";
 
 /// The OpenTelemetry API crate this crate is built on; depend on it through this re-export
 /// so that your instruments and ours share one global provider.

@@ -109,7 +109,7 @@ fn counts_add_up_exactly_under_concurrent_load_and_scrapes() {
             0.0,
             "nothing left in flight"
         );
-        let summary = monitoring.summary();
+        let summary = serde_json::to_value(monitoring.summary()).unwrap();
         assert_eq!(summary["requests"]["total"], total, "{summary}");
         assert_eq!(summary["requests"]["errors"], failed, "{summary}");
         assert_eq!(summary["in_flight"], 0.0, "{summary}");

@@ -14,16 +14,28 @@ type Placeholder = fn(&ArtifactOptions) -> String;
 /// What each `{{name}}` of the templates of [`ALERTS`] stands for, given the options.
 const PLACEHOLDERS: &[(&str, Placeholder)] = &[
     ("job", |o| o.job.clone()),
-    ("error_ratio_warning", |o| num(o.error_ratio_warning)),
-    ("error_ratio_critical", |o| num(o.error_ratio_critical)),
-    ("latency_p95_seconds", |o| num(o.latency_p95_seconds)),
-    ("latency_p99_seconds", |o| num(o.latency_p99_seconds)),
-    ("in_flight_limit", |o| num(o.in_flight_limit)),
+    ("error_ratio_warning", |o| num(o.policy.error_ratio_warning)),
+    ("error_ratio_critical", |o| {
+        num(o.policy.error_ratio_critical)
+    }),
+    ("latency_p95_seconds", |o| num(o.policy.latency_p95_seconds)),
+    ("latency_p99_seconds", |o| num(o.policy.latency_p99_seconds)),
+    ("db_p95_seconds", |o| num(o.policy.db_p95_seconds)),
+    ("cache_hit_ratio", |o| num(o.policy.cache_hit_ratio)),
+    ("platform_failure_limit", |o| {
+        num(o.policy.platform_failure_ratio)
+    }),
+    ("work_failure_limit", |o| num(o.policy.work_failure_ratio)),
+    ("memory_limit", |o| num(o.policy.memory_utilization)),
+    ("cpu_limit", |o| num(o.policy.cpu_utilization)),
+    ("pool_limit", |o| num(o.policy.db_pool_utilization)),
+    ("filesystem_limit", |o| num(o.policy.filesystem_utilization)),
+    ("in_flight_limit", |o| num(o.policy.in_flight_limit)),
     ("sla_objective", |o| num(o.sla_objective)),
     ("slow_tool_seconds", |o| num(o.slow_tool_seconds)),
     ("tool_queue_backlog", |o| num(o.tool_queue_backlog)),
     ("job_queue_backlog", |o| num(o.job_queue_backlog)),
-    ("load_per_cpu_limit", |o| num(o.load_per_cpu)),
+    ("load_per_cpu_limit", |o| num(o.policy.load_per_cpu)),
     (
         "certificate_expiry_days",
         |o| num(o.certificate_expiry_days),

@@ -75,7 +75,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: "SlowDatabaseQueries",
-        expr: "histogram_quantile(0.95, sum by (job, db_operation_name, db_collection_name, le) (rate({{db_duration}}_bucket[5m]))) > 0.5",
+        expr: "histogram_quantile(0.95, sum by (job, db_operation_name, db_collection_name, le) (rate({{db_duration}}_bucket[5m]))) > {{db_p95_seconds}}",
         for_: "5m",
         severity: "warning",
         summary: "Database operations are slow",
@@ -84,7 +84,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: alert::LOW_CACHE_HIT_RATE,
-        expr: "sum by (job, cache_name) (rate({{cache_lookups}}{cache_result=\"hit\"}[10m])) / sum by (job, cache_name) (rate({{cache_lookups}}[10m])) < 0.8",
+        expr: "sum by (job, cache_name) (rate({{cache_lookups}}{cache_result=\"hit\"}[10m])) / sum by (job, cache_name) (rate({{cache_lookups}}[10m])) < {{cache_hit_ratio}}",
         for_: "10m",
         severity: "warning",
         summary: "The cache misses too often",
@@ -93,7 +93,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: "PlatformApiErrors",
-        expr: "{{platform_failure_ratio}} > 0.05",
+        expr: "{{platform_failure_ratio}} > {{platform_failure_limit}}",
         for_: "5m",
         severity: "warning",
         summary: "A third-party platform fails",
@@ -102,7 +102,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: alert::HIGH_MEMORY_USAGE,
-        expr: "{{process_memory_utilization}} > 0.8",
+        expr: "{{process_memory_utilization}} > {{memory_limit}}",
         for_: "5m",
         severity: "warning",
         summary: "The process is close to its memory limit",
@@ -111,7 +111,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: alert::HIGH_CPU_USAGE,
-        expr: "{{process_cpu_utilization}} > 0.8",
+        expr: "{{process_cpu_utilization}} > {{cpu_limit}}",
         for_: "10m",
         severity: "warning",
         summary: "The process uses most of its CPUs",
@@ -120,7 +120,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: alert::HIGH_DB_POOL_UTILIZATION,
-        expr: "{{pool_utilization}} > 0.9",
+        expr: "{{pool_utilization}} > {{pool_limit}}",
         for_: "5m",
         severity: "critical",
         summary: "A connection pool is almost exhausted",
@@ -147,7 +147,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: "LowDiskSpace",
-        expr: "{{filesystem_utilization}} > 0.9",
+        expr: "{{filesystem_utilization}} > {{filesystem_limit}}",
         for_: "10m",
         severity: "warning",
         summary: "The disk is almost full",
@@ -183,7 +183,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: "ToolFailureRate",
-        expr: "{{tool_failure_ratio}} > 0.1",
+        expr: "{{tool_failure_ratio}} > {{work_failure_limit}}",
         for_: "10m",
         severity: "warning",
         summary: "A tool fails often",
@@ -219,7 +219,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: "WorkflowFailureRate",
-        expr: "{{workflow_failure_ratio}} > 0.1",
+        expr: "{{workflow_failure_ratio}} > {{work_failure_limit}}",
         for_: "10m",
         severity: "warning",
         summary: "A workflow step fails often",
@@ -228,7 +228,7 @@ pub(super) const ALERTS: &[Alert] = &[
     },
     Alert {
         name: "JobFailureRate",
-        expr: "{{job_failure_ratio}} > 0.1",
+        expr: "{{job_failure_ratio}} > {{work_failure_limit}}",
         for_: "10m",
         severity: "warning",
         summary: "A background job fails often",

@@ -13,18 +13,21 @@ mod rule_text;
 mod work_dashboards;
 
 pub use alert_rules::alert_rules;
+
+use crate::AlertPolicy;
 pub use dashboards::{dashboards, expressions};
 pub use recording_rules::recording_rules;
 
 /// What the generated artifacts are tuned for. Start from [`ArtifactOptions::default`]:
 ///
 /// ```
+/// use tower_monitoring::AlertPolicy;
 /// use tower_monitoring::artifacts::{ArtifactOptions, RouteObjective};
 ///
 /// let options = ArtifactOptions::default()
 ///     .namespace("orders")
 ///     .job("orders")
-///     .error_ratio_warning(0.02)
+///     .policy(AlertPolicy::default().error_ratio_warning(0.02))
 ///     .route_latency_objective(RouteObjective::new("/reports/{id}", 0.95, 2.5));
 /// assert_eq!(options.job, "orders");
 /// ```
@@ -35,16 +38,8 @@ pub struct ArtifactOptions {
     pub namespace: Option<String>,
     /// The Prometheus `job` the service's targets belong to.
     pub job: String,
-    /// Error ratio above which `HighErrorRate` warns (0.01) and pages (0.05).
-    pub error_ratio_warning: f64,
-    /// See [`error_ratio_warning`](Self::error_ratio_warning).
-    pub error_ratio_critical: f64,
-    /// p95 latency in seconds above which `HighLatencyP95` fires (1).
-    pub latency_p95_seconds: f64,
-    /// p99 latency in seconds above which `HighLatencyP99` fires (2.5).
-    pub latency_p99_seconds: f64,
-    /// Concurrent requests per instance above which `InFlightSaturation` fires (100).
-    pub in_flight_limit: f64,
+    /// The thresholds, shared with the in-process alerts (see [`AlertPolicy`]).
+    pub policy: AlertPolicy,
     /// The availability objective, as the share of requests that must not fail (0.999).
     pub availability_objective: f64,
     /// The latency objective: the share of requests (0.99) ...
@@ -63,9 +58,6 @@ pub struct ArtifactOptions {
     pub tool_queue_backlog: f64,
     /// Waiting jobs above which `JobQueueBacklog` fires (1000).
     pub job_queue_backlog: f64,
-    /// The machine's 5-minute load average per logical CPU above which `HighSystemLoad`
-    /// fires (2), as the in-process alert of the same name.
-    pub load_per_cpu: f64,
     /// Days before a watched certificate expires that `CertificateExpiringSoon` fires (7).
     pub certificate_expiry_days: f64,
 }
@@ -88,11 +80,7 @@ impl Default for ArtifactOptions {
         Self {
             namespace: None,
             job: "tower-monitoring".to_owned(),
-            error_ratio_warning: 0.01,
-            error_ratio_critical: 0.05,
-            latency_p95_seconds: 1.0,
-            latency_p99_seconds: 2.5,
-            in_flight_limit: 100.0,
+            policy: AlertPolicy::default(),
             availability_objective: 0.999,
             latency_objective: 0.99,
             latency_objective_seconds: 0.5,
@@ -101,7 +89,6 @@ impl Default for ArtifactOptions {
             slow_tool_seconds: 5.0,
             tool_queue_backlog: 100.0,
             job_queue_backlog: 1000.0,
-            load_per_cpu: 2.0,
             certificate_expiry_days: 7.0,
         }
     }
@@ -119,16 +106,8 @@ impl RouteObjective {
 }
 
 crate::setters::setters!(ArtifactOptions {
-    /// Sets [`error_ratio_warning`](Self::error_ratio_warning).
-    error_ratio_warning: f64,
-    /// Sets [`error_ratio_critical`](Self::error_ratio_critical).
-    error_ratio_critical: f64,
-    /// Sets [`latency_p95_seconds`](Self::latency_p95_seconds).
-    latency_p95_seconds: f64,
-    /// Sets [`latency_p99_seconds`](Self::latency_p99_seconds).
-    latency_p99_seconds: f64,
-    /// Sets [`in_flight_limit`](Self::in_flight_limit).
-    in_flight_limit: f64,
+    /// Sets [`policy`](Self::policy).
+    policy: AlertPolicy,
     /// Sets [`availability_objective`](Self::availability_objective).
     availability_objective: f64,
     /// Sets [`latency_objective`](Self::latency_objective).
@@ -143,13 +122,16 @@ crate::setters::setters!(ArtifactOptions {
     tool_queue_backlog: f64,
     /// Sets [`job_queue_backlog`](Self::job_queue_backlog).
     job_queue_backlog: f64,
-    /// Sets [`load_per_cpu`](Self::load_per_cpu).
-    load_per_cpu: f64,
     /// Sets [`certificate_expiry_days`](Self::certificate_expiry_days).
     certificate_expiry_days: f64,
 });
 
 impl ArtifactOptions {
+    /// The default options with the thresholds of `policy`, the in-process alerts' too.
+    pub fn from_policy(policy: &AlertPolicy) -> Self {
+        Self::default().policy(policy.clone())
+    }
+
     /// Sets [`namespace`](Self::namespace).
     #[must_use]
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {

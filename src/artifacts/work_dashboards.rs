@@ -275,7 +275,7 @@ fn capacity(b: &mut Builder<'_>, options: &ArtifactOptions) {
                 format!(
                     "sum by (instance) ({}{{{SELECTOR}}}) / {}",
                     b.m(prom::HTTP_SERVER_ACTIVE_REQUESTS),
-                    num(options.in_flight_limit)
+                    num(options.policy.in_flight_limit)
                 ),
                 "in flight {{instance}}",
             ),

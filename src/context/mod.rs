@@ -1,12 +1,10 @@
 //! What travels with a request between the floors of the crate and between processes: the
 //! trace context and how far inbound context is trusted (`propagation.rs`), what server
-//! spans are made with (`server_tracer.rs`), the request being served on this thread
-//! (`current.rs`), the defaults `install()` left for layers given nothing else
+//! spans are made with (`server_tracer.rs`), the defaults `install()` left for layers given nothing else
 //! (`installed.rs`), and how spans end (`span_end.rs`).
 //!
 //! A ground-floor module: it imports nothing above `names`.
 
-pub(crate) mod current;
 pub(crate) mod installed;
 pub(crate) mod propagation;
 pub(crate) mod server_tracer;

@@ -26,6 +26,8 @@ pub trait ClientRequest {
 pub trait ClientResponse {
     /// The response status.
     fn status(&self) -> StatusCode;
+    /// The response headers, for a [`Classify`](crate::Classify) that reads them.
+    fn headers(&self) -> &HeaderMap;
 }
 
 impl<B> ClientRequest for http::Request<B> {
@@ -46,6 +48,9 @@ impl<B> ClientRequest for http::Request<B> {
 impl<B> ClientResponse for http::Response<B> {
     fn status(&self) -> StatusCode {
         self.status()
+    }
+    fn headers(&self) -> &HeaderMap {
+        self.headers()
     }
 }
 
@@ -70,69 +75,7 @@ impl ClientResponse for reqwest::Response {
     fn status(&self) -> StatusCode {
         self.status()
     }
-}
-
-/// `error.type` of a failed call: `timeout`, `connection`, or `_OTHER`, read from the error
-/// and its sources (reqwest's own flags, `std::io::ErrorKind`, a "timed out" message such as
-/// tower's `Elapsed`).
-pub(super) fn error_type(error: &(dyn std::error::Error + 'static)) -> &'static str {
-    let mut current = Some(error);
-    while let Some(error) = current {
-        #[cfg(feature = "reqwest")]
-        if let Some(error) = error.downcast_ref::<reqwest::Error>() {
-            if error.is_timeout() {
-                return TIMEOUT;
-            }
-            if error.is_connect() {
-                return CONNECTION;
-            }
-        }
-        if let Some(error) = error.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            match error.kind() {
-                TimedOut => return TIMEOUT,
-                ConnectionRefused | ConnectionReset | ConnectionAborted | NotConnected
-                | AddrNotAvailable | BrokenPipe => return CONNECTION,
-                _ => {}
-            }
-        }
-        if error.to_string().contains("timed out") {
-            return TIMEOUT;
-        }
-        current = error.source();
-    }
-    crate::names::error_type::OTHER
-}
-
-const TIMEOUT: &str = crate::names::error_type::TIMEOUT;
-const CONNECTION: &str = crate::names::error_type::CONNECTION;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug)]
-    struct Wrapped(std::io::Error);
-
-    impl std::fmt::Display for Wrapped {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("request failed")
-        }
-    }
-
-    impl std::error::Error for Wrapped {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            Some(&self.0)
-        }
-    }
-
-    #[test]
-    fn timeouts_and_connection_errors_are_told_apart_through_the_chain() {
-        let refused = Wrapped(std::io::ErrorKind::ConnectionRefused.into());
-        assert_eq!(error_type(&refused), "connection");
-        let timed_out = Wrapped(std::io::ErrorKind::TimedOut.into());
-        assert_eq!(error_type(&timed_out), "timeout");
-        let other = Wrapped(std::io::Error::other("bad certificate"));
-        assert_eq!(error_type(&other), "_OTHER");
+    fn headers(&self) -> &HeaderMap {
+        self.headers()
     }
 }

@@ -50,7 +50,6 @@ pub(super) fn get() -> Arc<DependencyInstruments> {
         tracer.as_ref().map(|server| server.tracer.clone()),
         tracer.map_or_else(Propagation::w3c, |server| server.propagation),
         POOLS.get_or_init(Arc::default).clone(),
-        false,
     );
     *current = Some(Fallback {
         provider,

@@ -271,7 +271,7 @@ impl Started {
             instruments,
             at: Instant::now(),
             cx: span,
-            route: crate::context::current::get().route,
+            route: super::request_scope::route(),
             finished: false,
         }
     }

@@ -10,9 +10,9 @@ use super::future::{Call, Instrumented};
 use super::instruments::DependencyInstruments;
 use super::outcome::{CacheOutcome, Outcome};
 use super::pools::{PoolReaders, PoolUsage};
+use super::request_scope;
 use super::workflow::Workflow;
-use super::{ClientLayer, PlatformLayer, fallback, registry};
-use crate::context::current;
+use super::{ClientLayer, PlatformLayer, fallback};
 use crate::context::propagation::Propagation;
 
 /// What the dependency calls of one `Monitoring` record into: its meter provider, its tracer
@@ -41,19 +41,12 @@ impl Dependencies {
             tracer,
             propagation,
             Arc::new(PoolReaders::default()),
-            true,
         ))
     }
 
     /// The handle of the request being served on this thread, else the global fallback.
     pub(crate) fn current() -> Self {
-        let carried = current::get().dependencies.and_then(registry::get);
-        Self(carried.unwrap_or_else(fallback::get))
-    }
-
-    /// The key a request carries to name this handle.
-    pub(crate) fn key(&self) -> Option<u32> {
-        self.0.key()
+        request_scope::dependencies().unwrap_or_else(|| Self(fallback::get()))
     }
 
     /// Measures and traces a database operation (see [`db`](super::db)).
@@ -145,12 +138,12 @@ impl Dependencies {
 
     /// Counts a hit of the cache `name`.
     pub fn record_hit(&self, name: &'static str) {
-        self.0.record_lookup(name, true, current::get().route);
+        self.0.record_lookup(name, true, request_scope::route());
     }
 
     /// Counts a miss of the cache `name`.
     pub fn record_miss(&self, name: &'static str) {
-        self.0.record_lookup(name, false, current::get().route);
+        self.0.record_lookup(name, false, request_scope::route());
     }
 
     /// Registers the pool `name` (see [`register_pool`](super::register_pool)), reported

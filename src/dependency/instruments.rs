@@ -3,7 +3,7 @@
 //! [`Dependencies`](super::Dependencies) handle records into.
 
 use std::borrow::Cow;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{
@@ -12,9 +12,8 @@ use opentelemetry::metrics::{
 use opentelemetry_sdk::trace::SdkTracer;
 
 use super::pools::{self, PoolReaders};
-use super::registry::Registration;
 use crate::context::propagation::Propagation;
-use crate::names::{self, attr};
+use crate::names::{Metric, attr, metric};
 
 /// Which duration histogram a call goes to.
 #[derive(Debug, Clone, Copy)]
@@ -28,43 +27,15 @@ pub(super) enum Kind {
     Client,
 }
 
-/// The duration histogram of each [`Kind`], in its order: name, description, buckets.
-const DURATIONS: [(&str, &str, &[f64]); 7] = [
-    (
-        names::HTTP_CLIENT_REQUEST_DURATION,
-        "Duration of requests to third-party platforms",
-        names::DURATION_BUCKETS,
-    ),
-    (
-        names::DB_CLIENT_OPERATION_DURATION,
-        "Duration of database operations",
-        names::DB_DURATION_BUCKETS,
-    ),
-    (
-        names::CACHE_OPERATION_DURATION,
-        "Duration of cache operations",
-        names::CACHE_DURATION_BUCKETS,
-    ),
-    (
-        names::TOOL_EXECUTION_DURATION,
-        "Duration of tool executions",
-        names::TASK_DURATION_BUCKETS,
-    ),
-    (
-        names::WORKFLOW_STEP_DURATION,
-        "Duration of workflow steps",
-        names::TASK_DURATION_BUCKETS,
-    ),
-    (
-        names::JOB_DURATION,
-        "Duration of background jobs",
-        names::TASK_DURATION_BUCKETS,
-    ),
-    (
-        names::CLIENT_OPERATION_DURATION,
-        "Duration of calls through client services",
-        names::DURATION_BUCKETS,
-    ),
+/// The duration histogram of each [`Kind`], in its order.
+const DURATIONS: [Metric; 7] = [
+    metric::HTTP_CLIENT_REQUEST_DURATION,
+    metric::DB_CLIENT_OPERATION_DURATION,
+    metric::CACHE_OPERATION_DURATION,
+    metric::TOOL_EXECUTION_DURATION,
+    metric::WORKFLOW_STEP_DURATION,
+    metric::JOB_DURATION,
+    metric::CLIENT_OPERATION_DURATION,
 ];
 
 pub(crate) struct DependencyInstruments {
@@ -82,43 +53,25 @@ pub(crate) struct DependencyInstruments {
     /// The pools these report, read at every collection.
     pub(super) pools: Arc<PoolReaders>,
     _pool_observers: [ObservableUpDownCounter<i64>; 2],
-    /// The key requests name these by, for a handle that requests can carry.
-    registration: Option<Registration>,
 }
 
 impl std::fmt::Debug for DependencyInstruments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DependencyInstruments")
             .field("traced", &self.tracer.is_some())
-            .field("key", &self.key())
             .finish_non_exhaustive()
     }
 }
 
 impl DependencyInstruments {
-    /// The instruments on `meter`, reporting `pools`; `registered` makes them a handle that
-    /// requests can carry (see `registry.rs`).
+    /// The instruments on `meter`, reporting `pools`.
     pub(super) fn new(
         meter: &Meter,
         tracer: Option<SdkTracer>,
         propagation: Propagation,
         pools: Arc<PoolReaders>,
-        registered: bool,
     ) -> Arc<Self> {
-        Arc::new_cyclic(|this: &Weak<Self>| {
-            Self::made(
-                meter,
-                tracer,
-                propagation,
-                pools,
-                registered.then(|| Registration::new(this.clone())),
-            )
-        })
-    }
-
-    /// The key a request carries to name these, if they were registered.
-    pub(super) fn key(&self) -> Option<u32> {
-        self.registration.as_ref().map(Registration::key)
+        Arc::new(Self::made(meter, tracer, propagation, pools))
     }
 
     fn made(
@@ -126,50 +79,17 @@ impl DependencyInstruments {
         tracer: Option<SdkTracer>,
         propagation: Propagation,
         pools: Arc<PoolReaders>,
-        registration: Option<Registration>,
     ) -> Self {
         Self {
             _pool_observers: pools::observe(meter, pools.clone()),
             pools,
-            registration,
-            durations: DURATIONS.map(|(name, description, buckets)| {
-                meter
-                    .f64_histogram(name)
-                    .with_unit(names::UNIT_SECONDS)
-                    .with_description(description)
-                    .with_boundaries(buckets.to_vec())
-                    .build()
-            }),
-            cache_lookups: meter
-                .u64_counter(names::CACHE_LOOKUPS)
-                .with_unit(names::UNIT_LOOKUPS)
-                .with_description("Cache lookups, by result (hit or miss)")
-                .build(),
-            tools_active: meter
-                .i64_up_down_counter(names::TOOL_EXECUTIONS_ACTIVE)
-                .with_unit(names::UNIT_EXECUTIONS)
-                .with_description("Tool executions in progress")
-                .build(),
-            tool_queue: meter
-                .i64_gauge(names::TOOL_QUEUE_SIZE)
-                .with_unit(names::UNIT_EXECUTIONS)
-                .with_description("Tool executions waiting, as the application reports it")
-                .build(),
-            workflows_active: meter
-                .i64_up_down_counter(names::WORKFLOW_ACTIVE)
-                .with_unit(names::UNIT_WORKFLOWS)
-                .with_description("Workflows in progress")
-                .build(),
-            job_queue: meter
-                .i64_gauge(names::JOB_QUEUE_LENGTH)
-                .with_unit(names::UNIT_JOBS)
-                .with_description("Background jobs waiting, as the application reports it")
-                .build(),
-            jobs_active: meter
-                .i64_up_down_counter(names::JOB_ACTIVE)
-                .with_unit(names::UNIT_JOBS)
-                .with_description("Background jobs in progress")
-                .build(),
+            durations: DURATIONS.map(|duration| duration.f64_histogram(meter)),
+            cache_lookups: metric::CACHE_LOOKUPS.u64_counter(meter),
+            tools_active: metric::TOOL_EXECUTIONS_ACTIVE.i64_up_down_counter(meter),
+            tool_queue: metric::TOOL_QUEUE_SIZE.i64_gauge(meter),
+            workflows_active: metric::WORKFLOW_ACTIVE.i64_up_down_counter(meter),
+            job_queue: metric::JOB_QUEUE_LENGTH.i64_gauge(meter),
+            jobs_active: metric::JOB_ACTIVE.i64_up_down_counter(meter),
             tracer,
             propagation,
         }

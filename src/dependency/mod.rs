@@ -62,7 +62,7 @@ mod platform;
 #[cfg(feature = "reqwest")]
 mod platform_send;
 mod pools;
-mod registry;
+pub(crate) mod request_scope;
 mod workflow;
 
 pub use client::{ClientLayer, ClientService};

@@ -17,7 +17,7 @@ pub trait Outcome {
 impl<T, E> Outcome for Result<T, E> {
     fn error_type(&self) -> Option<Cow<'static, str>> {
         self.is_err()
-            .then_some(Cow::Borrowed(crate::names::error_type::OTHER))
+            .then_some(Cow::Borrowed(crate::classify::UNNAMED_ERROR))
     }
 }
 

@@ -15,9 +15,10 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::client_request::{self, ClientRequest, ClientResponse};
+use super::client_request::{ClientRequest, ClientResponse};
 use super::handle::Dependencies;
 use super::instruments::{DependencyInstruments, Kind};
+use crate::classify::{Classify, ClientErrors};
 use crate::context::propagation::HeadersMut;
 use crate::method::MethodLabel;
 use crate::names::{attr, error_type};
@@ -86,6 +87,7 @@ struct Config {
     forward_baggage: bool,
     /// Where calls record; `None` for the handle of the request they are made under.
     dependencies: Option<Dependencies>,
+    classifier: Arc<dyn Classify>,
 }
 
 impl std::fmt::Debug for Config {
@@ -98,7 +100,7 @@ impl std::fmt::Debug for Config {
             )
             .field("forward_baggage", &self.forward_baggage)
             .field("dependencies", &self.dependencies)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -111,6 +113,7 @@ impl PlatformLayer {
                 endpoint: None,
                 forward_baggage: false,
                 dependencies: None,
+                classifier: Arc::new(ClientErrors),
             }),
         }
     }
@@ -153,6 +156,14 @@ impl PlatformLayer {
     /// see it only when the application decides so. `traceparent` is always sent.
     pub fn forward_baggage(self, forward: bool) -> Self {
         self.map_config(|config| config.forward_baggage = forward)
+    }
+
+    /// Decides which responses and errors failed, and their `error.type`, with `classifier`
+    /// instead of [`ClientErrors`] (a 4xx or 5xx fails, a transport error is `timeout`,
+    /// `connection` or `_OTHER`); see [`classify`](crate::classify).
+    pub fn classify(self, classifier: impl Classify) -> Self {
+        let classifier: Arc<dyn Classify> = Arc::new(classifier);
+        self.map_config(|config| config.classifier = classifier)
     }
 
     pub(super) fn recording_into(self, dependencies: Dependencies) -> Self {
@@ -208,6 +219,7 @@ struct PendingCall {
     attributes: Vec<KeyValue>,
     route: Option<&'static str>,
     cx: Option<opentelemetry::Context>,
+    classifier: Arc<dyn Classify>,
 }
 
 impl PendingCall {
@@ -253,8 +265,9 @@ impl PendingCall {
             instruments,
             at: Instant::now(),
             attributes,
-            route: crate::context::current::get().route,
+            route: super::request_scope::route(),
             cx,
+            classifier: config.classifier.clone(),
         }
     }
 
@@ -320,12 +333,16 @@ where
         if let Some(call) = this.call.take() {
             match &result {
                 Ok(response) => {
-                    let status = response.status().as_u16();
-                    let error = (status >= 400).then(|| Cow::Owned(status.to_string()));
-                    call.finish(Some(status), error);
+                    let status = response.status();
+                    let failure = call
+                        .classifier
+                        .classify_response(status, response.headers());
+                    let status = status.as_u16();
+                    call.finish(Some(status), failure.map(|f| f.error_type(status)));
                 }
                 Err(error) => {
-                    call.finish(None, Some(Cow::Borrowed(client_request::error_type(error))));
+                    let failure = call.classifier.classify_error(error);
+                    call.finish(None, Some(failure.error_type(0)));
                 }
             }
         }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Meter, ObservableUpDownCounter};
 
-use crate::names::{self, attr};
+use crate::names::{attr, metric};
 
 /// A pool's connections at one moment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -49,10 +49,8 @@ const POOL_READER: &str = "pool_reader";
 pub(super) fn observe(meter: &Meter, pools: Arc<PoolReaders>) -> [ObservableUpDownCounter<i64>; 2] {
     let panics = crate::callback::panics_counter(meter);
     let (counted, counted_pools) = (panics.clone(), pools.clone());
-    let count = meter
-        .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_COUNT)
-        .with_unit(names::UNIT_CONNECTIONS)
-        .with_description("Connections of a pool, by state")
+    let count = metric::DB_CLIENT_CONNECTION_COUNT
+        .i64_observable_up_down_counter(meter)
         .with_callback(move |observer| {
             for (name, reader) in counted_pools.readers() {
                 let Some(usage) = crate::callback::guarded(POOL_READER, &counted, &*reader) else {
@@ -70,10 +68,8 @@ pub(super) fn observe(meter: &Meter, pools: Arc<PoolReaders>) -> [ObservableUpDo
             }
         })
         .build();
-    let max = meter
-        .i64_observable_up_down_counter(names::DB_CLIENT_CONNECTION_MAX)
-        .with_unit(names::UNIT_CONNECTIONS)
-        .with_description("The most connections a pool may open")
+    let max = metric::DB_CLIENT_CONNECTION_MAX
+        .i64_observable_up_down_counter(meter)
         .with_callback(move |observer| {
             for (name, reader) in pools.readers() {
                 let Some(usage) = crate::callback::guarded(POOL_READER, &panics, &*reader) else {

@@ -50,6 +50,8 @@ impl<B: Body> Body for ResponseBody<B> {
                 Some(Ok(frame)) => {
                     if let Some(data) = frame.data_ref() {
                         recorder.add_response_bytes(data.remaining());
+                    } else if let Some(trailers) = frame.trailers_ref() {
+                        recorder.trailers(trailers);
                     }
                     // Hyper stops polling once a body reports its end, or once it has
                     // written the bytes `Content-Length` announced, so this is the last

@@ -17,10 +17,7 @@ use opentelemetry::metrics::{
 };
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use crate::names;
-
-/// Connection lengths from a quick request to an hour-long keep-alive or stream (seconds).
-const DURATION_BUCKETS: [f64; 10] = [0.01, 0.1, 0.5, 1.0, 5.0, 30.0, 60.0, 300.0, 900.0, 3600.0];
+use crate::names::metric;
 
 /// The three connection instruments, bound once (they carry no attributes).
 #[derive(Clone)]
@@ -33,24 +30,12 @@ struct Instruments {
 impl Instruments {
     fn new(meter: &Meter) -> Self {
         Self {
-            open: meter
-                .i64_up_down_counter(names::HTTP_SERVER_OPEN_CONNECTIONS)
-                .with_description("Connections open now")
-                .with_unit(names::UNIT_CONNECTIONS)
-                .build()
+            open: metric::HTTP_SERVER_OPEN_CONNECTIONS
+                .i64_up_down_counter(meter)
                 .bind(&[]),
-            accepted: meter
-                .u64_counter(names::HTTP_SERVER_CONNECTIONS)
-                .with_description("Connections accepted")
-                .with_unit(names::UNIT_CONNECTIONS)
-                .build()
-                .bind(&[]),
-            duration: meter
-                .f64_histogram(names::HTTP_SERVER_CONNECTION_DURATION)
-                .with_description("How long connections stayed open")
-                .with_unit(names::UNIT_SECONDS)
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build()
+            accepted: metric::HTTP_SERVER_CONNECTIONS.u64_counter(meter).bind(&[]),
+            duration: metric::HTTP_SERVER_CONNECTION_DURATION
+                .f64_histogram(meter)
                 .bind(&[]),
         }
     }
@@ -76,12 +61,15 @@ pub struct ConnectionListener<L> {
 impl<L: Listener> ConnectionListener<L> {
     /// Counts the connections of `inner` in the global meter provider.
     pub fn new(inner: L) -> Self {
-        Self::counted(inner, &opentelemetry::global::meter(names::SCOPE))
+        Self::counted(
+            inner,
+            &opentelemetry::global::meter_with_scope(crate::scope()),
+        )
     }
 
     /// Counts the connections of `inner` in `provider`.
     pub fn with_meter_provider(inner: L, provider: &impl MeterProvider) -> Self {
-        Self::counted(inner, &provider.meter(names::SCOPE))
+        Self::counted(inner, &provider.meter_with_scope(crate::scope()))
     }
 
     fn counted(inner: L, meter: &Meter) -> Self {

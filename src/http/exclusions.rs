@@ -3,20 +3,7 @@
 
 use std::borrow::Cow;
 
-/// Paths skipped by default: the crate's own endpoints, so scrapes and probes neither count
-/// themselves nor make spans.
-pub const DEFAULT_EXCLUDED_PATHS: &[&str] = &[
-    crate::METRICS_PATH,
-    crate::HEALTH_PATH,
-    crate::READY_PATH,
-    crate::SUMMARY_PATH,
-    crate::REPORT_PATH,
-    crate::DASHBOARD_PATH,
-    crate::LIVE_PATH,
-    crate::PROFILE_PATH,
-    crate::HEAP_PROFILE_PATH,
-    crate::RESET_PATH,
-];
+use crate::endpoints::DEFAULT_EXCLUDED_PATHS;
 
 /// The paths a layer skips.
 #[derive(Clone, Debug, Default)]

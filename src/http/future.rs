@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use http::Response;
@@ -11,6 +12,7 @@ use pin_project_lite::pin_project;
 use super::body::ResponseBody;
 use super::labels::ErrorLabel;
 use super::recorder::Recorder;
+use crate::dependency::request_scope::{self, RequestScope};
 
 pin_project! {
     /// Resolves to the inner response with its body wrapped in a [`ResponseBody`]. Dropping it
@@ -19,12 +21,19 @@ pin_project! {
         #[pin]
         inner: F,
         recorder: Option<Recorder>,
+        // Moved into the thread's current scope for each poll, and back.
+        scope: Option<Arc<RequestScope>>,
     }
 }
 
 impl<F> ResponseFuture<F> {
     pub(crate) fn new(inner: F, recorder: Option<Recorder>) -> Self {
-        Self { inner, recorder }
+        let scope = recorder.as_ref().map(Recorder::scope);
+        Self {
+            inner,
+            recorder,
+            scope,
+        }
     }
 }
 
@@ -50,11 +59,7 @@ where
             .as_ref()
             .and_then(Recorder::trace_context)
             .map(|trace| trace.clone().attach());
-        let _current = crate::context::current::enter(
-            this.recorder
-                .as_ref()
-                .map_or_else(Default::default, Recorder::current),
-        );
+        let _scope = request_scope::enter(this.scope);
         // A handler that panics unwinds through here; a `CatchPanicLayer` outside this layer
         // then drops this future only after the panic was caught, too late to tell it from
         // a client that went away. The guard records the request while it unwinds.

@@ -10,7 +10,7 @@ use opentelemetry::KeyValue;
 use opentelemetry::metrics::{BoundUpDownCounter, Histogram, Meter, UpDownCounter};
 
 use super::labels::{MethodLabel, SchemeLabel};
-use crate::names::{self, attr};
+use crate::names::{attr, metric};
 
 /// The three histograms, shared by every [`RouteSeries`] that binds them.
 pub(crate) struct Histograms {
@@ -63,34 +63,13 @@ impl ActiveRequests {
 /// The instruments on `meter`.
 pub(crate) fn new(meter: &Meter) -> (Histograms, ActiveRequests) {
     let histograms = Histograms {
-        duration: meter
-            .f64_histogram(names::HTTP_SERVER_REQUEST_DURATION)
-            .with_unit(names::UNIT_SECONDS)
-            .with_description(
-                "Duration of HTTP server requests, from arrival to the end of the response body.",
-            )
-            .with_boundaries(names::DURATION_BUCKETS.to_vec())
-            .build(),
-        request_size: meter
-            .u64_histogram(names::HTTP_SERVER_REQUEST_BODY_SIZE)
-            .with_unit(names::UNIT_BYTES)
-            .with_description("Size of HTTP server request bodies, as streamed.")
-            .with_boundaries(names::BODY_SIZE_BUCKETS.to_vec())
-            .build(),
-        response_size: meter
-            .u64_histogram(names::HTTP_SERVER_RESPONSE_BODY_SIZE)
-            .with_unit(names::UNIT_BYTES)
-            .with_description("Size of HTTP server response bodies, as streamed.")
-            .with_boundaries(names::BODY_SIZE_BUCKETS.to_vec())
-            .build(),
+        duration: metric::HTTP_SERVER_REQUEST_DURATION.f64_histogram(meter),
+        request_size: metric::HTTP_SERVER_REQUEST_BODY_SIZE.u64_histogram(meter),
+        response_size: metric::HTTP_SERVER_RESPONSE_BODY_SIZE.u64_histogram(meter),
         bound: AtomicUsize::new(0),
     };
     let active = ActiveRequests {
-        counter: meter
-            .i64_up_down_counter(names::HTTP_SERVER_ACTIVE_REQUESTS)
-            .with_unit(names::UNIT_REQUESTS)
-            .with_description("Number of active HTTP server requests.")
-            .build(),
+        counter: metric::HTTP_SERVER_ACTIVE_REQUESTS.i64_up_down_counter(meter),
         bound: std::array::from_fn(|_| OnceLock::new()),
     };
     (histograms, active)

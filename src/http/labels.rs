@@ -9,6 +9,7 @@ use http::Version;
 
 pub(crate) use crate::method::MethodLabel;
 
+use crate::classify::Failure;
 use crate::names::error_type;
 
 /// `url.scheme`, as the server knows it (see [`UrlScheme`]).
@@ -97,8 +98,8 @@ impl VersionLabel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum ErrorLabel {
     None,
-    /// A 5xx response; the value is the status code.
-    ServerStatus,
+    /// What the layer's classifier found in the response head or trailers.
+    Classified(Failure),
     /// Dropped before the response ended.
     Cancelled,
     /// The response body failed while streaming.
@@ -112,7 +113,7 @@ impl ErrorLabel {
     pub(crate) fn value(self, status: u16) -> Option<Cow<'static, str>> {
         match self {
             Self::None => None,
-            Self::ServerStatus => Some(Cow::Owned(status.to_string())),
+            Self::Classified(failure) => Some(failure.error_type(status)),
             Self::Cancelled => Some(Cow::Borrowed(error_type::CANCELLED)),
             Self::BodyError => Some(Cow::Borrowed(error_type::BODY_ERROR)),
             Self::ServiceError => Some(Cow::Borrowed(error_type::OTHER)),

@@ -13,6 +13,7 @@ use super::labels::UrlScheme;
 use super::service::MonitoringService;
 use super::shared::{Config, Shared, Traces};
 use crate::TraceContextTrust;
+use crate::classify::Classify;
 use crate::context::propagation::Propagation;
 use crate::context::server_tracer::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, ServerTracer};
 use crate::dependency::Dependencies;
@@ -166,6 +167,16 @@ impl MonitoringLayer {
     /// `X-Forwarded-Proto`.
     pub fn url_scheme(self, scheme: UrlScheme) -> Self {
         self.map_config(|config| config.url_scheme = scheme)
+    }
+
+    /// Decides which responses failed, and their `error.type`, with `classifier` instead of
+    /// [`ServerErrors`](crate::classify::ServerErrors) (a 5xx fails). It sees each response
+    /// head, and the trailers of a body that ends with them. A request cancelled, a body
+    /// that broke or a handler that panicked still counts as such whatever it says; see
+    /// [`classify`](crate::classify).
+    pub fn classify(self, classifier: impl Classify) -> Self {
+        let classifier: Arc<dyn Classify> = Arc::new(classifier);
+        self.map_config(|config| config.classifier = Some(classifier))
     }
 
     /// Also skips `path` (a route template such as `/users/{id}`, or an exact path):

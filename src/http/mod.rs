@@ -52,7 +52,6 @@ mod span;
 pub use body::ResponseBody;
 #[cfg(feature = "axum")]
 pub use connections::{ConnectionListener, CountedIo};
-pub use exclusions::DEFAULT_EXCLUDED_PATHS;
 pub use future::ResponseFuture;
 pub use labels::UrlScheme;
 pub use layer::MonitoringLayer;

@@ -21,7 +21,8 @@ use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
 use super::request_body::RequestBytes;
 use super::series::{Observation, RequestEnd, RouteSeries};
 use super::span::ServerSpan;
-use crate::context::current::Current;
+use crate::classify::Failure;
+use crate::dependency::request_scope::RequestScope;
 
 pub(crate) struct Recorder {
     series: Arc<RouteSeries>,
@@ -37,6 +38,8 @@ pub(crate) struct Recorder {
     /// exact size hint).
     announced_bytes: Option<u64>,
     span: Option<ServerSpan>,
+    /// What the classifier found in the response head or trailers.
+    failure: Option<Failure>,
     finished: bool,
 }
 
@@ -61,6 +64,7 @@ impl Recorder {
             response_bytes: None,
             announced_bytes: None,
             span,
+            failure: None,
             finished: false,
         }
     }
@@ -68,8 +72,8 @@ impl Recorder {
     /// The route template and dependency handle, to make current while the request is
     /// served.
     #[inline]
-    pub(crate) fn current(&self) -> Current {
-        self.series.current()
+    pub(crate) fn scope(&self) -> Arc<RequestScope> {
+        self.series.scope()
     }
 
     /// The context of the server span, to make current while the request is served.
@@ -84,6 +88,7 @@ impl Recorder {
     pub(crate) fn respond<B: Body>(mut self, response: &Response<B>) -> Option<Self> {
         let status = response.status();
         self.status = status.as_u16();
+        self.failure = self.series.classify_response(status, response.headers());
         let body = response.body();
         let hint = body.size_hint().exact();
         if self.series.method() == MethodLabel::Head
@@ -114,6 +119,15 @@ impl Recorder {
         }
     }
 
+    /// Takes the trailers at the end of the response body, which may report a failure the
+    /// head did not (gRPC's `grpc-status`).
+    #[cold]
+    pub(crate) fn trailers(&mut self, trailers: &http::HeaderMap) {
+        if let Some(failure) = self.series.classify_trailers(trailers) {
+            self.failure = Some(failure);
+        }
+    }
+
     /// Records the request; `error` is `None` for a response that ended normally.
     #[inline]
     pub(crate) fn finish(mut self, error: ErrorLabel) {
@@ -124,7 +138,9 @@ impl Recorder {
         self.finished = true;
         let duration_seconds = self.series.end(self.scheme, self.start);
         let error = match error {
-            ErrorLabel::None if self.status >= 500 => ErrorLabel::ServerStatus,
+            ErrorLabel::None => self
+                .failure
+                .map_or(ErrorLabel::None, ErrorLabel::Classified),
             error => error,
         };
         let end = RequestEnd {
@@ -169,7 +185,7 @@ impl Recorder {
     fn panicked(&mut self) -> ErrorLabel {
         if self.status == 0 {
             self.status = StatusCode::INTERNAL_SERVER_ERROR.as_u16();
-            ErrorLabel::ServerStatus
+            ErrorLabel::Classified(Failure::Status)
         } else {
             ErrorLabel::BodyError
         }

@@ -8,9 +8,11 @@ use std::sync::{Arc, PoisonError, RwLock};
 use hashbrown::{Equivalent, HashMap};
 use opentelemetry::metrics::Meter;
 
-use super::instruments::{self, ActiveRequests, Histograms};
+use super::instruments;
 use super::labels::MethodLabel;
-use super::series::RouteSeries;
+use super::series::{RouteSeries, SeriesShared};
+use crate::classify::Classify;
+use crate::dependency::Dependencies;
 
 /// (route, method) as stored, and as looked up without allocating.
 #[derive(PartialEq, Eq, Hash)]
@@ -27,22 +29,28 @@ impl Equivalent<RouteKey<Box<str>>> for RouteKey<&str> {
 
 /// The series of every (route, method) one meter has seen.
 pub(crate) struct RouteTable {
-    histograms: Arc<Histograms>,
-    active: Arc<ActiveRequests>,
-    clock: quanta::Clock,
-    /// The dependency handle requests of these routes carry.
-    dependencies: Option<u32>,
+    shared: SeriesShared,
     routes: RwLock<HashMap<RouteKey<Box<str>>, Arc<RouteSeries>>>,
 }
 
 impl RouteTable {
-    pub(crate) fn new(meter: &Meter, clock: quanta::Clock, dependencies: Option<u32>) -> Self {
+    /// `dependencies` is the handle requests of these routes carry, `classifier` the
+    /// layer's (`None` for the default).
+    pub(crate) fn new(
+        meter: &Meter,
+        clock: quanta::Clock,
+        dependencies: Option<Dependencies>,
+        classifier: Option<Arc<dyn Classify>>,
+    ) -> Self {
         let (histograms, active) = instruments::new(meter);
         Self {
-            histograms: Arc::new(histograms),
-            active: Arc::new(active),
-            clock,
-            dependencies,
+            shared: SeriesShared {
+                histograms: Arc::new(histograms),
+                active: Arc::new(active),
+                clock,
+                dependencies,
+                classifier,
+            },
             routes: RwLock::new(HashMap::new()),
         }
     }
@@ -66,13 +74,7 @@ impl RouteTable {
         if let Some(series) = routes.get(&key) {
             return series.clone();
         }
-        let series = Arc::new(RouteSeries::new(
-            route,
-            method,
-            (self.histograms.clone(), self.active.clone()),
-            self.clock.clone(),
-            self.dependencies,
-        ));
+        let series = Arc::new(RouteSeries::new(route, method, &self.shared));
         routes.insert(RouteKey::from(&key), series.clone());
         series
     }

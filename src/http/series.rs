@@ -9,7 +9,8 @@ use opentelemetry::metrics::BoundHistogram;
 
 use super::instruments::{ActiveRequests, Histograms, MAX_BOUND_SERIES};
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
-use crate::context::current::{self, Current};
+use crate::classify::{Classify, Failure, ServerErrors};
+use crate::dependency::request_scope::RequestScope;
 use crate::names::attr;
 
 /// How a request ended, everything about it that is not its route or method: what each
@@ -77,14 +78,26 @@ fn span_name(method: MethodLabel, route: Option<&str>) -> String {
 /// (a few status codes, one scheme and version); the rest go to a locked overflow map.
 const OUTCOME_SLOTS: usize = 12;
 
+/// What every series of one layer shares: its instruments, clock, dependency handle and
+/// classifier.
+pub(crate) struct SeriesShared {
+    pub(crate) histograms: Arc<Histograms>,
+    pub(crate) active: Arc<ActiveRequests>,
+    pub(crate) clock: quanta::Clock,
+    pub(crate) dependencies: Option<crate::dependency::Dependencies>,
+    pub(crate) classifier: Option<Arc<dyn Classify>>,
+}
+
 pub(crate) struct RouteSeries {
     route: Option<Box<str>>,
     method: MethodLabel,
     /// `"{method} {route}"` (or the method alone), the name of this route's server spans.
     span_name: Box<str>,
-    /// What is made current while a request of this series is served: the route,
-    /// interned, and the dependency handle of the layer.
-    current: Current,
+    /// What is made current while a request of this series is served: the route and the
+    /// dependency handle of the layer.
+    scope: Arc<RequestScope>,
+    /// The layer's classifier; `None` for [`ServerErrors`], called without indirection.
+    classifier: Option<Arc<dyn Classify>>,
     histograms: Arc<Histograms>,
     active: Arc<ActiveRequests>,
     clock: quanta::Clock,
@@ -95,25 +108,16 @@ pub(crate) struct RouteSeries {
 }
 
 impl RouteSeries {
-    pub(crate) fn new(
-        route: Option<&str>,
-        method: MethodLabel,
-        instruments: (Arc<Histograms>, Arc<ActiveRequests>),
-        clock: quanta::Clock,
-        dependencies: Option<u32>,
-    ) -> Self {
-        let (histograms, active) = instruments;
+    pub(crate) fn new(route: Option<&str>, method: MethodLabel, shared: &SeriesShared) -> Self {
         Self {
             route: route.map(Box::from),
             method,
             span_name: span_name(method, route).into(),
-            current: Current {
-                route: route.and_then(current::intern),
-                dependencies,
-            },
-            histograms,
-            active,
-            clock,
+            scope: Arc::new(RequestScope::new(route, shared.dependencies.clone())),
+            classifier: shared.classifier.clone(),
+            histograms: shared.histograms.clone(),
+            active: shared.active.clone(),
+            clock: shared.clock.clone(),
             slots: std::array::from_fn(|_| OnceLock::new()),
             overflow: RwLock::new(HashMap::new()),
         }
@@ -128,9 +132,28 @@ impl RouteSeries {
         self.method
     }
 
+    /// The scope the request's dependency calls find (see `dependency::request_scope`).
     #[inline]
-    pub(crate) fn current(&self) -> Current {
-        self.current
+    pub(crate) fn scope(&self) -> Arc<RequestScope> {
+        self.scope.clone()
+    }
+
+    /// The failure a response head reports, by the layer's classifier.
+    #[inline]
+    pub(crate) fn classify_response(
+        &self,
+        status: http::StatusCode,
+        headers: &http::HeaderMap,
+    ) -> Option<Failure> {
+        match &self.classifier {
+            None => ServerErrors.classify_response(status, headers),
+            Some(classifier) => classifier.classify_response(status, headers),
+        }
+    }
+
+    /// The failure the trailers of a response body report, by the layer's classifier.
+    pub(crate) fn classify_trailers(&self, trailers: &http::HeaderMap) -> Option<Failure> {
+        self.classifier.as_ref()?.classify_trailers(trailers)
     }
 
     pub(crate) fn span_name(&self) -> &str {
@@ -275,7 +298,7 @@ mod tests {
     /// A series of a fresh provider; the provider is returned so it outlives the test body.
     fn series(route: Option<&str>, method: MethodLabel) -> (SdkMeterProvider, Arc<RouteSeries>) {
         let provider = SdkMeterProvider::builder().build();
-        let table = RouteTable::new(&provider.meter("test"), quanta::Clock::new(), None);
+        let table = RouteTable::new(&provider.meter("test"), quanta::Clock::new(), None, None);
         let series = table.route_series(route, method);
         (provider, series)
     }

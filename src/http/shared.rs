@@ -2,7 +2,7 @@
 //! configuration, the clock, and what it resolves on first use (its route table, its
 //! tracer, its dependency handle, its default exclusions).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use opentelemetry::metrics::Meter;
 
@@ -10,11 +10,12 @@ use super::exclusions::Exclusions;
 use super::labels::UrlScheme;
 use super::route_table::RouteTable;
 use crate::TraceContextTrust;
+use crate::classify::Classify;
 use crate::context::propagation::{Inbound, Propagation};
 use crate::context::server_tracer::ServerTracer;
 use crate::dependency::Dependencies;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Config {
     pub(crate) exclusions: Exclusions,
     pub(crate) meter: Option<Meter>,
@@ -28,6 +29,23 @@ pub(crate) struct Config {
     pub(crate) dependencies: Option<Dependencies>,
     pub(crate) record_query: bool,
     pub(crate) url_scheme: UrlScheme,
+    /// `None` for [`ServerErrors`](crate::classify::ServerErrors).
+    pub(crate) classifier: Option<Arc<dyn Classify>>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("exclusions", &self.exclusions)
+            .field("traces", &self.traces)
+            .field("traces_off", &self.traces_off)
+            .field("overrides", &self.overrides)
+            .field("dependencies", &self.dependencies)
+            .field("record_query", &self.record_query)
+            .field("url_scheme", &self.url_scheme)
+            .field("classified", &self.classifier.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where server spans come from.
@@ -101,15 +119,20 @@ impl Shared {
 
     pub(crate) fn routes(&self) -> &RouteTable {
         self.routes.get_or_init(|| {
-            let key = self.dependencies().and_then(Dependencies::key);
-            match &self.config.meter {
-                Some(meter) => RouteTable::new(meter, self.clock.clone(), key),
-                None => RouteTable::new(
-                    &opentelemetry::global::meter_with_scope(crate::scope()),
-                    self.clock.clone(),
-                    key,
-                ),
-            }
+            let global;
+            let meter = match &self.config.meter {
+                Some(meter) => meter,
+                None => {
+                    global = opentelemetry::global::meter_with_scope(crate::scope());
+                    &global
+                }
+            };
+            RouteTable::new(
+                meter,
+                self.clock.clone(),
+                self.dependencies().cloned(),
+                self.config.classifier.clone(),
+            )
         })
     }
 

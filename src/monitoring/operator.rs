@@ -7,8 +7,9 @@ use axum::Router;
 use tokio::net::ToSocketAddrs;
 
 use super::handle::Monitoring;
+use crate::Endpoints;
 use crate::Error;
-use crate::operations::{Endpoints, MetricsServer};
+use crate::operations::MetricsServer;
 
 impl Monitoring {
     /// The monitoring routes, to merge into the application's router:
@@ -89,7 +90,7 @@ impl Monitoring {
     /// Totals, rates, latency percentiles, top routes, dependency figures and process
     /// resources since the summary window started, as served on `GET /metrics/summary`.
     /// Read through the SDK from the same reader `/metrics` renders.
-    pub fn summary(&self) -> serde_json::Value {
+    pub fn summary(&self) -> crate::summary::Summary {
         self.inner.operations.summary()
     }
 
@@ -113,8 +114,8 @@ impl Monitoring {
         self.inner.operations.evaluate_alerts_at(now, wall);
     }
 
-    /// The firing alerts and the history, as JSON.
-    pub fn alerts(&self) -> serde_json::Value {
+    /// The firing alerts and the history, as `/metrics/report` shows them.
+    pub fn alerts(&self) -> crate::alerting::AlertReport {
         self.inner.operations.alerts()
     }
 }

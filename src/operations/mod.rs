@@ -9,11 +9,10 @@
 //! meter; nothing below it imports it.
 
 pub mod alerting;
-mod endpoints;
 mod readiness;
 mod routes;
 pub(crate) mod settings;
-pub(crate) mod summary;
+pub mod summary;
 mod token;
 
 use std::future::Future;
@@ -22,17 +21,15 @@ use std::time::{Instant, SystemTime};
 
 use opentelemetry::metrics::{Counter, Meter};
 use opentelemetry_sdk::Resource;
-use serde_json::Value;
 
-use self::alerting::{Alerts, Notifier};
+use self::alerting::{AlertReport, Alerts, Notifier};
 use self::readiness::ReadinessChecks;
 use self::settings::Resolved;
-use self::summary::{Figures, Window};
+use self::summary::{Figures, Summary, Window};
 use self::token::Token;
 use crate::Error;
 use crate::pipeline::MetricsSource;
 
-pub use endpoints::Endpoints;
 pub use routes::MetricsServer;
 
 /// What the operator endpoints serve, shared by every route and the alert thread.
@@ -77,13 +74,7 @@ impl Operations {
             window: Mutex::new(Window::new(settings.summary_window)),
             alerts: Alerts::new(settings.alert_thresholds, meter, notifier, service),
             metrics,
-            auth_failures: meter
-                .u64_counter(crate::names::MONITORING_AUTH_FAILURES)
-                .with_unit(crate::names::UNIT_ATTEMPTS)
-                .with_description(
-                    "Requests to a monitoring endpoint refused for a missing or wrong token",
-                )
-                .build(),
+            auth_failures: crate::names::metric::MONITORING_AUTH_FAILURES.u64_counter(meter),
         });
         if let Some(interval) = settings.alert_interval {
             alerting::every(interval, Arc::downgrade(&operations), Self::evaluate_alerts);
@@ -101,7 +92,7 @@ impl Operations {
     }
 
     /// The summary of the current window.
-    pub(crate) fn summary(&self) -> Value {
+    pub(crate) fn summary(&self) -> Summary {
         let figures = self.figures();
         self.window().summary(figures)
     }
@@ -121,8 +112,8 @@ impl Operations {
         self.alerts.evaluate(now, wall, self.figures());
     }
 
-    pub(crate) fn alerts(&self) -> Value {
-        self.alerts.json()
+    pub(crate) fn alerts(&self) -> AlertReport {
+        self.alerts.report()
     }
 
     pub(crate) fn add_readiness_check<F, Fut, E>(&self, name: &'static str, check: F)

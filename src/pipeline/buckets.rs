@@ -9,7 +9,7 @@ use opentelemetry_sdk::metrics::{
 };
 
 use crate::Error;
-use crate::names::prometheus as prom;
+use crate::names::METRICS;
 
 /// The bounds asked for one instrument, by its OpenTelemetry name.
 #[derive(Debug, Clone)]
@@ -23,7 +23,8 @@ impl Buckets {
     /// finite, or not strictly increasing; or when the name is a Prometheus rendering.
     fn check(&self) -> Result<(), Error> {
         let name = &self.instrument;
-        if PROMETHEUS_NAMES.contains(&name.as_str()) {
+        // A Prometheus spelling of one of our metrics: a view on it would never match.
+        if METRICS.iter().any(|metric| metric.prometheus == name) {
             return Err(Error::config(format!(
                 "histogram buckets for {name:?}: name the instrument as OpenTelemetry does \
                  (`tower_monitoring::names`, such as \"http.server.request.duration\"), not as \
@@ -41,20 +42,6 @@ impl Buckets {
         Ok(())
     }
 }
-
-/// The Prometheus names of this crate's histograms, which a view would never match.
-const PROMETHEUS_NAMES: &[&str] = &[
-    prom::HTTP_SERVER_REQUEST_DURATION,
-    prom::HTTP_SERVER_REQUEST_BODY_SIZE,
-    prom::HTTP_SERVER_RESPONSE_BODY_SIZE,
-    prom::HTTP_CLIENT_REQUEST_DURATION,
-    prom::DB_CLIENT_OPERATION_DURATION,
-    prom::CACHE_OPERATION_DURATION,
-    prom::CLIENT_OPERATION_DURATION,
-    prom::TOOL_EXECUTION_DURATION,
-    prom::WORKFLOW_STEP_DURATION,
-    prom::JOB_DURATION,
-];
 
 /// `provider` with one view per entry of `buckets`, each checked first.
 pub(crate) fn apply(
@@ -106,7 +93,11 @@ mod tests {
             let err = check(name, bad).unwrap_err();
             assert!(err.to_string().contains("strictly increasing"), "{err}");
         }
-        let err = check(prom::HTTP_SERVER_REQUEST_DURATION, &[0.1]).unwrap_err();
+        let err = check(
+            crate::names::prometheus::HTTP_SERVER_REQUEST_DURATION,
+            &[0.1],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("as OpenTelemetry does"), "{err}");
     }
 }

@@ -32,11 +32,7 @@ impl<E> CountedExporter<E> {
     pub(super) fn new(inner: E, meter: &Meter) -> Self {
         Self {
             inner,
-            exported: meter
-                .u64_counter(names::OTEL_SDK_EXPORTER_SPAN_EXPORTED)
-                .with_unit(names::UNIT_SPANS)
-                .with_description("Spans handed to the exporter, by outcome")
-                .build(),
+            exported: names::metric::OTEL_SDK_EXPORTER_SPAN_EXPORTED.u64_counter(meter),
             failed: [KeyValue::new(
                 names::attr::ERROR_TYPE,
                 names::error_type::EXPORT_FAILED,

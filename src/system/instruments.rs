@@ -8,7 +8,7 @@ use opentelemetry::metrics::{Meter, ObservableGauge, ObservableUpDownCounter};
 
 use super::collector::Latest;
 use super::snapshot::{Filesystem, Snapshot};
-use crate::names::{self, attr};
+use crate::names::{self, Metric, attr, metric};
 
 /// Keeps the registered instruments alive; their callbacks run at every collection.
 #[allow(dead_code)]
@@ -28,130 +28,61 @@ fn read<T>(latest: &Latest, figure: impl Fn(&Snapshot) -> T) -> T {
     figure(&latest.read().unwrap_or_else(PoisonError::into_inner))
 }
 
-/// A gauge read from the snapshot: name, unit, description, and how to read it.
-type Gauge = (
-    &'static str,
-    &'static str,
-    &'static str,
-    fn(&Snapshot) -> f64,
-);
+/// A gauge read from the snapshot: its row of the metric table, and how to read it.
+type Gauge = (Metric, fn(&Snapshot) -> f64);
 
 const GAUGES: &[Gauge] = &[
-    (
-        names::PROCESS_CPU_UTILIZATION,
-        names::UNIT_RATIO,
-        "Share of all CPUs this process used over the last refresh interval",
-        |s| s.process_cpu_utilization,
-    ),
-    (
-        names::PROCESS_MEMORY_UTILIZATION,
-        names::UNIT_RATIO,
-        "Resident memory of this process over its limit (the cgroup's, else the machine's)",
-        |s| share(s.process_memory_resident, s.memory_limit),
-    ),
-    (
-        names::SYSTEM_CPU_UTILIZATION,
-        names::UNIT_RATIO,
-        "Share of all CPUs the machine used over the last refresh interval",
-        |s| s.system_cpu_utilization,
-    ),
-    (
-        names::SYSTEM_MEMORY_UTILIZATION,
-        names::UNIT_RATIO,
-        "Share of the machine's memory in use",
-        |s| share(s.system_memory_used, s.system_memory_total),
-    ),
-    (
-        names::SYSTEM_FILESYSTEM_UTILIZATION,
-        names::UNIT_RATIO,
-        "Share of the working directory's filesystem in use, as df computes it: used over used plus available",
-        |s| s.filesystem.map_or(0.0, Filesystem::utilization),
-    ),
-    (
-        names::SYSTEM_CPU_LOAD_AVERAGE_1M,
-        names::UNIT_THREADS,
-        "The machine's load average over 1 minute",
-        |s| s.load_average[0],
-    ),
-    (
-        names::SYSTEM_CPU_LOAD_AVERAGE_5M,
-        names::UNIT_THREADS,
-        "The machine's load average over 5 minutes",
-        |s| s.load_average[1],
-    ),
-    (
-        names::SYSTEM_CPU_LOAD_AVERAGE_15M,
-        names::UNIT_THREADS,
-        "The machine's load average over 15 minutes",
-        |s| s.load_average[2],
-    ),
-    (
-        names::SYSTEM_CPU_LOGICAL_CPUS,
-        names::UNIT_CPUS,
-        "Logical CPUs of the machine",
-        |s| s.logical_cpus as f64,
-    ),
+    (metric::PROCESS_CPU_UTILIZATION, |s| {
+        s.process_cpu_utilization
+    }),
+    (metric::PROCESS_MEMORY_UTILIZATION, |s| {
+        share(s.process_memory_resident, s.memory_limit)
+    }),
+    (metric::SYSTEM_CPU_UTILIZATION, |s| s.system_cpu_utilization),
+    (metric::SYSTEM_MEMORY_UTILIZATION, |s| {
+        share(s.system_memory_used, s.system_memory_total)
+    }),
+    (metric::SYSTEM_FILESYSTEM_UTILIZATION, |s| {
+        s.filesystem.map_or(0.0, Filesystem::utilization)
+    }),
+    (metric::SYSTEM_CPU_LOAD_AVERAGE_1M, |s| s.load_average[0]),
+    (metric::SYSTEM_CPU_LOAD_AVERAGE_5M, |s| s.load_average[1]),
+    (metric::SYSTEM_CPU_LOAD_AVERAGE_15M, |s| s.load_average[2]),
+    (metric::SYSTEM_CPU_LOGICAL_CPUS, |s| s.logical_cpus as f64),
 ];
 
 /// The counts: name, unit, description, and its points as (state, value); a state of `""`
 /// means the point has no attribute.
-type Count = (
-    &'static str,
-    &'static str,
-    &'static str,
-    fn(&Snapshot) -> Vec<(&'static str, u64)>,
-);
+type Count = (Metric, fn(&Snapshot) -> Vec<(&'static str, u64)>);
 
 const COUNTS: &[Count] = &[
-    (
-        names::PROCESS_MEMORY_USAGE,
-        names::UNIT_BYTES,
-        "Resident memory of this process",
-        |s| vec![("", s.process_memory_resident)],
-    ),
-    (
-        names::PROCESS_MEMORY_VIRTUAL,
-        names::UNIT_BYTES,
-        "Virtual memory of this process",
-        |s| vec![("", s.process_memory_virtual)],
-    ),
-    (
-        names::SYSTEM_MEMORY_USAGE,
-        names::UNIT_BYTES,
-        "Memory of the machine by state (used, free)",
-        |s| {
+    (metric::PROCESS_MEMORY_USAGE, |s| {
+        vec![("", s.process_memory_resident)]
+    }),
+    (metric::PROCESS_MEMORY_VIRTUAL, |s| {
+        vec![("", s.process_memory_virtual)]
+    }),
+    (metric::SYSTEM_MEMORY_USAGE, |s| {
+        vec![
+            ("used", s.system_memory_used),
+            ("free", s.system_memory_available),
+        ]
+    }),
+    (metric::SYSTEM_FILESYSTEM_USAGE, |s| {
+        s.filesystem.map_or_else(Vec::new, |fs| {
             vec![
-                ("used", s.system_memory_used),
-                ("free", s.system_memory_available),
+                ("used", fs.used),
+                ("free", fs.available),
+                ("reserved", fs.reserved),
             ]
-        },
-    ),
-    (
-        names::SYSTEM_FILESYSTEM_USAGE,
-        names::UNIT_BYTES,
-        "The working directory's filesystem by state (used, free, reserved)",
-        |s| {
-            s.filesystem.map_or_else(Vec::new, |fs| {
-                vec![
-                    ("used", fs.used),
-                    ("free", fs.available),
-                    ("reserved", fs.reserved),
-                ]
-            })
-        },
-    ),
-    (
-        names::PROCESS_THREAD_COUNT,
-        names::UNIT_THREADS,
-        "Threads of this process",
-        |s| s.process_threads.map(|n| ("", n)).into_iter().collect(),
-    ),
-    (
-        names::PROCESS_OPEN_FILE_DESCRIPTOR_COUNT,
-        names::UNIT_FILE_DESCRIPTORS,
-        "Open file descriptors of this process",
-        |s| s.process_open_files.map(|n| ("", n)).into_iter().collect(),
-    ),
+        })
+    }),
+    (metric::PROCESS_THREAD_COUNT, |s| {
+        s.process_threads.map(|n| ("", n)).into_iter().collect()
+    }),
+    (metric::PROCESS_OPEN_FILE_DESCRIPTOR_COUNT, |s| {
+        s.process_open_files.map(|n| ("", n)).into_iter().collect()
+    }),
 ];
 
 /// The attribute key of a count's state.
@@ -166,12 +97,10 @@ fn state_key(name: &str) -> &'static str {
 pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
     let mut gauges: Vec<_> = GAUGES
         .iter()
-        .map(|&(name, unit, description, figure)| {
+        .map(|&(metric, figure)| {
             let latest = latest.clone();
-            meter
-                .f64_observable_gauge(name)
-                .with_unit(unit)
-                .with_description(description)
+            metric
+                .f64_observable_gauge(meter)
                 .with_callback(move |observer| observer.observe(read(&latest, figure), &[]))
                 .build()
         })
@@ -179,12 +108,11 @@ pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
     gauges.push(uptime(meter, latest.clone()));
     let mut counts: Vec<_> = COUNTS
         .iter()
-        .map(|&(name, unit, description, points)| {
+        .map(|&(metric, points)| {
             let latest = latest.clone();
-            meter
-                .i64_observable_up_down_counter(name)
-                .with_unit(unit)
-                .with_description(description)
+            let name = metric.name;
+            metric
+                .i64_observable_up_down_counter(meter)
                 .with_callback(move |observer| {
                     for (state, value) in read(&latest, points) {
                         let attributes = if state.is_empty() {
@@ -204,10 +132,8 @@ pub(crate) fn register(meter: &Meter, latest: &Latest) -> SystemInstruments {
 
 /// Seconds since the process started, as of the collection (not the last refresh).
 fn uptime(meter: &Meter, latest: Latest) -> ObservableGauge<f64> {
-    meter
-        .f64_observable_gauge(names::PROCESS_UPTIME)
-        .with_unit(names::UNIT_SECONDS)
-        .with_description("Seconds since the process started")
+    metric::PROCESS_UPTIME
+        .f64_observable_gauge(meter)
         .with_callback(move |observer| {
             let started = read(&latest, |s| s.process_start_time);
             let now = std::time::SystemTime::now()
@@ -219,12 +145,7 @@ fn uptime(meter: &Meter, latest: Latest) -> ObservableGauge<f64> {
 }
 
 /// Name, unit, description, and how to read it.
-type RuntimeFigure = (
-    &'static str,
-    &'static str,
-    &'static str,
-    fn(&tokio::runtime::RuntimeMetrics) -> usize,
-);
+type RuntimeFigure = (Metric, fn(&tokio::runtime::RuntimeMetrics) -> usize);
 
 /// The tokio runtime's stable counters, when the pipelines are built inside a runtime.
 fn runtime(meter: &Meter) -> Vec<ObservableUpDownCounter<i64>> {
@@ -232,33 +153,18 @@ fn runtime(meter: &Meter) -> Vec<ObservableUpDownCounter<i64>> {
         return Vec::new();
     };
     let figures: [RuntimeFigure; 3] = [
-        (
-            names::RUNTIME_TOKIO_WORKERS,
-            names::UNIT_THREADS,
-            "Worker threads of the tokio runtime",
-            |m| m.num_workers(),
-        ),
-        (
-            names::RUNTIME_TOKIO_ALIVE_TASKS,
-            names::UNIT_TASKS,
-            "Tasks alive in the tokio runtime",
-            |m| m.num_alive_tasks(),
-        ),
-        (
-            names::RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH,
-            names::UNIT_TASKS,
-            "Tasks waiting in the runtime's global queue",
-            |m| m.global_queue_depth(),
-        ),
+        (metric::RUNTIME_TOKIO_WORKERS, |m| m.num_workers()),
+        (metric::RUNTIME_TOKIO_ALIVE_TASKS, |m| m.num_alive_tasks()),
+        (metric::RUNTIME_TOKIO_GLOBAL_QUEUE_DEPTH, |m| {
+            m.global_queue_depth()
+        }),
     ];
     figures
         .into_iter()
-        .map(|(name, unit, description, figure)| {
+        .map(|(metric, figure)| {
             let handle = handle.clone();
-            meter
-                .i64_observable_up_down_counter(name)
-                .with_unit(unit)
-                .with_description(description)
+            metric
+                .i64_observable_up_down_counter(meter)
                 .with_callback(move |observer| {
                     observer.observe(clamp(figure(&handle.metrics()) as u64), &[]);
                 })

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Gauge, Meter};
-use serde_json::{Value, json};
 
+use super::alert_report::{AlertNotification, AlertReport};
 use super::evaluator::{Alert, Change, Evaluator};
 use super::notify::Notifier;
 use super::rules::Rule;
@@ -44,11 +44,7 @@ impl Alerts {
         notifier: Notifier,
         service: String,
     ) -> Self {
-        let active = meter
-            .i64_gauge(names::MONITORING_ALERTS_ACTIVE)
-            .with_unit("{alert}")
-            .with_description("In-process alerts firing now, by alert.type")
-            .build();
+        let active = names::metric::MONITORING_ALERTS_ACTIVE.i64_gauge(meter);
         // Every alert starts at 0, so dashboards and rules see the series before one fires.
         for rule in Rule::ALL {
             active.record(0, &attributes(rule));
@@ -77,24 +73,22 @@ impl Alerts {
             };
             self.active
                 .record(i64::from(firing), &attributes(alert.rule));
-            self.notifier.notify(|| {
-                json!({
-                    "status": if firing { "firing" } else { "resolved" },
-                    "service": self.service,
-                    "alert": alert.to_json(),
-                })
+            self.notifier.notify(|| AlertNotification {
+                status: if firing { "firing" } else { "resolved" }.to_owned(),
+                service: self.service.clone(),
+                alert: alert.report(),
             });
             log(alert, firing);
         }
     }
 
-    /// The firing alerts and the history, as JSON.
-    pub(crate) fn json(&self) -> Value {
+    /// The firing alerts and the history.
+    pub(crate) fn report(&self) -> AlertReport {
         let evaluator = self.evaluator();
-        json!({
-            "active": evaluator.active().iter().map(Alert::to_json).collect::<Vec<_>>(),
-            "history": evaluator.history().map(Alert::to_json).collect::<Vec<_>>(),
-        })
+        AlertReport {
+            active: evaluator.active().iter().map(Alert::report).collect(),
+            history: evaluator.history().map(Alert::report).collect(),
+        }
     }
 
     /// Forgets the history and the window; firing alerts stay.

@@ -5,8 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use serde_json::{Value, json};
-
+use super::alert_report::ReportedAlert;
 use super::rules::Rule;
 use super::thresholds::Thresholds;
 use crate::operations::summary::Figures;
@@ -33,23 +32,20 @@ pub(crate) struct Alert {
 }
 
 impl Alert {
-    pub(crate) fn to_json(&self) -> Value {
-        let mut alert = json!({
-            "type": self.rule.name(),
-            "severity": self.rule.severity(),
-            "component": self.rule.component(),
-            "current_value": self.rule.format(self.value),
-            "threshold": self.rule.format(self.threshold),
-            "value": self.value,
-            "threshold_value": self.threshold,
-            "timestamp": rfc3339(self.started_at),
-            "started_at_unix": unix(self.started_at),
-        });
-        if let Some(resolved) = self.resolved_at {
-            alert["resolved_at"] = rfc3339(resolved).into();
-            alert["resolved_value"] = self.resolved_value.into();
+    pub(crate) fn report(&self) -> ReportedAlert {
+        ReportedAlert {
+            alert_type: self.rule.name().to_owned(),
+            severity: self.rule.severity().to_owned(),
+            component: self.rule.component().to_owned(),
+            current_value: self.rule.format(self.value),
+            threshold: self.rule.format(self.threshold),
+            value: self.value,
+            threshold_value: self.threshold,
+            timestamp: rfc3339(self.started_at),
+            started_at_unix: unix(self.started_at),
+            resolved_at: self.resolved_at.map(rfc3339),
+            resolved_value: self.resolved_at.map(|_| self.resolved_value),
         }
-        alert
     }
 }
 
@@ -291,7 +287,7 @@ mod tests {
             matches!(&changes[..], [Change::Fired(alert)] if alert.rule == Rule::HighErrorRate),
             "{changes:?}"
         );
-        assert_eq!(evaluator.active()[0].to_json()["current_value"], "20%");
+        assert_eq!(evaluator.active()[0].report().current_value, "20%");
         // Traffic heals and the window slides past the errors: resolves, into the history.
         let healthy = |seconds, ok| (at(seconds), traffic(ok, 40.0));
         let mut resolved = Vec::new();
@@ -306,7 +302,7 @@ mod tests {
         let resolved_with = alert.resolved_value.unwrap();
         assert!(resolved_with < 0.05, "{resolved_with}");
         assert_eq!(alert.value, 0.2);
-        assert_eq!(alert.to_json()["resolved_value"], resolved_with);
+        assert_eq!(alert.report().resolved_value, Some(Some(resolved_with)));
         assert!(evaluator.active().is_empty());
         assert_eq!(evaluator.history().count(), 1);
     }

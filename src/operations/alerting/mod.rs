@@ -9,6 +9,7 @@
 //! what is watched, `evaluator.rs` when an alert fires and resolves, `alerts.rs` what that
 //! changes.
 
+mod alert_report;
 mod alerts;
 mod evaluator;
 mod notify;
@@ -17,6 +18,7 @@ mod thresholds;
 #[cfg(feature = "reqwest")]
 mod webhook;
 
+pub use alert_report::{AlertNotification, AlertReport, ReportedAlert};
 pub(crate) use alerts::{Alerts, every};
 pub(crate) use notify::Notifier;
 pub use thresholds::Thresholds;

@@ -1,7 +1,7 @@
 //! Where fired and resolved alerts go besides the log and the gauge: the webhook, when one is
 //! configured (feature `reqwest`).
 
-use serde_json::Value;
+use super::alert_report::AlertNotification;
 
 use crate::Error;
 
@@ -28,7 +28,7 @@ impl Notifier {
     }
 
     /// Queues `notification` for the webhook; never waits.
-    pub(crate) fn notify(&self, notification: impl FnOnce() -> Value) {
+    pub(crate) fn notify(&self, notification: impl FnOnce() -> AlertNotification) {
         #[cfg(feature = "reqwest")]
         if let Some(webhook) = &self.webhook {
             webhook.notify(notification());

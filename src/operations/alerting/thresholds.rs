@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::AlertPolicy;
+
 /// The thresholds of the in-process alerts. Start from [`Thresholds::default`] and change
 /// what you need:
 ///
@@ -43,15 +45,26 @@ pub struct Thresholds {
 }
 
 impl Default for Thresholds {
+    /// The thresholds of [`AlertPolicy::default`].
     fn default() -> Self {
+        Self::from_policy(&AlertPolicy::default())
+    }
+}
+
+impl Thresholds {
+    /// The thresholds `policy` sets, the generated Prometheus rules' too; the window and
+    /// timing at their defaults.
+    pub fn from_policy(policy: &AlertPolicy) -> Self {
         Self {
-            latency_p95: Duration::from_secs(1),
-            error_rate: 0.05,
-            memory_utilization: 0.8,
-            cpu_utilization: 0.8,
-            cache_hit_ratio: 0.8,
-            db_pool_utilization: 0.9,
-            load_per_cpu: 2.0,
+            // A negative or NaN latency is no limit at all: it fires on any traffic.
+            latency_p95: Duration::try_from_secs_f64(policy.latency_p95_seconds)
+                .unwrap_or(Duration::ZERO),
+            error_rate: policy.error_ratio_critical,
+            memory_utilization: policy.memory_utilization,
+            cpu_utilization: policy.cpu_utilization,
+            cache_hit_ratio: policy.cache_hit_ratio,
+            db_pool_utilization: policy.db_pool_utilization,
+            load_per_cpu: policy.load_per_cpu,
             for_duration: Duration::from_secs(60),
             window: Duration::from_secs(300),
             min_events: 10.0,

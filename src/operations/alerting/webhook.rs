@@ -8,7 +8,7 @@
 use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
 use std::time::Duration;
 
-use serde_json::Value;
+use super::alert_report::AlertNotification;
 
 use crate::Error;
 
@@ -19,7 +19,7 @@ const FIRST_PAUSE: Duration = Duration::from_millis(200);
 
 #[derive(Debug)]
 pub(crate) struct Webhook {
-    queue: SyncSender<Value>,
+    queue: SyncSender<AlertNotification>,
 }
 
 impl Webhook {
@@ -45,7 +45,7 @@ impl Webhook {
                 "an https:// alert webhook",
             ));
         }
-        let (queue, notifications) = sync_channel::<Value>(QUEUE);
+        let (queue, notifications) = sync_channel::<AlertNotification>(QUEUE);
         std::thread::Builder::new()
             .name("tower-monitoring-webhook".into())
             .spawn(move || {
@@ -65,7 +65,7 @@ impl Webhook {
     }
 
     /// Queues `notification`; never waits.
-    pub(crate) fn notify(&self, notification: Value) {
+    pub(crate) fn notify(&self, notification: AlertNotification) {
         if let Err(TrySendError::Full(_)) = self.queue.try_send(notification) {
             tracing::warn!(
                 target: "tower_monitoring::alerting",
@@ -89,9 +89,10 @@ fn send(
     client: &reqwest::blocking::Client,
     url: &reqwest::Url,
     target: &str,
-    notification: &Value,
+    notification: &AlertNotification,
 ) {
-    let body = notification.to_string();
+    // Plain strings and numbers: serialising cannot fail.
+    let body = serde_json::to_string(notification).unwrap_or_default();
     let mut pause = FIRST_PAUSE;
     for attempt in 1..=ATTEMPTS {
         let sent = client

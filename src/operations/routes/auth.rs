@@ -3,7 +3,11 @@
 //! attempt counted in `monitoring.auth.failures`. A browser on the live page sends the token
 //! as the password of `Basic` credentials instead, which are accepted the same way.
 
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -13,16 +17,51 @@ use crate::names::attr;
 use crate::operations::Operations;
 use crate::operations::token::Token;
 
-/// Which token guards an endpoint.
+/// What an operator route asks of a request before its handler runs; applied once per route
+/// by the route table (`mod.rs`), never in a handler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Guard {
-    /// The metrics token: `/metrics` and the JSON views.
+    /// Nothing: the probes, which orchestrators call without credentials.
+    Open,
+    /// The metrics token, when one is configured: `/metrics` and the JSON views.
     Metrics,
-    /// The admin token: `POST /metrics/reset`.
+    /// The metrics token, asked of a browser as Basic credentials: the live page.
+    Browser,
+    /// The admin token; the route does not exist (404) when none is configured.
     Admin,
 }
 
-impl Guard {
+/// Applies the route's [`Guard`] before its handler.
+pub(super) async fn guard(
+    State((operations, guard)): State<(Arc<Operations>, Guard)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    let refused = match guard {
+        Guard::Open => None,
+        Guard::Metrics => refusal(&operations, TokenKind::Metrics, headers),
+        Guard::Browser => {
+            refusal(&operations, TokenKind::Metrics, headers).map(|_| browser_challenge())
+        }
+        Guard::Admin => admin_refusal(&operations, headers),
+    };
+    match refused {
+        Some(refused) => refused,
+        None => next.run(request).await,
+    }
+}
+
+/// Which token a request may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TokenKind {
+    /// The metrics token.
+    Metrics,
+    /// The admin token.
+    Admin,
+}
+
+impl TokenKind {
     fn token(self, operations: &Operations) -> Option<&Token> {
         match self {
             Self::Metrics => operations.metrics_token.as_ref(),
@@ -40,11 +79,7 @@ impl Guard {
 
 /// `None` when `guard` has no token configured (the endpoint is open) or the request carries
 /// it; else the 401 to answer, the attempt counted.
-pub(super) fn refusal(
-    operations: &Operations,
-    guard: Guard,
-    headers: &HeaderMap,
-) -> Option<Response> {
+fn refusal(operations: &Operations, guard: TokenKind, headers: &HeaderMap) -> Option<Response> {
     let token = guard.token(operations)?;
     if presents(token, headers) {
         return None;
@@ -55,15 +90,15 @@ pub(super) fn refusal(
 
 /// `None` for a request that carries the admin token; else 404 when none is configured (the
 /// admin endpoints do not exist then), 401 for a missing or wrong one.
-pub(super) fn admin_refusal(operations: &Operations, headers: &HeaderMap) -> Option<Response> {
+fn admin_refusal(operations: &Operations, headers: &HeaderMap) -> Option<Response> {
     if operations.admin_token.is_none() {
         return Some((StatusCode::NOT_FOUND, "no admin token is configured\n").into_response());
     }
-    refusal(operations, Guard::Admin, headers)
+    refusal(operations, TokenKind::Admin, headers)
 }
 
 /// Whether the request carries `token` (for optional detail; a wrong token is counted).
-pub(super) fn holds(operations: &Operations, guard: Guard, headers: &HeaderMap) -> bool {
+pub(super) fn holds(operations: &Operations, guard: TokenKind, headers: &HeaderMap) -> bool {
     let Some(token) = guard.token(operations) else {
         return false;
     };
@@ -74,7 +109,7 @@ pub(super) fn holds(operations: &Operations, guard: Guard, headers: &HeaderMap) 
     held
 }
 
-fn count_failure(operations: &Operations, guard: Guard) {
+fn count_failure(operations: &Operations, guard: TokenKind) {
     operations
         .auth_failures
         .add(1, &[KeyValue::new(attr::MONITORING_TOKEN, guard.name())]);
@@ -114,7 +149,7 @@ fn presents(token: &Token, headers: &HeaderMap) -> bool {
 }
 
 /// The refusal of the live page: a browser prompts for the credentials.
-pub(super) fn browser_challenge() -> Response {
+fn browser_challenge() -> Response {
     (
         StatusCode::UNAUTHORIZED,
         [(
@@ -126,7 +161,7 @@ pub(super) fn browser_challenge() -> Response {
         .into_response()
 }
 
-pub(super) fn unauthorized() -> Response {
+fn unauthorized() -> Response {
     (
         StatusCode::UNAUTHORIZED,
         [(header::WWW_AUTHENTICATE, "Bearer")],

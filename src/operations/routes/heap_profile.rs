@@ -7,26 +7,14 @@
 //! `_RJEM_MALLOC_CONF=prof:true,prof_active:true` (add `lg_prof_sample:19`, the default, one
 //! sample per 512 KiB allocated). Otherwise it answers 501 and says what is missing.
 
-use std::sync::Arc;
-
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-
-use super::auth;
-use crate::operations::Operations;
 
 const NOT_ON_JEMALLOC: &str = "heap profiling needs jemalloc with its profiler on: declare \
      `#[global_allocator] static A: tower_monitoring::Jemalloc = tower_monitoring::Jemalloc;` \
      and start the service with _RJEM_MALLOC_CONF=prof:true,prof_active:true\n";
 
-pub(super) async fn heap(
-    State(operations): State<Arc<Operations>>,
-    headers: HeaderMap,
-) -> Response {
-    if let Some(refused) = auth::admin_refusal(&operations, &headers) {
-        return refused;
-    }
+pub(super) async fn heap() -> Response {
     let Some(control) = jemalloc_pprof::PROF_CTL.as_ref() else {
         return (StatusCode::NOT_IMPLEMENTED, NOT_ON_JEMALLOC).into_response();
     };

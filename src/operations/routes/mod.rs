@@ -26,14 +26,90 @@ mod views;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
 
-use super::{Endpoints, Operations};
-use crate::{
-    DASHBOARD_PATH, HEALTH_PATH, LIVE_PATH, READY_PATH, REPORT_PATH, RESET_PATH, SUMMARY_PATH,
-};
+use self::auth::Guard;
+use super::Operations;
+use crate::Endpoints;
 
 pub use server::MetricsServer;
+
+/// One operator route: its path (in [`Endpoints::PATHS`], which gives its group), the guard
+/// applied before its handler, and its method router.
+struct OperatorRoute {
+    path: &'static str,
+    guard: Guard,
+    route: fn() -> MethodRouter<Arc<Operations>>,
+}
+
+/// Every operator route this build serves. A route is added here, and its path to
+/// [`Endpoints::PATHS`]; the guard is applied by [`Operations::routes`], so no handler
+/// checks a token itself.
+const ROUTES: &[OperatorRoute] = &[
+    OperatorRoute {
+        path: Endpoints::HEALTH_PATH,
+        guard: Guard::Open,
+        route: || get(probes::health),
+    },
+    OperatorRoute {
+        // Open, but the detail of a failing check is shown to token holders only.
+        path: Endpoints::READY_PATH,
+        guard: Guard::Open,
+        route: || get(probes::ready),
+    },
+    #[cfg(feature = "prometheus")]
+    OperatorRoute {
+        path: Endpoints::METRICS_PATH,
+        guard: Guard::Metrics,
+        route: || get(scrape::metrics),
+    },
+    OperatorRoute {
+        path: Endpoints::SUMMARY_PATH,
+        guard: Guard::Metrics,
+        route: || get(views::summary),
+    },
+    OperatorRoute {
+        path: Endpoints::REPORT_PATH,
+        guard: Guard::Metrics,
+        route: || get(views::report),
+    },
+    OperatorRoute {
+        path: Endpoints::DASHBOARD_PATH,
+        guard: Guard::Metrics,
+        route: || get(views::dashboard),
+    },
+    OperatorRoute {
+        path: Endpoints::LIVE_PATH,
+        guard: Guard::Browser,
+        route: || get(live::page),
+    },
+    OperatorRoute {
+        path: Endpoints::RESET_PATH,
+        guard: Guard::Admin,
+        route: || post(views::reset),
+    },
+    #[cfg(feature = "profiling")]
+    OperatorRoute {
+        path: Endpoints::PROFILE_PATH,
+        guard: Guard::Admin,
+        route: || get(profile::profile),
+    },
+    #[cfg(feature = "profiling-heap")]
+    OperatorRoute {
+        path: Endpoints::HEAP_PROFILE_PATH,
+        guard: Guard::Admin,
+        route: || get(heap_profile::heap),
+    },
+];
+
+/// The group that serves `path`.
+fn group(path: &str) -> Option<Endpoints> {
+    Endpoints::PATHS
+        .iter()
+        .find(|(known, _)| *known == path)
+        .map(|(_, group)| *group)
+}
 
 impl Operations {
     /// The operator routes of `endpoints`, to merge into a router.
@@ -41,33 +117,50 @@ impl Operations {
     where
         S: Clone + Send + Sync + 'static,
     {
-        let path = |path: &str| format!("{}{path}", self.endpoint_prefix);
         let mut router = Router::new();
-        if endpoints.contains(Endpoints::PROBES) {
-            router = router
-                .route(&path(HEALTH_PATH), get(probes::health))
-                .route(&path(READY_PATH), get(probes::ready));
-        }
-        if endpoints.contains(Endpoints::VIEWS) {
-            router = router
-                .route(&path(SUMMARY_PATH), get(views::summary))
-                .route(&path(REPORT_PATH), get(views::report))
-                .route(&path(DASHBOARD_PATH), get(views::dashboard))
-                .route(&path(LIVE_PATH), get(live::page))
-                .route(&path(RESET_PATH), post(views::reset));
-        }
-        #[cfg(feature = "profiling")]
-        if endpoints.contains(Endpoints::PROFILING) {
-            router = router.route(&path(crate::PROFILE_PATH), get(profile::profile));
-            #[cfg(feature = "profiling-heap")]
-            {
-                router = router.route(&path(crate::HEAP_PROFILE_PATH), get(heap_profile::heap));
+        for route in ROUTES {
+            if !group(route.path).is_some_and(|group| endpoints.contains(group)) {
+                continue;
             }
-        }
-        #[cfg(feature = "prometheus")]
-        if endpoints.contains(Endpoints::SCRAPE) {
-            router = router.route(&path(crate::METRICS_PATH), get(scrape::metrics));
+            let mut handler = (route.route)();
+            if route.guard != Guard::Open {
+                let state = (self.clone(), route.guard);
+                handler = handler.route_layer(from_fn_with_state(state, auth::guard));
+            }
+            let path = format!("{}{}", self.endpoint_prefix, route.path);
+            router = router.route(&path, handler);
         }
         router.with_state(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_has_a_path_in_the_table_and_only_probes_are_open() {
+        for route in ROUTES {
+            let group = group(route.path)
+                .unwrap_or_else(|| panic!("{} is not in Endpoints::PATHS", route.path));
+            assert_eq!(
+                route.guard == Guard::Open,
+                group == Endpoints::PROBES,
+                "{}: only the probes may be open",
+                route.path
+            );
+        }
+    }
+
+    #[test]
+    fn every_path_of_the_table_is_served_in_a_full_build() {
+        if cfg!(all(feature = "prometheus", feature = "profiling-heap")) {
+            for (path, _) in Endpoints::PATHS {
+                assert!(
+                    ROUTES.iter().any(|route| route.path == *path),
+                    "{path} has no route"
+                );
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::auth::{self, Guard};
+use super::auth::{self, TokenKind};
 use crate::operations::Operations;
 
 /// 200 for as long as the process serves requests.
@@ -22,8 +22,8 @@ pub(super) async fn ready(
     State(operations): State<Arc<Operations>>,
     headers: HeaderMap,
 ) -> (StatusCode, Json<Value>) {
-    let detail = auth::holds(&operations, Guard::Metrics, &headers)
-        || auth::holds(&operations, Guard::Admin, &headers);
+    let detail = auth::holds(&operations, TokenKind::Metrics, &headers)
+        || auth::holds(&operations, TokenKind::Admin, &headers);
     let outcomes = operations.readiness.outcomes().await;
     let ready = outcomes.iter().all(|outcome| outcome.error.is_none());
     let mut checks = Map::new();

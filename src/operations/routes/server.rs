@@ -6,8 +6,9 @@ use std::sync::Arc;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::task::JoinHandle;
 
+use crate::Endpoints;
 use crate::Error;
-use crate::operations::{Endpoints, Operations};
+use crate::operations::Operations;
 
 impl Operations {
     /// Serves the operator routes of `endpoints` on `addr` in a background task. Binding

@@ -5,77 +5,64 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::auth::{self, Guard};
+use crate::alerting::AlertReport;
 use crate::operations::Operations;
+use crate::operations::summary::{
+    DashboardRequests, DashboardResources, DashboardSystem, DashboardView, Report, Summary,
+};
 
 /// The summary; behind the metrics token when one is configured.
-pub(super) async fn summary(
-    State(operations): State<Arc<Operations>>,
-    headers: HeaderMap,
-) -> Response {
-    if let Some(refused) = auth::refusal(&operations, Guard::Metrics, &headers) {
-        return refused;
-    }
+pub(super) async fn summary(State(operations): State<Arc<Operations>>) -> Response {
     Json(operations.summary()).into_response()
 }
 
 /// The summary plus the alerts (firing and past).
-pub(super) async fn report(
-    State(operations): State<Arc<Operations>>,
-    headers: HeaderMap,
-) -> Response {
-    if let Some(refused) = auth::refusal(&operations, Guard::Metrics, &headers) {
-        return refused;
-    }
-    let mut report = operations.summary();
-    report["alerts"] = operations.alerts();
-    Json(report).into_response()
+pub(super) async fn report(State(operations): State<Arc<Operations>>) -> Response {
+    Json(Report {
+        summary: operations.summary(),
+        alerts: operations.alerts(),
+    })
+    .into_response()
 }
 
 /// The at-a-glance view: uptime, requests, latency and resources, formatted for people with
 /// the numbers beside them, and the alerts.
-pub(super) async fn dashboard(
-    State(operations): State<Arc<Operations>>,
-    headers: HeaderMap,
-) -> Response {
-    if let Some(refused) = auth::refusal(&operations, Guard::Metrics, &headers) {
-        return refused;
-    }
-    let summary = operations.summary();
-    let number = |value: &serde_json::Value| value.as_f64();
+pub(super) async fn dashboard(State(operations): State<Arc<Operations>>) -> Response {
+    Json(dashboard_view(operations.summary(), operations.alerts())).into_response()
+}
+
+fn dashboard_view(summary: Summary, alerts: AlertReport) -> DashboardView {
     let percent = |value: Option<f64>| value.map(|ratio| format!("{:.0}%", ratio * 100.0));
-    let uptime = number(&summary["process"]["uptime_seconds"]);
-    let average = number(&summary["latency_ms"]["average"]);
-    let memory = number(&summary["process"]["memory_utilization"]);
-    let cpu = number(&summary["process"]["cpu_utilization"]);
-    let hit_ratio = number(&summary["dependencies"]["cache"]["hit_ratio"]);
-    Json(json!({
-        "system": {
-            "uptime": uptime.map(format_uptime),
-            "uptime_seconds": uptime,
-            "requests": {
-                "total": summary["requests"]["total"],
-                "errors": summary["requests"]["errors"],
-                "cancelled": summary["requests"]["cancelled"],
-                "average_latency": average.map(format_ms),
-                "average_latency_ms": average,
+    let uptime = summary.process.uptime_seconds;
+    let average = summary.latency_ms.average;
+    let memory = summary.process.memory_utilization;
+    let cpu = summary.process.cpu_utilization;
+    let hit_ratio = summary.dependencies.cache.hit_ratio;
+    DashboardView {
+        system: DashboardSystem {
+            uptime: uptime.map(format_uptime),
+            uptime_seconds: uptime,
+            requests: DashboardRequests {
+                total: summary.requests.total,
+                errors: summary.requests.errors,
+                cancelled: summary.requests.cancelled,
+                average_latency: average.map(format_ms),
+                average_latency_ms: average,
             },
-            "resources": {
-                "memory": percent(memory),
-                "memory_utilization": memory,
-                "cpu": percent(cpu),
-                "cpu_utilization": cpu,
-                "cache_hit_ratio": percent(hit_ratio),
-                "cache_hit_ratio_value": hit_ratio,
+            resources: DashboardResources {
+                memory: percent(memory),
+                memory_utilization: memory,
+                cpu: percent(cpu),
+                cpu_utilization: cpu,
+                cache_hit_ratio: percent(hit_ratio),
+                cache_hit_ratio_value: hit_ratio,
             },
         },
-        "alerts": operations.alerts(),
-    }))
-    .into_response()
+        alerts,
+    }
 }
 
 /// `123ms`, or `0.3ms` below 10 ms, where whole milliseconds would round to nothing.
@@ -105,13 +92,7 @@ fn format_uptime(seconds: f64) -> String {
 
 /// Restarts the summary window. Admin only: 404 when no admin token is configured, 401 for
 /// a missing or wrong one.
-pub(super) async fn reset(
-    State(operations): State<Arc<Operations>>,
-    headers: HeaderMap,
-) -> Response {
-    if let Some(refused) = auth::admin_refusal(&operations, &headers) {
-        return refused;
-    }
+pub(super) async fn reset(State(operations): State<Arc<Operations>>) -> Response {
     operations.reset_summary();
     Json(json!({ "status": "reset" })).into_response()
 }

@@ -7,7 +7,13 @@
 //! the totals, whatever the uptime.
 
 pub(crate) mod figures;
+mod report;
 mod window;
 
 pub(crate) use figures::{Figures, Quantile, Tally};
+pub use report::{
+    CacheFigures, CallFigures, DashboardRequests, DashboardResources, DashboardSystem,
+    DashboardView, DependencyFigures, Latency, ProcessFigures, Report, Requests, RouteFigures,
+    Routes, Summary, SummaryWindow, ToolFigures,
+};
 pub(crate) use window::Window;

@@ -2,12 +2,14 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use serde_json::{Value, json};
-
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::figures::{Figures, HttpKey, Quantile, Series, Tally};
+use super::report::{
+    CacheFigures, CallFigures, DependencyFigures, Latency, ProcessFigures, Requests, RouteFigures,
+    Routes, Summary, SummaryWindow, ToolFigures,
+};
 use crate::failure::Verdict;
 
 /// How many routes each top list shows.
@@ -41,94 +43,117 @@ impl Window {
     }
 
     /// The summary of the window up to `now`, after rolling over if it has run its length.
-    pub(crate) fn summary(&mut self, now: Figures) -> Value {
+    pub(crate) fn summary(&mut self, now: Figures) -> Summary {
         if self.started.elapsed() >= self.length {
             self.reset(now.clone());
         }
         let seconds = self.started.elapsed().as_secs_f64();
 
         let overall = Tally::since(&now.http, &self.baseline.http, |key| key.verdict);
-        let routes = self.routes(&now);
-        let dependency = |now: &HashMap<Verdict, Series>, then: &HashMap<Verdict, Series>| {
+        let calls = |now: &HashMap<Verdict, Series>, then: &HashMap<Verdict, Series>| {
             let tally = Tally::since(now, then, |verdict| *verdict);
-            json!({
-                "calls": tally.all.count,
-                "errors": tally.failed,
-                "cancelled": tally.cancelled,
-                "average_ms": average_ms(&tally.all),
-            })
+            CallFigures {
+                calls: tally.all.count,
+                errors: tally.failed,
+                cancelled: tally.cancelled,
+                average_ms: average_ms(&tally.all),
+            }
         };
         let hits = (now.cache_hits - self.baseline.cache_hits).max(0.0);
         let misses = (now.cache_misses - self.baseline.cache_misses).max(0.0);
 
-        json!({
-            "window": {
-                "started_at_unix": self.started_at.duration_since(SystemTime::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()),
-                "seconds": seconds,
-                "length_seconds": self.length.as_secs_f64(),
+        Summary {
+            window: SummaryWindow {
+                started_at_unix: self
+                    .started_at
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_secs_f64()),
+                seconds,
+                length_seconds: self.length.as_secs_f64(),
             },
-            "requests": {
-                "total": overall.all.count,
-                "errors": overall.failed,
-                "cancelled": overall.cancelled,
-                "error_rate": overall.failure_ratio(),
-                "per_second": if seconds > 0.0 { overall.all.count / seconds } else { 0.0 },
+            requests: Requests {
+                total: overall.all.count,
+                errors: overall.failed,
+                cancelled: overall.cancelled,
+                error_rate: overall.failure_ratio(),
+                per_second: if seconds > 0.0 {
+                    overall.all.count / seconds
+                } else {
+                    0.0
+                },
             },
-            "latency_ms": latency_ms(&overall.all),
-            "in_flight": now.in_flight,
-            "routes": routes,
-            "tools": self.tools(&now),
-            "dependencies": {
-                "db": dependency(&now.db, &self.baseline.db),
-                "platform": dependency(&now.platform, &self.baseline.platform),
-                "cache": { "hits": hits, "misses": misses, "hit_ratio": ratio(hits, hits + misses) },
+            latency_ms: latency_ms(&overall.all),
+            in_flight: now.in_flight,
+            routes: self.routes(&now),
+            tools: self.tools(&now),
+            dependencies: DependencyFigures {
+                db: calls(&now.db, &self.baseline.db),
+                platform: calls(&now.platform, &self.baseline.platform),
+                cache: CacheFigures {
+                    hits,
+                    misses,
+                    hit_ratio: ratio(hits, hits + misses),
+                },
             },
-            "process": {
-                "cpu_utilization": now.process_cpu,
-                "memory_bytes": now.process_memory,
-                "memory_utilization": now.process_memory_utilization,
-                "system_memory_utilization": now.system_memory_utilization,
-                "uptime_seconds": now.process_uptime,
+            process: ProcessFigures {
+                cpu_utilization: now.process_cpu,
+                memory_bytes: now.process_memory,
+                memory_utilization: now.process_memory_utilization,
+                system_memory_utilization: now.system_memory_utilization,
+                uptime_seconds: now.process_uptime,
             },
-        })
+        }
     }
 }
 
 impl Window {
     /// The slowest and the most called routes of the window, each with its tally.
-    fn routes(&self, now: &Figures) -> Value {
+    fn routes(&self, now: &Figures) -> Routes {
         let routes = by_name(&now.http, &self.baseline.http, |key| {
             (route_name(key), key.verdict)
         });
         let top = |by: fn(&Tally) -> Option<f64>| {
             let mut sorted = routes.clone();
-            sorted.sort_by(|a, b| by(&b.1).partial_cmp(&by(&a.1)).unwrap_or(Ordering::Equal));
-            sorted.iter().take(TOP).map(route_json).collect::<Vec<_>>()
+            // Ties in name order, so two reads of the same figures list them alike.
+            sorted.sort_by(|a, b| {
+                by(&b.1)
+                    .partial_cmp(&by(&a.1))
+                    .unwrap_or(Ordering::Equal)
+                    .then_with(|| a.0.cmp(&b.0))
+            });
+            sorted
+                .iter()
+                .take(TOP)
+                .map(route_figures)
+                .collect::<Vec<_>>()
         };
-        json!({
-            "slowest": top(|tally| average_ms(&tally.all)),
-            "most_called": top(|tally| Some(tally.all.count)),
-        })
+        Routes {
+            slowest: top(|tally| average_ms(&tally.all)),
+            most_called: top(|tally| Some(tally.all.count)),
+        }
     }
 }
 
 impl Window {
     /// Every tool that ran in the window, the most executed first.
-    fn tools(&self, now: &Figures) -> Value {
+    fn tools(&self, now: &Figures) -> Vec<ToolFigures> {
         let mut tools = by_name(&now.tools, &self.baseline.tools, |(tool, verdict)| {
             (tool.clone(), *verdict)
         });
-        tools.sort_by(|a, b| b.1.all.count.total_cmp(&a.1.all.count));
+        tools.sort_by(|a, b| {
+            b.1.all
+                .count
+                .total_cmp(&a.1.all.count)
+                .then_with(|| a.0.cmp(&b.0))
+        });
         tools
-            .iter()
-            .map(|(tool, tally)| {
-                json!({
-                    "tool": tool,
-                    "executions": tally.all.count,
-                    "errors": tally.failed,
-                    "cancelled": tally.cancelled,
-                    "average_ms": average_ms(&tally.all),
-                })
+            .into_iter()
+            .map(|(tool, tally)| ToolFigures {
+                tool,
+                executions: tally.all.count,
+                errors: tally.failed,
+                cancelled: tally.cancelled,
+                average_ms: average_ms(&tally.all),
             })
             .collect()
     }
@@ -158,39 +183,61 @@ fn by_name<K: Eq + std::hash::Hash>(
     grouped
 }
 
-fn route_json((route, tally): &(String, Tally)) -> Value {
-    json!({
-        "route": route,
-        "requests": tally.all.count,
-        "errors": tally.failed,
-        "cancelled": tally.cancelled,
-        "average_ms": average_ms(&tally.all),
-    })
+fn route_figures((route, tally): &(String, Tally)) -> RouteFigures {
+    RouteFigures {
+        route: route.clone(),
+        requests: tally.all.count,
+        errors: tally.failed,
+        cancelled: tally.cancelled,
+        average_ms: average_ms(&tally.all),
+    }
 }
 
-/// The average and the p50, p95 and p99 in milliseconds. A quantile the buckets only bound
-/// is `null`, with `p50_at_most` (it lies in the first bucket) or `p99_at_least` (in the
-/// `+Inf` bucket) beside it: set finer buckets (`MonitoringBuilder::histogram_buckets`) to
-/// get a figure.
-fn latency_ms(series: &Series) -> Value {
-    let mut latency = serde_json::Map::new();
-    latency.insert("average".into(), json!(average_ms(series)));
-    for (name, q) in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)] {
+/// The average and the p50, p95 and p99 in milliseconds, each with the bound the buckets
+/// give where they give no figure.
+fn latency_ms(series: &Series) -> Latency {
+    let mut latency = Latency {
+        average: average_ms(series),
+        p50: None,
+        p95: None,
+        p99: None,
+        p50_at_most: None,
+        p95_at_most: None,
+        p99_at_most: None,
+        p50_at_least: None,
+        p95_at_least: None,
+        p99_at_least: None,
+    };
+    let ms = |seconds: f64| seconds * 1000.0;
+    for (q, estimate, at_most, at_least) in [
+        (
+            0.5,
+            &mut latency.p50,
+            &mut latency.p50_at_most,
+            &mut latency.p50_at_least,
+        ),
+        (
+            0.95,
+            &mut latency.p95,
+            &mut latency.p95_at_most,
+            &mut latency.p95_at_least,
+        ),
+        (
+            0.99,
+            &mut latency.p99,
+            &mut latency.p99_at_most,
+            &mut latency.p99_at_least,
+        ),
+    ] {
         let quantile = series.quantile(q);
-        let ms = |seconds: f64| json!(seconds * 1000.0);
-        latency.insert(
-            name.into(),
-            quantile
-                .and_then(Quantile::estimate)
-                .map_or(Value::Null, ms),
-        );
+        *estimate = quantile.and_then(Quantile::estimate).map(ms);
         match quantile {
-            Some(Quantile::AtMost(bound)) => latency.insert(format!("{name}_at_most"), ms(bound)),
-            Some(Quantile::AtLeast(bound)) => latency.insert(format!("{name}_at_least"), ms(bound)),
-            _ => None,
-        };
+            Some(Quantile::AtMost(bound)) => *at_most = Some(ms(bound)),
+            Some(Quantile::AtLeast(bound)) => *at_least = Some(ms(bound)),
+            _ => {}
+        }
     }
-    Value::Object(latency)
+    latency
 }
 
 fn route_name(key: &HttpKey) -> String {
@@ -234,10 +281,10 @@ mod tests {
         let mut window = Window::new(Duration::from_secs(3600));
         window.reset(figures(10.0));
         let summary = window.summary(figures(14.0));
-        assert_eq!(summary["requests"]["total"], 4.0);
-        assert_eq!(summary["routes"]["most_called"][0]["route"], "/a");
-        assert_eq!(summary["tools"], json!([]), "{summary}");
-        let average = summary["latency_ms"]["average"].as_f64().unwrap();
+        assert_eq!(summary.requests.total, 4.0);
+        assert_eq!(summary.routes.most_called[0].route, "/a");
+        assert!(summary.tools.is_empty(), "{summary:?}");
+        let average = summary.latency_ms.average.unwrap();
         assert!((average - 10.0).abs() < 1e-9, "{average}");
     }
 
@@ -256,12 +303,12 @@ mod tests {
         now.tools
             .insert(("lookup".into(), Verdict::Succeeded), runs(2.0));
         let summary = Window::new(Duration::from_secs(3600)).summary(now);
-        let tools = &summary["tools"];
-        assert_eq!(tools[0]["tool"], "search", "{summary}");
-        assert_eq!(tools[0]["executions"], 4.0);
-        assert_eq!(tools[0]["errors"], 1.0);
-        assert_eq!(tools[1]["tool"], "lookup");
-        let average = tools[1]["average_ms"].as_f64().unwrap();
+        let tools = &summary.tools;
+        assert_eq!(tools[0].tool, "search", "{summary:?}");
+        assert_eq!(tools[0].executions, 4.0);
+        assert_eq!(tools[0].errors, 1.0);
+        assert_eq!(tools[1].tool, "lookup");
+        let average = tools[1].average_ms.unwrap();
         assert!((average - 2.0).abs() < 1e-9, "{average}");
     }
 
@@ -269,7 +316,7 @@ mod tests {
     fn a_window_past_its_length_rolls_over() {
         let mut window = Window::new(Duration::ZERO);
         let summary = window.summary(figures(14.0));
-        assert_eq!(summary["requests"]["total"], 0.0, "{summary}");
-        assert_eq!(summary["latency_ms"]["p50"], Value::Null);
+        assert_eq!(summary.requests.total, 0.0, "{summary:?}");
+        assert_eq!(summary.latency_ms.p50, None);
     }
 }

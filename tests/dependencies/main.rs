@@ -1,0 +1,12 @@
+//! Outbound calls and units of work, and two `Monitoring` instances kept apart.
+//!
+//! One test binary per floor: each module below was a binary of its own.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod dependencies;
+#[cfg(feature = "reqwest")]
+mod isolation;
+#[cfg(feature = "reqwest")]
+mod platform;

@@ -1,0 +1,202 @@
+//! Calls to a third-party platform through `PlatformLayer` around `reqwest::Client`: the
+//! platform (a real HTTP server on loopback) receives the `traceparent` of the client span,
+//! which is a child of the request's server span; metrics carry platform, endpoint, status
+//! and the inbound route; 429, timeouts and connection errors are told apart. Its own test
+//! binary: it installs the globals.
+
+use crate::support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::routing::{get, post};
+use tower::{Service, ServiceBuilder, ServiceExt};
+use tower_monitoring::MonitoringLayer;
+use tower_monitoring::dependency::{PlatformLayer, PlatformService};
+
+type Client = PlatformService<reqwest::Client>;
+
+/// The fake platform: records the traceparent it receives.
+async fn platform() -> (String, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let app = Router::new()
+        .route(
+            "/api/tickets",
+            post(move |headers: HeaderMap| async move {
+                let traceparent = headers
+                    .get("traceparent")
+                    .map(|value| value.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                record.lock().unwrap().push(traceparent);
+                StatusCode::CREATED
+            }),
+        )
+        .route(
+            "/api/limited",
+            get(|| async { StatusCode::TOO_MANY_REQUESTS }),
+        )
+        .route(
+            "/api/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                "late"
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+fn platform_client() -> Client {
+    let reqwest = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    ServiceBuilder::new()
+        .layer(
+            PlatformLayer::new("helpdesk").endpoint(|_, path| match path {
+                "/api/tickets" => "tickets.create",
+                _ => "other",
+            }),
+        )
+        .service(reqwest)
+}
+
+async fn call(
+    client: &Client,
+    method: reqwest::Method,
+    url: &str,
+) -> Result<StatusCode, reqwest::Error> {
+    let request = reqwest::Request::new(method, url.parse().unwrap());
+    let mut client = client.clone();
+    let response = client.ready().await?.call(request).await?;
+    Ok(response.status())
+}
+
+fn sample(text: &str, labels: &[&str]) -> Option<f64> {
+    support::prometheus::sample(text, "http_client_request_duration_seconds_count", labels)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn platform_calls_are_measured_traced_and_propagated() {
+    let (monitoring, exporter) = support::traced_installed("orders");
+    let (platform_url, seen) = platform().await;
+    let client = platform_client();
+
+    let tickets = format!("{platform_url}/api/tickets");
+    let app = Router::new()
+        .route(
+            "/orders/{id}",
+            post(move || {
+                let client = platform_client();
+                let tickets = tickets.clone();
+                async move {
+                    call(&client, reqwest::Method::POST, &tickets)
+                        .await
+                        .unwrap()
+                }
+            }),
+        )
+        .layer(MonitoringLayer::new());
+    let (status, _) = support::send(
+        &app,
+        Request::post("/orders/7").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // The platform saw the client span's context, in the request's trace.
+    monitoring.tracer_provider().unwrap().force_flush().unwrap();
+    let spans = exporter.get_finished_spans().unwrap();
+    let server = spans
+        .iter()
+        .find(|span| span.name == "POST /orders/{id}")
+        .unwrap();
+    let client_span = spans
+        .iter()
+        .find(|span| span.name == "POST tickets.create")
+        .unwrap_or_else(|| panic!("{spans:#?}"));
+    assert_eq!(client_span.parent_span_id, server.span_context.span_id());
+    let traceparent = seen.lock().unwrap()[0].clone();
+    assert_eq!(
+        traceparent,
+        format!(
+            "00-{}-{}-01",
+            server.span_context.trace_id(),
+            client_span.span_context.span_id()
+        )
+    );
+
+    // 429, a timeout and a refused connection each get their own error.type.
+    assert_eq!(
+        call(
+            &client,
+            reqwest::Method::GET,
+            &format!("{platform_url}/api/limited")
+        )
+        .await
+        .unwrap(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let slow = call(
+        &client,
+        reqwest::Method::GET,
+        &format!("{platform_url}/api/slow"),
+    )
+    .await;
+    assert!(slow.unwrap_err().is_timeout());
+    // The caller gives up first: the call is cancelled, not timed out.
+    let slow_url = format!("{platform_url}/api/slow");
+    let given_up = tokio::time::timeout(
+        Duration::from_millis(50),
+        call(&client, reqwest::Method::GET, &slow_url),
+    )
+    .await;
+    assert!(given_up.is_err());
+    let refused = format!("http://{}/api/tickets", support::otlp::free_port());
+    assert!(
+        call(&client, reqwest::Method::POST, &refused)
+            .await
+            .is_err()
+    );
+
+    let text = monitoring.render_prometheus();
+    let created = [
+        "platform_name=\"helpdesk\"",
+        "platform_endpoint=\"tickets.create\"",
+        "http_request_method=\"POST\"",
+        "http_response_status_code=\"201\"",
+        "http_route=\"/orders/{id}\"",
+        "server_address=\"127.0.0.1\"",
+    ];
+    assert_eq!(sample(&text, &created), Some(1.0), "{text}");
+    assert_eq!(
+        sample(
+            &text,
+            &["error_type=\"429\"", "http_response_status_code=\"429\""]
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, &["error_type=\"timeout\""]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, &["error_type=\"connection\""]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, &["error_type=\"cancelled\""]),
+        Some(1.0),
+        "{text}"
+    );
+    monitoring.shutdown().await.unwrap();
+}

@@ -1,0 +1,19 @@
+//! Inbound HTTP: the layer's metrics, spans, bodies, completion and cancellation, hostile input.
+//!
+//! One test binary per floor: each module below was a binary of its own.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod body_sizes;
+mod completion;
+mod connections;
+mod fuzz_corpus;
+mod hostile_requests;
+mod http_metrics;
+mod in_flight;
+mod panics;
+mod server_spans;
+mod tower_service;
+#[cfg(feature = "reqwest")]
+mod trust_boundary;

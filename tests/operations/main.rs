@@ -1,0 +1,19 @@
+//! What operators use: probes, tokens, the JSON views, the scrape, the live page, profiles.
+//!
+//! One test binary per floor: each module below was a binary of its own.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod buckets;
+mod callback_panics;
+#[cfg(feature = "certificates")]
+mod certificates;
+mod failure_definition;
+mod health;
+mod live_page;
+#[cfg(all(feature = "profiling", feature = "reqwest"))]
+mod profiling;
+mod prometheus_endpoint;
+mod tokens;
+mod typed_views;

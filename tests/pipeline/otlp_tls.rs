@@ -1,0 +1,166 @@
+//! OTLP over TLS, against a local receiver whose certificate comes from an authority made for
+//! the test: gRPC and HTTP/protobuf to `https://` endpoints, the authority named by the
+//! builder or by `OTEL_EXPORTER_OTLP_CERTIFICATE` (through the quickstart binary, as a user
+//! sets it), a client certificate for a receiver that demands one; and the refusals: a
+//! collector signed by another authority, a missing client certificate, a file that is not
+//! there. The handshake is real rustls on both sides, so a client that trusted anything would
+//! fail the refusals.
+#![cfg(all(unix, feature = "tls", feature = "otlp-http"))]
+
+use crate::support;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
+use axum::routing::get;
+use support::example::Running;
+use support::otlp::Receiver;
+use support::tls::Pki;
+use tower_monitoring::{ErrorKind, Monitoring, MonitoringBuilder, OtlpProtocol};
+
+const PROTOCOLS: [(&str, OtlpProtocol); 2] = [
+    ("grpc", OtlpProtocol::Grpc),
+    ("http", OtlpProtocol::HttpProtobuf),
+];
+
+/// Serves one request through a monitoring built by `builder`, then shuts it down, which
+/// flushes the span; returns the names of the spans the receiver got.
+async fn one_request(builder: MonitoringBuilder, receiver: &Receiver) -> Vec<String> {
+    let monitoring = builder.build().unwrap();
+    let app = Router::new()
+        .route("/orders/{id}", get(|| async { "order" }))
+        .layer(monitoring.layer());
+    support::send(&app, Request::get("/orders/7").body(Body::empty()).unwrap()).await;
+    // A refused handshake is the exporter's failure, counted and logged; not the caller's.
+    let _ = monitoring.shutdown().await;
+    receiver
+        .received
+        .spans()
+        .into_iter()
+        .map(|span| span.name)
+        .collect()
+}
+
+fn builder(endpoint: String, protocol: OtlpProtocol) -> MonitoringBuilder {
+    Monitoring::builder()
+        .service_name("tls-test")
+        .otlp_endpoint(endpoint)
+        .otlp_protocol(protocol)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spans_reach_an_https_collector_that_the_named_authority_signed() {
+    let pki = Pki::new("trusted");
+    let receiver = Receiver::with_tls(&pki, false).await;
+    for (name, protocol) in PROTOCOLS {
+        receiver.received.clear();
+        let builder =
+            builder(receiver.https_endpoint(name), protocol).otlp_certificate(pki.path("ca.pem"));
+        let spans = one_request(builder, &receiver).await;
+        assert_eq!(spans, ["GET /orders/{id}"], "over {name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collector_signed_by_another_authority_gets_nothing() {
+    let pki = Pki::new("untrusted");
+    let other = Pki::new("other-authority");
+    let receiver = Receiver::with_tls(&pki, false).await;
+    for (name, protocol) in PROTOCOLS {
+        let builder =
+            builder(receiver.https_endpoint(name), protocol).otlp_certificate(other.path("ca.pem"));
+        let spans = one_request(builder, &receiver).await;
+        assert!(spans.is_empty(), "over {name}: {spans:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_needs_the_client_certificate() {
+    let pki = Pki::new("mutual");
+    let receiver = Receiver::with_tls(&pki, true).await;
+    for (name, protocol) in PROTOCOLS {
+        receiver.received.clear();
+        let without =
+            builder(receiver.https_endpoint(name), protocol).otlp_certificate(pki.path("ca.pem"));
+        let spans = one_request(without, &receiver).await;
+        assert!(
+            spans.is_empty(),
+            "over {name} without a certificate: {spans:?}"
+        );
+
+        let with = builder(receiver.https_endpoint(name), protocol)
+            .otlp_certificate(pki.path("ca.pem"))
+            .otlp_client_certificate(pki.path("client.pem"), pki.path("client.key"));
+        let spans = one_request(with, &receiver).await;
+        assert_eq!(
+            spans,
+            ["GET /orders/{id}"],
+            "over {name} with a certificate"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_file_that_cannot_be_used_is_refused_at_start_naming_it() {
+    let pki = Pki::new("bad-files");
+    let missing = pki.path("missing.pem");
+    let err = builder("https://127.0.0.1:4317".into(), OtlpProtocol::Grpc)
+        .otlp_certificate(&missing)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    let message = err.to_string();
+    assert!(message.contains("`otlp_certificate`"), "{message}");
+    assert!(
+        message.contains(&missing.display().to_string()),
+        "{message}"
+    );
+
+    // A key is not a certificate; the message names the file, never its contents.
+    let err = builder("https://127.0.0.1:4317".into(), OtlpProtocol::Grpc)
+        .otlp_certificate(pki.path("client.key"))
+        .build()
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("holds no PEM certificate"), "{message}");
+    assert!(!message.contains("PRIVATE KEY"), "{message}");
+}
+
+/// As a user configures it: the quickstart binary, `OTEL_EXPORTER_OTLP_ENDPOINT=https://...`
+/// and `OTEL_EXPORTER_OTLP_CERTIFICATE`, stopped by SIGTERM, which flushes its spans.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quickstart_exports_over_tls_with_the_certificate_from_the_environment() {
+    let pki = Pki::new("environment");
+    let receiver = Receiver::with_tls(&pki, false).await;
+    let ca = pki.path("ca.pem").display().to_string();
+    for (name, protocol) in [("grpc", "grpc"), ("http", "http/protobuf")] {
+        receiver.received.clear();
+        let endpoint = receiver.https_endpoint(name);
+        let (mut running, address) = Running::start_with(
+            "quickstart",
+            &[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+                ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol),
+                ("OTEL_EXPORTER_OTLP_CERTIFICATE", &ca),
+            ],
+        );
+        let status = reqwest::get(format!("http://{address}/users/1"))
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 200);
+        let (exit, _) = running.terminate();
+        assert!(exit.success(), "{exit:?}\n{}", running.log.join("\n"));
+        let names: Vec<String> = receiver
+            .received
+            .spans()
+            .into_iter()
+            .map(|span| span.name)
+            .collect();
+        assert!(
+            names.iter().any(|name| name == "GET /users/{id}"),
+            "over {protocol}: {names:?}\n{}",
+            running.log.join("\n")
+        );
+    }
+}
