@@ -146,11 +146,11 @@ impl AppState {
         let pool = db.clone();
         dependency::register_pool("sqlite", move || {
             let idle = pool.num_idle() as u64;
-            PoolUsage {
-                in_use: u64::from(pool.size()).saturating_sub(idle),
+            PoolUsage::new(
+                u64::from(pool.size()).saturating_sub(idle),
                 idle,
-                max: u64::from(pool.options().get_max_connections()),
-            }
+                u64::from(pool.options().get_max_connections()),
+            )
         });
 
         let client = reqwest::Client::builder()

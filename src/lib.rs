@@ -11,8 +11,8 @@
 //!               (makes each request's scope current)              tools, jobs, pools
 //! system/       process and machine figures
 //! pipeline/     MeterProvider, TracerProvider, Prometheus reader, OTLP, logs, shutdown
-//! context/      trace context and trust, install defaults
-//! names, failure, classify, endpoints, alert_policy, method, callback      (ground)
+//! trace/        trace context and trust, server tracer, span ends, install defaults
+//! names, failure, classify, endpoints, alert_policy, method, panic_guard   (ground)
 //! ```
 //!
 //! At install time:
@@ -20,7 +20,7 @@
 //! ```text
 //! MonitoringBuilder::install()
 //!   ├─ pipeline::install        providers, OpenTelemetry globals, tracing subscriber
-//!   ├─ context::installed::set  the tracer and endpoint prefix MonitoringLayer::new() falls back to
+//!   ├─ trace::installed::set    the tracer and endpoint prefix MonitoringLayer::new() falls back to
 //!   └─ Monitoring::assemble
 //!        ├─ Dependencies        the handle dependency calls record through
 //!        ├─ Operations::start   readiness checks, summary window, alert thread and webhook
@@ -163,6 +163,7 @@
 //! | `profiling-heap` | no | `GET /debug/pprof/heap` for a service on jemalloc ([`Jemalloc`]) |
 //! | `certificates` | no | [`CertificateWatch`]: seconds until served certificates expire |
 //! | `artifacts` | no | the generator of the dashboards and rules (module `artifacts`) |
+//! | `testing` | no | hooks for tests and benches: `Monitoring::evaluate_alerts_at`, `system::SystemSampler` |
 //!
 //! `GET /metrics` needs `operations` and `prometheus`; the JSON summary and the alerts work
 //! without `prometheus`, reading the SDK through a reader of their own.
@@ -179,11 +180,9 @@ mod alert_policy;
 
 #[cfg(feature = "artifacts")]
 pub mod artifacts;
-mod callback;
 #[cfg(feature = "certificates")]
 mod certificates;
 pub mod classify;
-mod context;
 pub mod dependency;
 mod endpoints;
 mod error;
@@ -193,18 +192,19 @@ mod method;
 mod monitoring;
 #[cfg(feature = "operations")]
 mod operations;
+mod panic_guard;
 mod pipeline;
 mod setters;
 #[cfg(feature = "axum")]
 mod signal;
 #[cfg(feature = "system")]
 pub mod system;
+mod trace;
 
 pub use alert_policy::AlertPolicy;
 #[cfg(feature = "certificates")]
 pub use certificates::{CertificateWatch, DEFAULT_CERTIFICATE_REFRESH_INTERVAL};
 pub use classify::{Classify, Failure};
-pub use context::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, TraceContextTrust};
 pub use endpoints::{DEFAULT_EXCLUDED_PATHS, Endpoints};
 pub use error::{Error, ErrorKind};
 #[cfg(feature = "axum")]
@@ -232,6 +232,7 @@ pub use signal::shutdown_signal;
 /// `_RJEM_MALLOC_CONF=prof:true,prof_active:true` for `GET /debug/pprof/heap` to answer.
 #[cfg(feature = "profiling-heap")]
 pub use tikv_jemallocator::Jemalloc;
+pub use trace::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, TraceContextTrust};
 
 /// The OpenTelemetry API crate this crate is built on; depend on it through this re-export
 /// so that your instruments and ours share one global provider.

@@ -24,11 +24,7 @@ async fn every_kind_of_call() {
 #[tokio::test]
 async fn calls_before_install_do_not_silence_the_calls_after_it() {
     // Before: no provider yet, nothing to record into.
-    dependency::register_pool("main", || PoolUsage {
-        in_use: 1,
-        idle: 2,
-        max: 5,
-    });
+    dependency::register_pool("main", || PoolUsage::new(1, 2, 5));
     every_kind_of_call().await;
 
     let (monitoring, exporter) = support::traced_installed("late");

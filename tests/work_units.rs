@@ -181,10 +181,8 @@ async fn tools_workflows_jobs_and_pools() {
     // Pools are read when metrics are collected.
     let in_use = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(3));
     let reading = in_use.clone();
-    dependency::register_pool("main", move || PoolUsage {
-        in_use: reading.load(std::sync::atomic::Ordering::Relaxed),
-        idle: 2,
-        max: 10,
+    dependency::register_pool("main", move || {
+        PoolUsage::new(reading.load(std::sync::atomic::Ordering::Relaxed), 2, 10)
     });
     let pool = "db_client_connection_count";
     let used = [

@@ -13,8 +13,8 @@ use opentelemetry::metrics::MeterProvider;
 
 use super::instruments::DependencyInstruments;
 use super::pools::PoolReaders;
-use crate::context::installed;
-use crate::context::propagation::Propagation;
+use crate::trace::installed;
+use crate::trace::propagation::Propagation;
 
 struct Fallback {
     /// Kept alive, so that its address identifies it.

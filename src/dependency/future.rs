@@ -292,7 +292,7 @@ impl Started {
                     if hit { "hit" } else { "miss" },
                 ));
             }
-            crate::context::span_end::end(span, error.clone());
+            crate::trace::span_end::end(span, error.clone());
         }
         let instruments = &self.instruments;
         count_active(instruments, call, -1);

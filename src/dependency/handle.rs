@@ -13,7 +13,7 @@ use super::pools::{PoolReaders, PoolUsage};
 use super::request_scope;
 use super::workflow::Workflow;
 use super::{ClientLayer, PlatformLayer, fallback};
-use crate::context::propagation::Propagation;
+use crate::trace::propagation::Propagation;
 
 /// What the dependency calls of one `Monitoring` record into: its meter provider, its tracer
 /// and its propagators. Cloning is cheap.

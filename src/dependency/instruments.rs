@@ -12,8 +12,8 @@ use opentelemetry::metrics::{
 use opentelemetry_sdk::trace::SdkTracer;
 
 use super::pools::{self, PoolReaders};
-use crate::context::propagation::Propagation;
 use crate::names::{Metric, attr, metric};
+use crate::trace::propagation::Propagation;
 
 /// Which duration histogram a call goes to.
 #[derive(Debug, Clone, Copy)]

@@ -156,7 +156,7 @@ pub fn record_miss(name: &'static str) {
 /// ```no_run
 /// use tower_monitoring::dependency::{PoolUsage, register_pool};
 ///
-/// register_pool("main", || PoolUsage { in_use: 3, idle: 2, max: 10 });
+/// register_pool("main", || PoolUsage::new(3, 2, 10));
 /// ```
 pub fn register_pool(name: &'static str, usage: impl Fn() -> PoolUsage + Send + Sync + 'static) {
     Dependencies::current().register_pool(name, usage);

@@ -19,9 +19,9 @@ use super::client_request::{ClientRequest, ClientResponse};
 use super::handle::Dependencies;
 use super::instruments::{DependencyInstruments, Kind};
 use crate::classify::{Classify, ClientErrors};
-use crate::context::propagation::HeadersMut;
 use crate::method::MethodLabel;
 use crate::names::{attr, error_type};
+use crate::trace::propagation::HeadersMut;
 
 /// Names the endpoint of a request from its method and path, for the `platform.endpoint`
 /// label: a small fixed set such as `tickets.create`, never the raw URL.
@@ -287,7 +287,7 @@ impl PendingCall {
                     i64::from(status),
                 ));
             }
-            crate::context::span_end::end(span, error.clone());
+            crate::trace::span_end::end(span, error.clone());
         }
         let attributes = std::mem::take(&mut self.attributes);
         self.instruments

@@ -9,6 +9,7 @@ use crate::names::{attr, metric};
 
 /// A pool's connections at one moment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PoolUsage {
     /// Connections lent out.
     pub in_use: u64,
@@ -16,6 +17,13 @@ pub struct PoolUsage {
     pub idle: u64,
     /// The most connections the pool may open.
     pub max: u64,
+}
+
+impl PoolUsage {
+    /// `in_use` connections lent out and `idle` ones waiting, of at most `max`.
+    pub fn new(in_use: u64, idle: u64, max: u64) -> Self {
+        Self { in_use, idle, max }
+    }
 }
 
 type Reader = Arc<dyn Fn() -> PoolUsage + Send + Sync>;
@@ -47,13 +55,14 @@ const POOL_READER: &str = "pool_reader";
 /// Observable instruments on `meter` that report every pool of `pools` at each collection.
 /// A reader that panics is skipped (and counted), so it cannot break the collection.
 pub(super) fn observe(meter: &Meter, pools: Arc<PoolReaders>) -> [ObservableUpDownCounter<i64>; 2] {
-    let panics = crate::callback::panics_counter(meter);
+    let panics = crate::panic_guard::panics_counter(meter);
     let (counted, counted_pools) = (panics.clone(), pools.clone());
     let count = metric::DB_CLIENT_CONNECTION_COUNT
         .i64_observable_up_down_counter(meter)
         .with_callback(move |observer| {
             for (name, reader) in counted_pools.readers() {
-                let Some(usage) = crate::callback::guarded(POOL_READER, &counted, &*reader) else {
+                let Some(usage) = crate::panic_guard::guarded(POOL_READER, &counted, &*reader)
+                else {
                     continue;
                 };
                 for (state, value) in [("used", usage.in_use), ("idle", usage.idle)] {
@@ -72,7 +81,8 @@ pub(super) fn observe(meter: &Meter, pools: Arc<PoolReaders>) -> [ObservableUpDo
         .i64_observable_up_down_counter(meter)
         .with_callback(move |observer| {
             for (name, reader) in pools.readers() {
-                let Some(usage) = crate::callback::guarded(POOL_READER, &panics, &*reader) else {
+                let Some(usage) = crate::panic_guard::guarded(POOL_READER, &panics, &*reader)
+                else {
                     continue;
                 };
                 observer.observe(

@@ -22,7 +22,7 @@ impl Exclusions {
         let prefix = self
             .endpoint_prefix
             .clone()
-            .or_else(|| crate::context::installed::get().map(|installed| installed.endpoint_prefix))
+            .or_else(|| crate::trace::installed::get().map(|installed| installed.endpoint_prefix))
             .unwrap_or_default();
         DEFAULT_EXCLUDED_PATHS
             .iter()

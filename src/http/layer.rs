@@ -14,9 +14,9 @@ use super::service::MonitoringService;
 use super::shared::{Config, Shared, Traces};
 use crate::TraceContextTrust;
 use crate::classify::Classify;
-use crate::context::propagation::Propagation;
-use crate::context::server_tracer::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, ServerTracer};
 use crate::dependency::Dependencies;
+use crate::trace::propagation::Propagation;
+use crate::trace::server_tracer::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, ServerTracer};
 
 /// A tower [`Layer`] that records HTTP server metrics and a server span for every request.
 ///
@@ -180,23 +180,20 @@ impl MonitoringLayer {
     }
 
     /// Also skips `path` (a route template such as `/users/{id}`, or an exact path):
-    /// nothing is recorded for it, in-flight count included, and it gets no span.
+    /// nothing is recorded for it, in-flight count included, and it gets no span. The
+    /// operator endpoints stay skipped unless
+    /// [`exclude_operator_endpoints(false)`](Self::exclude_operator_endpoints) says otherwise.
     pub fn exclude_path(self, path: impl Into<Cow<'static, str>>) -> Self {
         let path = path.into();
         self.map_config(|config| config.exclusions.paths.push(path))
     }
 
-    /// Replaces the excluded paths; an empty list records every request.
-    pub fn excluded_paths<I, P>(self, paths: I) -> Self
-    where
-        I: IntoIterator<Item = P>,
-        P: Into<Cow<'static, str>>,
-    {
-        let paths = paths.into_iter().map(Into::into).collect();
-        self.map_config(|config| {
-            config.exclusions.paths = paths;
-            config.exclusions.defaults = false;
-        })
+    /// Whether the operator endpoints ([`DEFAULT_EXCLUDED_PATHS`](crate::DEFAULT_EXCLUDED_PATHS),
+    /// under the endpoint prefix) are skipped (default `true`); with `false` and no
+    /// [`exclude_path`](Self::exclude_path), every request is recorded. The two compose:
+    /// neither undoes the other.
+    pub fn exclude_operator_endpoints(self, exclude: bool) -> Self {
+        self.map_config(|config| config.exclusions.defaults = exclude)
     }
 }
 

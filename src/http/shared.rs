@@ -11,9 +11,9 @@ use super::labels::UrlScheme;
 use super::route_table::RouteTable;
 use crate::TraceContextTrust;
 use crate::classify::Classify;
-use crate::context::propagation::{Inbound, Propagation};
-use crate::context::server_tracer::ServerTracer;
 use crate::dependency::Dependencies;
+use crate::trace::propagation::{Inbound, Propagation};
+use crate::trace::server_tracer::ServerTracer;
 
 #[derive(Clone, Default)]
 pub(crate) struct Config {
@@ -147,7 +147,7 @@ impl Shared {
                 }
                 let tracer = match &self.config.traces {
                     Traces::Installed => {
-                        crate::context::installed::get().and_then(|installed| installed.tracer)
+                        crate::trace::installed::get().and_then(|installed| installed.tracer)
                     }
                     Traces::Tracer(tracer) => Some(tracer.clone()),
                 };

@@ -21,8 +21,8 @@ use opentelemetry::{Context, KeyValue};
 use super::labels::{MethodLabel, SchemeLabel, VersionLabel};
 use super::query;
 use super::series::RouteSeries;
-use crate::context::server_tracer::{ServerTracer, truncated};
 use crate::names::attr;
+use crate::trace::server_tracer::{ServerTracer, truncated};
 
 pub(crate) struct ServerSpan {
     /// The request's context: the caller's, plus this span (or, when it is not sampled,
@@ -85,7 +85,7 @@ impl ServerSpan {
                 i64::from(status),
             ));
         }
-        crate::context::span_end::end(span, error);
+        crate::trace::span_end::end(span, error);
     }
 }
 

@@ -2,18 +2,18 @@
 //! finish: [`install`](MonitoringBuilder::install) and [`build`](MonitoringBuilder::build).
 //!
 //! The settings of each floor live with it (`pipeline::Settings`,
-//! `operations::settings::Settings`); the setters of optional floors are in files of their
+//! `operations::settings::Settings`); the setters of optional resolved are in files of their
 //! own, each switched by its feature once.
 
 use std::time::Duration;
 
 use opentelemetry_sdk::trace::{Sampler, SpanExporter};
 
-use super::floors::Floors;
 use super::handle::Monitoring;
-use crate::context::installed::{self, Installed};
+use super::resolved::ResolvedSettings;
 use crate::pipeline::vars::ProcessEnv;
 use crate::pipeline::{self, Pipelines};
+use crate::trace::installed::{self, Installed};
 use crate::{Error, TraceContextTrust};
 
 /// Configures and installs the telemetry pipelines. Start with [`Monitoring::builder`].
@@ -27,7 +27,7 @@ pub struct MonitoringBuilder {
     pub(super) pipeline: pipeline::Settings,
     pub(super) endpoint_prefix: String,
     #[cfg(feature = "system")]
-    pub(super) system: Option<Duration>,
+    pub(super) system: super::system_settings::SystemSettings,
     #[cfg(feature = "operations")]
     pub(super) operations: crate::operations::settings::Settings,
 }
@@ -48,7 +48,10 @@ impl Default for MonitoringBuilder {
             },
             endpoint_prefix: String::new(),
             #[cfg(feature = "system")]
-            system: Some(crate::system::DEFAULT_SYSTEM_REFRESH_INTERVAL),
+            system: super::system_settings::SystemSettings {
+                enabled: true,
+                interval: None,
+            },
             #[cfg(feature = "operations")]
             operations: Default::default(),
         }
@@ -186,13 +189,13 @@ impl MonitoringBuilder {
     /// `tracing_subscriber`); nothing global changes then.
     pub fn install(self) -> Result<Monitoring, Error> {
         let vars = ProcessEnv;
-        let (settings, floors) = self.split(&vars)?;
+        let (settings, resolved) = self.split(&vars)?;
         let pipelines = pipeline::install(settings, &vars)?;
         installed::set(Installed {
             tracer: pipelines.server_tracer(),
-            endpoint_prefix: floors.endpoint_prefix.clone(),
+            endpoint_prefix: resolved.endpoint_prefix.clone(),
         });
-        Monitoring::assemble(pipelines, floors)
+        Monitoring::assemble(pipelines, resolved)
     }
 
     /// Builds the pipelines without touching any global; use [`Monitoring::layer`] to record
@@ -203,8 +206,8 @@ impl MonitoringBuilder {
     /// provider); failed exports are counted either way.
     pub fn build(self) -> Result<Monitoring, Error> {
         let vars = ProcessEnv;
-        let (settings, floors) = self.split(&vars)?;
-        Monitoring::assemble(Pipelines::build(settings, &vars, |_| {})?, floors)
+        let (settings, resolved) = self.split(&vars)?;
+        Monitoring::assemble(Pipelines::build(settings, &vars, |_| {})?, resolved)
     }
 
     /// The pipelines' settings, and everything above them checked and resolved against the
@@ -212,23 +215,18 @@ impl MonitoringBuilder {
     fn split(
         self,
         vars: &impl pipeline::vars::Vars,
-    ) -> Result<(pipeline::Settings, Floors), Error> {
+    ) -> Result<(pipeline::Settings, ResolvedSettings), Error> {
         validate_prefix(&self.endpoint_prefix)?;
-        #[cfg(feature = "system")]
-        if self.system.is_some_and(|interval| interval.is_zero()) {
-            return Err(Error::config(
-                "the system refresh interval must be above zero",
-            ));
-        }
-        let floors = Floors {
+        self.pipeline.check_conflicts()?;
+        let resolved = ResolvedSettings {
             endpoint_prefix: self.endpoint_prefix,
             #[cfg(feature = "system")]
-            system: self.system,
+            system: self.system.resolve()?,
             #[cfg(feature = "operations")]
             operations: self.operations.resolve(vars)?,
         };
         let _ = vars;
-        Ok((self.pipeline, floors))
+        Ok((self.pipeline, resolved))
     }
 }
 

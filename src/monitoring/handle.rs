@@ -1,5 +1,5 @@
 //! [`Monitoring`]: the handle on everything `install()` or `build()` started, composed of
-//! the floors below it.
+//! the resolved below it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,7 +8,7 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
-use super::floors::Floors;
+use super::resolved::ResolvedSettings;
 #[cfg(feature = "axum")]
 use crate::ConnectionListener;
 use crate::dependency::Dependencies;
@@ -55,8 +55,11 @@ pub(super) struct Inner {
 }
 
 impl Monitoring {
-    /// Starts the floors above `pipelines`.
-    pub(super) fn assemble(pipelines: Pipelines, floors: Floors) -> Result<Self, Error> {
+    /// Starts the resolved above `pipelines`.
+    pub(super) fn assemble(
+        pipelines: Pipelines,
+        resolved: ResolvedSettings,
+    ) -> Result<Self, Error> {
         let tracer = pipelines.server_tracer();
         let dependencies = Dependencies::on_meter(
             &pipelines.meter(),
@@ -65,8 +68,8 @@ impl Monitoring {
         );
         #[cfg(feature = "operations")]
         let operations = crate::operations::Operations::start(
-            floors.operations,
-            floors.endpoint_prefix.clone(),
+            resolved.operations,
+            resolved.endpoint_prefix.clone(),
             pipelines.metrics.clone(),
             &pipelines.meter(),
             &pipelines.resource,
@@ -74,13 +77,13 @@ impl Monitoring {
         Ok(Self {
             inner: Arc::new(Inner {
                 #[cfg(feature = "system")]
-                _system: floors.system.map(|interval| {
+                _system: resolved.system.map(|interval| {
                     crate::system::SystemMetrics::start(&pipelines.meter(), interval)
                 }),
                 #[cfg(feature = "operations")]
                 operations,
                 dependencies,
-                endpoint_prefix: floors.endpoint_prefix,
+                endpoint_prefix: resolved.endpoint_prefix,
                 pipelines,
                 shut_down: AtomicBool::new(false),
             }),

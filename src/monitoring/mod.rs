@@ -6,7 +6,6 @@
 //! add its settings and methods, each switched on once, at its `mod` line.
 
 mod builder;
-mod floors;
 mod handle;
 #[cfg(feature = "subscriber")]
 mod log_settings;
@@ -16,6 +15,7 @@ mod operator;
 mod operator_settings;
 #[cfg(feature = "otlp")]
 mod otlp_settings;
+mod resolved;
 #[cfg(feature = "system")]
 mod system_settings;
 

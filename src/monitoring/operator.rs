@@ -108,8 +108,8 @@ impl Monitoring {
     }
 
     /// [`evaluate_alerts`](Self::evaluate_alerts) at a given moment, for tests that drive
-    /// time themselves.
-    #[doc(hidden)]
+    /// time themselves (feature `testing`).
+    #[cfg(feature = "testing")]
     pub fn evaluate_alerts_at(&self, now: Instant, wall: SystemTime) {
         self.inner.operations.evaluate_alerts_at(now, wall);
     }

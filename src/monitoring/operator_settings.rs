@@ -55,9 +55,11 @@ impl MonitoringBuilder {
         self
     }
 
-    /// How often a thread of its own evaluates the alerts (default 15 s).
+    /// How often a thread of its own evaluates the alerts (default 15 s). With
+    /// [`alert_thread(false)`](Self::alert_thread) there is no such thread, and `install()`
+    /// fails naming both.
     pub fn alert_interval(mut self, interval: Duration) -> Self {
-        self.operations.alert_interval = interval;
+        self.operations.alert_interval = Some(interval);
         self
     }
 

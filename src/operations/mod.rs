@@ -69,7 +69,7 @@ impl Operations {
             readiness: ReadinessChecks::new(
                 settings.readiness_timeout,
                 settings.readiness_cache,
-                crate::callback::panics_counter(meter),
+                crate::panic_guard::panics_counter(meter),
             ),
             window: Mutex::new(Window::new(settings.summary_window)),
             alerts: Alerts::new(settings.alert_thresholds, meter, notifier, service),

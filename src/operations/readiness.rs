@@ -123,7 +123,7 @@ impl ReadinessChecks {
             .map(|(name, probe)| {
                 let started = Instant::now();
                 // The call that makes the future is the application's code too.
-                let task = crate::callback::guarded(READINESS_CHECK, &self.panics, || probe())
+                let task = crate::panic_guard::guarded(READINESS_CHECK, &self.panics, || probe())
                     .map(|future| tokio::spawn(tokio::time::timeout(timeout, future)))
                     .ok_or(());
                 (name, started, task)

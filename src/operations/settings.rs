@@ -30,7 +30,8 @@ pub(crate) struct Settings {
     pub(crate) admin_token: Option<String>,
     pub(crate) metrics_token: Option<String>,
     pub(crate) alert_thresholds: Option<Thresholds>,
-    pub(crate) alert_interval: Duration,
+    /// Set by `alert_interval(..)`; `None` for [`DEFAULT_ALERT_INTERVAL`].
+    pub(crate) alert_interval: Option<Duration>,
     /// Whether a thread of its own evaluates the alerts every `alert_interval`.
     pub(crate) alert_thread: bool,
     pub(crate) alert_webhook: Option<String>,
@@ -45,7 +46,7 @@ impl Default for Settings {
             admin_token: None,
             metrics_token: None,
             alert_thresholds: None,
-            alert_interval: DEFAULT_ALERT_INTERVAL,
+            alert_interval: None,
             alert_thread: true,
             alert_webhook: None,
         }
@@ -69,7 +70,14 @@ pub(crate) struct Resolved {
 impl Settings {
     /// Applies the environment; fails naming the setting or variable that cannot be used.
     pub(crate) fn resolve(self, vars: &impl Vars) -> Result<Resolved, Error> {
-        if self.alert_interval.is_zero() {
+        if self.alert_interval.is_some() && !self.alert_thread {
+            return Err(Error::config(
+                "alert_interval(..) sets how often the alert thread runs, and \
+                 alert_thread(false) switches that thread off: drop one of the two",
+            ));
+        }
+        let alert_interval = self.alert_interval.unwrap_or(DEFAULT_ALERT_INTERVAL);
+        if alert_interval.is_zero() {
             return Err(Error::config("the alert interval must be above zero"));
         }
         Ok(Resolved {
@@ -92,7 +100,7 @@ impl Settings {
                 Some(thresholds) => thresholds,
                 None => alert_thresholds(vars)?,
             },
-            alert_interval: self.alert_thread.then_some(self.alert_interval),
+            alert_interval: self.alert_thread.then_some(alert_interval),
             alert_webhook: webhook_url(self.alert_webhook, vars)?,
         })
     }

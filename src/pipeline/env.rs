@@ -12,7 +12,7 @@ use super::LogFormat;
 use super::OtlpProtocol;
 use super::vars::{Vars, boolean, parse, ratio};
 use crate::Error;
-use crate::context::propagation::Propagation;
+use crate::trace::propagation::Propagation;
 
 /// Whether spans are exported: an endpoint is configured, unless the SDK or the trace
 /// exporter is switched off (`OTEL_SDK_DISABLED=true`, `OTEL_TRACES_EXPORTER=none`).

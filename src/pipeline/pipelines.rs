@@ -14,8 +14,8 @@ use super::traces::ProcessorFactory;
 use super::vars::Vars;
 use super::{buckets, env, resource, sdk_variables, shutdown, traces};
 use crate::Error;
-use crate::context::propagation::Propagation;
-use crate::context::server_tracer::ServerTracer;
+use crate::trace::propagation::Propagation;
+use crate::trace::server_tracer::ServerTracer;
 
 /// The meter and tracer providers, the resource they share, the propagators, and the reader
 /// of their own figures.

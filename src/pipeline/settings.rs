@@ -5,7 +5,7 @@ use std::time::Duration;
 use opentelemetry_sdk::trace::Sampler;
 
 use super::traces::ProcessorFactory;
-use crate::context::propagation::Inbound;
+use crate::trace::propagation::Inbound;
 
 /// How long the pipelines wait for the last spans and metrics on shutdown by default.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -63,5 +63,38 @@ impl std::fmt::Debug for Settings {
             .field("custom_span_exporter", &self.span_processor.is_some())
             .field("shutdown_timeout", &self.shutdown_timeout)
             .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    /// Fails naming both settings when one would silently undo the other.
+    pub(crate) fn check_conflicts(&self) -> Result<(), crate::Error> {
+        #[cfg(feature = "otlp")]
+        if self.span_processor.is_some() && self.otlp.endpoint.is_some() {
+            return Err(crate::Error::config(
+                "span_exporter(..) and otlp_endpoint(..) both choose where spans go: keep \
+                 one (the OTLP variables still apply when only span_exporter is given, and \
+                 are ignored)",
+            ));
+        }
+        #[cfg(feature = "subscriber")]
+        if !self.logs.install {
+            let set: Vec<&str> = [
+                (self.logs.format.is_some(), "log_format(..)"),
+                (self.logs.filter.is_some(), "log_filter(..)"),
+            ]
+            .into_iter()
+            .filter_map(|(set, name)| set.then_some(name))
+            .collect();
+            if !set.is_empty() {
+                return Err(crate::Error::config(format!(
+                    "{} configure the tracing subscriber that tracing_subscriber(false) does \
+                     not install: drop one, or configure your own subscriber (bridge_layer, \
+                     JsonFormat)",
+                    set.join(" and ")
+                )));
+            }
+        }
+        Ok(())
     }
 }

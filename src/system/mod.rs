@@ -48,16 +48,19 @@ impl SystemMetrics {
     }
 }
 
-/// What the refresh thread does once per interval; public for the benchmark of its cost.
-#[doc(hidden)]
+/// What the refresh thread does once per interval, on demand: for the benchmark of its cost
+/// (feature `testing`).
+#[cfg(feature = "testing")]
 pub struct SystemSampler(snapshot::Sampler);
 
+#[cfg(feature = "testing")]
 impl Default for SystemSampler {
     fn default() -> Self {
         Self(snapshot::Sampler::new())
     }
 }
 
+#[cfg(feature = "testing")]
 impl SystemSampler {
     /// One refresh of every figure.
     pub fn sample(&mut self) -> impl std::fmt::Debug + use<> {

@@ -64,11 +64,7 @@ async fn traffic(monitoring: &Monitoring, app: &Router, count: usize, pool: &'st
     }
     let handle = monitoring.dependencies();
     handle.job("nightly", async {}).await;
-    handle.register_pool(pool, || PoolUsage {
-        in_use: 1,
-        idle: 1,
-        max: 4,
-    });
+    handle.register_pool(pool, || PoolUsage::new(1, 1, 4));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -192,7 +192,7 @@ async fn excluded_paths_record_nothing_not_even_in_flight() {
 #[tokio::test]
 async fn an_empty_exclusion_list_records_the_metrics_path_too() {
     let metrics = TestMetrics::new();
-    let router = app().layer(metrics.layer().excluded_paths(Vec::<String>::new()));
+    let router = app().layer(metrics.layer().exclude_operator_endpoints(false));
     send(&router, Method::GET, "/metrics").await;
     assert_eq!(
         metrics

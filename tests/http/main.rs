@@ -6,6 +6,7 @@
 mod support;
 
 mod body_sizes;
+mod classify;
 mod completion;
 mod connections;
 mod fuzz_corpus;

@@ -16,11 +16,7 @@ use tower_monitoring::{MonitoringLayer, names::prometheus as prom};
 #[tokio::test]
 async fn a_panicking_pool_reader_costs_its_own_reading_only() {
     let (monitoring, _) = support::traced_installed("callbacks");
-    dependency::register_pool("healthy", || PoolUsage {
-        in_use: 2,
-        idle: 1,
-        max: 4,
-    });
+    dependency::register_pool("healthy", || PoolUsage::new(2, 1, 4));
     dependency::register_pool("broken", || panic!("the reader's own bug"));
     let app = Router::new()
         .route("/work", get(|| async { "done" }))

@@ -9,6 +9,7 @@ mod buckets;
 mod callback_panics;
 #[cfg(feature = "certificates")]
 mod certificates;
+#[cfg(feature = "testing")]
 mod failure_definition;
 mod health;
 mod live_page;
@@ -16,4 +17,5 @@ mod live_page;
 mod profiling;
 mod prometheus_endpoint;
 mod tokens;
+#[cfg(feature = "testing")]
 mod typed_views;
