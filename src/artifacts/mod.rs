@@ -7,10 +7,10 @@
 mod alert_rules;
 mod alert_table;
 mod dashboards;
+mod panel_table;
 mod panels;
 mod recording_rules;
 mod rule_text;
-mod work_dashboards;
 
 pub use alert_rules::alert_rules;
 
