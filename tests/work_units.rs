@@ -7,6 +7,7 @@ mod support;
 
 use std::future::Future;
 use std::pin::pin;
+use std::sync::OnceLock;
 use std::task::{Context, Waker};
 
 use support::prometheus::sample;
@@ -21,16 +22,27 @@ async fn ok() -> Result<(), std::io::Error> {
     Ok(())
 }
 
-#[tokio::test]
-async fn tools_workflows_jobs_and_pools() {
-    let monitoring = Monitoring::builder()
-        .service_name("work")
-        .tracing_subscriber(false)
-        .install()
-        .unwrap();
-    let text = || monitoring.render_prometheus();
+/// The pipelines every test of this binary records into, installed once (the free
+/// functions record through the globals); each test uses names of its own.
+fn installed() -> &'static Monitoring {
+    static INSTALLED: OnceLock<Monitoring> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        Monitoring::builder()
+            .service_name("work")
+            .tracing_subscriber(false)
+            .install()
+            .unwrap()
+    })
+}
 
-    // Tools: one ok, one failed, one cancelled while running.
+fn text() -> String {
+    installed().render_prometheus()
+}
+
+/// Tools: one ok, one failed, one cancelled while running.
+#[tokio::test]
+async fn tool_executions_by_outcome_with_active_and_queue_gauges() {
+    installed();
     dependency::tool("search", ok()).await.unwrap();
     dependency::tool("search", failing()).await.unwrap_err();
     {
@@ -73,8 +85,12 @@ async fn tools_workflows_jobs_and_pools() {
         Some(4.0),
         "{now}"
     );
+}
 
-    // A workflow counts as active while it lives; its steps are measured by outcome.
+/// A workflow counts as active while it lives; its steps are measured by outcome.
+#[tokio::test]
+async fn workflows_are_active_while_they_live_and_steps_count_by_outcome() {
+    installed();
     let checkout = Workflow::start("checkout");
     checkout.step("reserve", ok()).await.unwrap();
     checkout.step("charge", failing()).await.unwrap_err();
@@ -104,8 +120,12 @@ async fn tools_workflows_jobs_and_pools() {
         Some(1.0),
         "{now}"
     );
+}
 
-    // Jobs in progress, however they end, and their queue.
+/// Jobs in progress, however they end, and their queue.
+#[tokio::test]
+async fn jobs_in_progress_return_to_zero_however_they_end() {
+    installed();
     {
         let mut running = pin!(dependency::job("send_email", std::future::pending::<()>()));
         let mut cx = Context::from_waker(Waker::noop());
@@ -138,8 +158,12 @@ async fn tools_workflows_jobs_and_pools() {
         Some(12.0),
         "{now}"
     );
+}
 
-    // Any client that is a tower service, its requests described by a closure.
+/// Any client that is a tower service, its requests described by a closure.
+#[tokio::test]
+async fn client_services_are_measured_by_their_description() {
+    installed();
     let kv = tower::service_fn(|key: &'static str| async move {
         if key == "missing" {
             Err(std::io::Error::other("no such key"))
@@ -177,8 +201,12 @@ async fn tools_workflows_jobs_and_pools() {
         })
         .unwrap_or_else(|| panic!("{now}"));
     assert!(succeeded.ends_with(" 1"), "{succeeded}");
+}
 
-    // Pools are read when metrics are collected.
+/// Pools are read when metrics are collected.
+#[test]
+fn pools_are_read_at_collection() {
+    installed();
     let in_use = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(3));
     let reading = in_use.clone();
     dependency::register_pool("main", move || {

@@ -5,8 +5,5 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-mod dependencies;
 #[cfg(feature = "reqwest")]
 mod isolation;
-#[cfg(feature = "reqwest")]
-mod platform;

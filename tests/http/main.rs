@@ -16,5 +16,3 @@ mod in_flight;
 mod panics;
 mod server_spans;
 mod tower_service;
-#[cfg(feature = "reqwest")]
-mod trust_boundary;

@@ -112,8 +112,8 @@ async fn json(router: &Router, uri: &str) -> Value {
     serde_json::from_slice(&body).unwrap()
 }
 
-#[tokio::test]
-async fn every_consumer_counts_the_same_failures() {
+/// Pipelines whose alert fires at once on any failure, after the same traffic.
+async fn served() -> Monitoring {
     let monitoring = Monitoring::builder()
         .service_name("failure-definition")
         .alert_thresholds(
@@ -129,15 +129,18 @@ async fn every_consumer_counts_the_same_failures() {
     let started = Instant::now();
     let wall = SystemTime::now();
     monitoring.evaluate_alerts_at(started, wall);
-
     let router = app().layer(monitoring.layer());
     drive_traffic(&router).await;
     monitoring.evaluate_alerts_at(started + Duration::from_secs(60), wall);
+    monitoring
+}
 
-    let expected_ratio = FAILED as f64 / TOTAL as f64;
+const EXPECTED_RATIO: f64 = FAILED as f64 / TOTAL as f64;
+
+#[tokio::test]
+async fn the_summary_and_the_report_count_the_same_failures() {
+    let monitoring = served().await;
     let endpoints = monitoring.routes::<()>();
-
-    // The summary and the report.
     for uri in [
         tower_monitoring::Endpoints::SUMMARY_PATH,
         tower_monitoring::Endpoints::REPORT_PATH,
@@ -151,10 +154,14 @@ async fn every_consumer_counts_the_same_failures() {
             "{uri}: {summary:#}"
         );
         let ratio = requests["error_rate"].as_f64().unwrap();
-        assert!((ratio - expected_ratio).abs() < 1e-12, "{uri}: {ratio}");
+        assert!((ratio - EXPECTED_RATIO).abs() < 1e-12, "{uri}: {ratio}");
     }
+}
 
-    // The dashboard JSON.
+#[tokio::test]
+async fn the_dashboard_view_counts_the_same_failures() {
+    let monitoring = served().await;
+    let endpoints = monitoring.routes::<()>();
     let dashboard = json(&endpoints, tower_monitoring::Endpoints::DASHBOARD_PATH).await;
     assert_eq!(
         dashboard["system"]["requests"]["errors"], FAILED as f64,
@@ -164,21 +171,27 @@ async fn every_consumer_counts_the_same_failures() {
         dashboard["system"]["requests"]["cancelled"], CANCELLED as f64,
         "{dashboard:#}"
     );
+}
 
-    // The in-process alert fired with the same ratio.
-    let alerts = serde_json::to_value(monitoring.alerts()).unwrap();
-    let high_error_rate = alerts["active"]
-        .as_array()
-        .unwrap()
+#[tokio::test]
+async fn the_in_process_alert_fires_on_the_same_ratio() {
+    let monitoring = served().await;
+    let alerts = monitoring.alerts();
+    let high_error_rate = alerts
+        .active
         .iter()
-        .find(|alert| alert["type"] == "HighErrorRate")
-        .unwrap_or_else(|| panic!("HighErrorRate did not fire: {alerts:#}"));
-    let value = high_error_rate["value"].as_f64().unwrap();
-    assert!((value - expected_ratio).abs() < 1e-12, "{value}");
+        .find(|alert| alert.alert_type == "HighErrorRate")
+        .unwrap_or_else(|| panic!("HighErrorRate did not fire: {alerts:#?}"));
+    let value = high_error_rate.value;
+    assert!((value - EXPECTED_RATIO).abs() < 1e-12, "{value}");
+}
 
-    // The shipped recording rule and the overview dashboard's "Error rate" panel, evaluated
-    // by promtool on exactly these counts.
-    promtool_agrees(&monitoring.render_prometheus(), expected_ratio);
+/// The shipped recording rule and the overview dashboard's "Error rate" panel, evaluated by
+/// promtool on exactly these counts.
+#[tokio::test]
+async fn the_recording_rule_and_the_error_rate_panel_agree() {
+    let monitoring = served().await;
+    promtool_agrees(&monitoring.render_prometheus(), EXPECTED_RATIO);
 }
 
 /// Feeds the request counts of `exposition` to `promtool test rules` as series that grow by

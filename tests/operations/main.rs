@@ -6,7 +6,6 @@
 mod support;
 
 mod buckets;
-mod callback_panics;
 #[cfg(feature = "certificates")]
 mod certificates;
 #[cfg(feature = "testing")]

@@ -9,7 +9,7 @@
 use crate::support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use pprof::protos::{Message, Profile};
@@ -18,19 +18,41 @@ use support::example::Running;
 const ADMIN: &str = "admin-S3CRET";
 
 /// Keeps eight clients busy against the demo until `stop` is set.
-fn load(address: &str, stop: Arc<AtomicBool>) {
+/// Eight callers until `stop`; returns the count of requests answered so far.
+fn load(address: &str, stop: Arc<AtomicBool>) -> Arc<AtomicUsize> {
+    let answered = Arc::new(AtomicUsize::new(0));
     for worker in 0..8 {
-        let (address, stop) = (address.to_owned(), stop.clone());
+        let (address, stop, answered) = (address.to_owned(), stop.clone(), answered.clone());
         tokio::spawn(async move {
             let client = reqwest::Client::new();
             let paths = ["/users/1", "/orders/1", "/users/2"];
             let mut n = worker;
             while !stop.load(Ordering::Relaxed) {
                 let path = paths[n % paths.len()];
-                let _ = client.get(format!("http://{address}{path}")).send().await;
+                if client
+                    .get(format!("http://{address}{path}"))
+                    .send()
+                    .await
+                    .is_ok()
+                {
+                    answered.fetch_add(1, Ordering::Relaxed);
+                }
                 n += 1;
             }
         });
+    }
+    answered
+}
+
+/// Waits until `answered` reaches `count`, at most 30 s.
+async fn answered_at_least(answered: &AtomicUsize, count: usize) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while answered.load(Ordering::Relaxed) < count {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the load never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
@@ -63,14 +85,18 @@ async fn a_profile_under_load_decodes_and_names_our_functions() {
         assert_eq!(profile(&address, bad, Some(ADMIN)).await.0, 400, "{bad}");
     }
 
-    // One at a time: a second request while the first runs is refused.
-    let first = {
-        let address = address.clone();
-        tokio::spawn(async move { profile(&address, "?seconds=3", Some(ADMIN)).await })
+    // One at a time: of two requests sent together, whichever the server takes first runs
+    // its three seconds and the other, arriving meanwhile, is refused.
+    let (one, other) = tokio::join!(
+        profile(&address, "?seconds=3", Some(ADMIN)),
+        profile(&address, "?seconds=3", Some(ADMIN)),
+    );
+    let ((status, body), refused) = if one.0 == 200 {
+        (one, other)
+    } else {
+        (other, one)
     };
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(profile(&address, "?seconds=1", Some(ADMIN)).await.0, 409);
-    let (status, body) = first.await.unwrap();
+    assert_eq!(refused.0, 409, "{}", String::from_utf8_lossy(&refused.1));
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
 
     let profile_of = Profile::decode(body.as_slice()).expect("a pprof protobuf");
@@ -153,8 +179,9 @@ async fn a_heap_profile_from_jemalloc_decodes_and_without_it_says_what_is_missin
         ],
     );
     let stop = Arc::new(AtomicBool::new(false));
-    load(&address, stop.clone());
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    let answered = load(&address, stop.clone());
+    // Enough traffic for the sampler (one sample per 4 KiB allocated) to have seen some.
+    answered_at_least(&answered, 200).await;
     let (status, body) = heap(address).await;
     stop.store(true, Ordering::Relaxed);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));

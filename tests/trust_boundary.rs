@@ -3,7 +3,7 @@
 //! reaches the handler only when allowed and a third-party platform only when asked for.
 //! Its own test binary: the platform test installs the globals.
 
-use crate::support;
+mod support;
 
 use std::sync::{Arc, Mutex};
 

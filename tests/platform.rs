@@ -4,18 +4,19 @@
 //! and the inbound route; 429, timeouts and connection errors are told apart. Its own test
 //! binary: it installs the globals.
 
-use crate::support;
+mod support;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::routing::{get, post};
+use opentelemetry_sdk::trace::InMemorySpanExporter;
 use tower::{Service, ServiceBuilder, ServiceExt};
-use tower_monitoring::MonitoringLayer;
 use tower_monitoring::dependency::{PlatformLayer, PlatformService};
+use tower_monitoring::{Failure, Monitoring, MonitoringLayer};
 
 type Client = PlatformService<reqwest::Client>;
 
@@ -82,11 +83,17 @@ fn sample(text: &str, labels: &[&str]) -> Option<f64> {
     support::prometheus::sample(text, "http_client_request_duration_seconds_count", labels)
 }
 
+/// The pipelines every test of this binary records into, installed once (calls outside a
+/// layer's handle record through the globals); each test calls a platform of its own.
+fn installed() -> &'static (Monitoring, InMemorySpanExporter) {
+    static INSTALLED: OnceLock<(Monitoring, InMemorySpanExporter)> = OnceLock::new();
+    INSTALLED.get_or_init(|| support::traced_installed("orders"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn platform_calls_are_measured_traced_and_propagated() {
-    let (monitoring, exporter) = support::traced_installed("orders");
+async fn a_call_under_a_request_is_measured_traced_and_propagated() {
+    let (monitoring, exporter) = installed();
     let (platform_url, seen) = platform().await;
-    let client = platform_client();
 
     let tickets = format!("{platform_url}/api/tickets");
     let app = Router::new()
@@ -131,8 +138,25 @@ async fn platform_calls_are_measured_traced_and_propagated() {
             client_span.span_context.span_id()
         )
     );
+    let text = monitoring.render_prometheus();
+    let created = [
+        "platform_name=\"helpdesk\"",
+        "platform_endpoint=\"tickets.create\"",
+        "http_request_method=\"POST\"",
+        "http_response_status_code=\"201\"",
+        "http_route=\"/orders/{id}\"",
+        "server_address=\"127.0.0.1\"",
+    ];
+    assert_eq!(sample(&text, &created), Some(1.0), "{text}");
+}
 
-    // 429, a timeout and a refused connection each get their own error.type.
+/// 429, a timeout, a refused connection and a caller that gives up each get their own
+/// `error.type`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_way_a_call_fails_gets_its_own_error_type() {
+    let (monitoring, _) = installed();
+    let (platform_url, _) = platform().await;
+    let client = platform_client();
     assert_eq!(
         call(
             &client,
@@ -166,15 +190,6 @@ async fn platform_calls_are_measured_traced_and_propagated() {
     );
 
     let text = monitoring.render_prometheus();
-    let created = [
-        "platform_name=\"helpdesk\"",
-        "platform_endpoint=\"tickets.create\"",
-        "http_request_method=\"POST\"",
-        "http_response_status_code=\"201\"",
-        "http_route=\"/orders/{id}\"",
-        "server_address=\"127.0.0.1\"",
-    ];
-    assert_eq!(sample(&text, &created), Some(1.0), "{text}");
     assert_eq!(
         sample(
             &text,
@@ -198,5 +213,36 @@ async fn platform_calls_are_measured_traced_and_propagated() {
         Some(1.0),
         "{text}"
     );
-    monitoring.shutdown().await.unwrap();
+}
+
+/// A platform whose 429 is expected (a rate limit the caller retries) is told so by its
+/// classifier: only a 5xx fails there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_platform_classifier_decides_which_statuses_fail() {
+    let (monitoring, _) = installed();
+    let (platform_url, _) = platform().await;
+    let lenient: Client = ServiceBuilder::new()
+        .layer(
+            PlatformLayer::new("lenient").classify(|status: StatusCode, _: &HeaderMap| {
+                status.is_server_error().then_some(Failure::Status)
+            }),
+        )
+        .service(reqwest::Client::new());
+    let limited = format!("{platform_url}/api/limited");
+    assert_eq!(
+        call(&lenient, reqwest::Method::GET, &limited)
+            .await
+            .unwrap(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let text = monitoring.render_prometheus();
+    let line = text
+        .lines()
+        .find(|line| {
+            line.starts_with("http_client_request_duration_seconds_count")
+                && line.contains("platform_name=\"lenient\"")
+        })
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(!line.contains("error_type"), "{line}");
+    assert!(line.contains("http_response_status_code=\"429\""), "{line}");
 }

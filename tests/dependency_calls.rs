@@ -2,8 +2,9 @@
 //! attributes and the route they ran under, client spans under the request's server span,
 //! and the outcomes `Ok`, `Err` and cancelled. Its own test binary: it installs the globals.
 
-use crate::support;
+mod support;
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::Router;
@@ -57,8 +58,28 @@ fn span<'a>(spans: &'a [SpanData], name: &str) -> &'a SpanData {
         .unwrap_or_else(|| panic!("no span {name} in {spans:#?}"))
 }
 
-#[tokio::test]
-async fn database_and_cache_calls_are_measured_traced_and_attributed() {
+/// What the scenario below left: the scrape and the finished spans.
+struct Recorded {
+    text: String,
+    spans: Vec<SpanData>,
+}
+
+/// Runs the scenario once for every test of this binary (it installs the globals, so it
+/// cannot run twice at once), on a runtime of its own.
+fn recorded() -> &'static Recorded {
+    static RECORDED: OnceLock<Recorded> = OnceLock::new();
+    RECORDED.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(scenario())
+    })
+}
+
+/// Database, cache, tool, workflow, job and client calls under requests, some failing and
+/// some cancelled, and a cache hit outside any request.
+async fn scenario() -> Recorded {
     let (monitoring, exporter) = support::traced_installed("deps");
 
     let app = Router::new()
@@ -187,6 +208,14 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
     dependency::record_hit("users");
 
     let text = monitoring.render_prometheus();
+    monitoring.tracer_provider().unwrap().force_flush().unwrap();
+    let spans = exporter.get_finished_spans().unwrap();
+    Recorded { text, spans }
+}
+
+#[test]
+fn database_calls_carry_system_operation_table_route_and_outcome() {
+    let text = &recorded().text;
     let db = "db_client_operation_duration_seconds_count";
     let select = [
         "db_system_name=\"sqlite\"",
@@ -194,7 +223,7 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         "db_collection_name=\"users\"",
         "http_route=\"/users/{id}\"",
     ];
-    assert_eq!(sample(&text, db, &select), Some(1.0), "{text}");
+    assert_eq!(sample(text, db, &select), Some(1.0), "{text}");
     assert!(
         !text.lines().any(|line| line.starts_with(db)
             && line.contains("users")
@@ -205,20 +234,25 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         "http_route=\"/broken\"",
         "error_type=\"_OTHER\"",
     ];
-    assert_eq!(sample(&text, db, &insert), Some(1.0), "{text}");
+    assert_eq!(sample(text, db, &insert), Some(1.0), "{text}");
     let cancelled = [
         "db_collection_name=\"locks\"",
         "http_route=\"/stuck\"",
         "error_type=\"cancelled\"",
     ];
-    assert_eq!(sample(&text, db, &cancelled), Some(1.0), "{text}");
+    assert_eq!(sample(text, db, &cancelled), Some(1.0), "{text}");
+}
+
+#[test]
+fn cache_lookups_hit_or_miss_with_the_route_they_ran_under() {
+    let text = &recorded().text;
     let lookups = "cache_lookups_total";
     let miss = [
         "cache_name=\"users\"",
         "cache_result=\"miss\"",
         "http_route=\"/users/{id}\"",
     ];
-    assert_eq!(sample(&text, lookups, &miss), Some(1.0), "{text}");
+    assert_eq!(sample(text, lookups, &miss), Some(1.0), "{text}");
     let hit = text
         .lines()
         .find(|line| line.starts_with(lookups) && line.contains("cache_result=\"hit\""))
@@ -230,18 +264,22 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         "http_route=\"/users/{id}\"",
     ];
     assert_eq!(
-        sample(&text, "cache_operation_duration_seconds_count", &cache),
+        sample(text, "cache_operation_duration_seconds_count", &cache),
         Some(1.0),
         "{text}"
     );
+}
 
+#[test]
+fn other_kinds_fail_and_cancel_with_stable_error_types() {
+    let text = &recorded().text;
     // Failures and cancellations of the other kinds.
     let cache_count = "cache_operation_duration_seconds_count";
     let sessions = ["cache_name=\"sessions\"", "http_route=\"/work\""];
     for error in ["error_type=\"_OTHER\"", "error_type=\"cancelled\""] {
         let labels: Vec<&str> = sessions.iter().copied().chain([error]).collect();
         assert_eq!(
-            sample(&text, cache_count, &labels),
+            sample(text, cache_count, &labels),
             Some(1.0),
             "{error}: {text}"
         );
@@ -254,7 +292,7 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
     );
     let job_failed = ["job_name=\"email\"", "error_type=\"_OTHER\""];
     assert_eq!(
-        sample(&text, "job_duration_seconds_count", &job_failed),
+        sample(text, "job_duration_seconds_count", &job_failed),
         Some(1.0),
         "{text}"
     );
@@ -265,7 +303,7 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         ];
         let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
         let steps = "workflow_step_duration_seconds_count";
-        assert_eq!(sample(&text, steps, &labels), Some(1.0), "{text}");
+        assert_eq!(sample(text, steps, &labels), Some(1.0), "{text}");
     }
     assert!(
         !text.contains("alloc::"),
@@ -274,7 +312,7 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
     let client_failed = ["client_name=\"kv\"", "error_type=\"io\""];
     assert_eq!(
         sample(
-            &text,
+            text,
             "client_operation_duration_seconds_count",
             &client_failed
         ),
@@ -284,7 +322,7 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
     let step_cancelled = ["workflow_step=\"confirm\"", "error_type=\"cancelled\""];
     assert_eq!(
         sample(
-            &text,
+            text,
             "workflow_step_duration_seconds_count",
             &step_cancelled
         ),
@@ -292,11 +330,17 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         "{text}"
     );
     assert_eq!(
-        sample(&text, "workflow_active", &["workflow_name=\"checkout\""]),
+        sample(text, "workflow_active", &["workflow_name=\"checkout\""]),
         Some(0.0),
         "{text}"
     );
+}
 
+#[test]
+fn the_attribute_macros_record_as_the_wrappers_do() {
+    let text = &recorded().text;
+    let db = "db_client_operation_duration_seconds_count";
+    let lookups = "cache_lookups_total";
     // The attribute macros record exactly as the wrappers do.
     let macro_insert = [
         "db_collection_name=\"orders\"",
@@ -316,7 +360,7 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         .copied()
         .chain(["error_type=\"io\""])
         .collect();
-    assert_eq!(sample(&text, db, &failed), Some(1.0), "{text}");
+    assert_eq!(sample(text, db, &failed), Some(1.0), "{text}");
     for result in ["hit", "miss"] {
         let labels = [
             "cache_name=\"orders\"".to_owned(),
@@ -325,37 +369,39 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
         ];
         let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
         assert_eq!(
-            sample(&text, lookups, &labels),
+            sample(text, lookups, &labels),
             Some(1.0),
             "{result}: {text}"
         );
     }
+}
 
-    monitoring.tracer_provider().unwrap().force_flush().unwrap();
-    let spans = exporter.get_finished_spans().unwrap();
-    let server = span(&spans, "GET /users/{id}");
-    for child in [span(&spans, "select users"), span(&spans, "get users")] {
+#[test]
+fn every_dependency_span_nests_under_its_request() {
+    let spans = &recorded().spans;
+    let server = span(spans, "GET /users/{id}");
+    for child in [span(spans, "select users"), span(spans, "get users")] {
         assert_eq!(
             child.span_context.trace_id(),
             server.span_context.trace_id()
         );
         assert_eq!(child.parent_span_id, server.span_context.span_id());
     }
-    let insert = span(&spans, "insert orders");
+    let insert = span(spans, "insert orders");
     assert!(
         matches!(insert.status, Status::Error { .. }),
         "{:?}",
         insert.status
     );
     assert_ne!(insert.parent_span_id, SpanId::INVALID);
-    let work = span(&spans, "GET /work");
+    let work = span(spans, "GET /work");
     for name in [
         "tool search",
         "checkout charge",
         "job email",
         "get sessions",
     ] {
-        let child = span(&spans, name);
+        let child = span(spans, name);
         assert_eq!(child.parent_span_id, work.span_context.span_id(), "{name}");
         assert_eq!(
             child.span_context.trace_id(),
@@ -363,10 +409,10 @@ async fn database_and_cache_calls_are_measured_traced_and_attributed() {
             "{name}"
         );
     }
-    let locks = span(&spans, "select locks");
+    let locks = span(spans, "select locks");
     assert!(matches!(locks.status, Status::Error { .. }));
     assert_eq!(
-        span(&spans, "GET /stuck").span_context.span_id(),
+        span(spans, "GET /stuck").span_context.span_id(),
         locks.parent_span_id
     );
 }

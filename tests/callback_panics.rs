@@ -3,7 +3,7 @@
 //! panic poisoned the SDK's and the exporter's locks and every later scrape came back empty.)
 //! Its own test binary: pools are registered on the global provider.
 
-use crate::support;
+mod support;
 
 use axum::Router;
 use axum::body::Body;
