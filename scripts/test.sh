@@ -34,7 +34,7 @@ if ! command -v amtool >/dev/null 2>&1; then
   apt_install prometheus-alertmanager
 fi
 
-# rotel, the third-party OTLP collector of tests/rotel.rs.
+# rotel, the third-party OTLP collector of tests/pipeline/rotel.rs.
 if [ -z "${ROTEL_AGENT:-}" ]; then
   venv=target/test-tools/venv
   if [ ! -x "$venv/bin/python" ]; then

@@ -1,8 +1,6 @@
 //! What [`Monitoring`] offers operators (feature `operations`): the routes, readiness
 //! checks, the summary and the in-process alerts.
 
-use std::time::{Instant, SystemTime};
-
 use axum::Router;
 use tokio::net::ToSocketAddrs;
 
@@ -110,7 +108,7 @@ impl Monitoring {
     /// [`evaluate_alerts`](Self::evaluate_alerts) at a given moment, for tests that drive
     /// time themselves (feature `testing`).
     #[cfg(feature = "testing")]
-    pub fn evaluate_alerts_at(&self, now: Instant, wall: SystemTime) {
+    pub fn evaluate_alerts_at(&self, now: std::time::Instant, wall: std::time::SystemTime) {
         self.inner.operations.evaluate_alerts_at(now, wall);
     }
 

@@ -3,9 +3,11 @@
 //! semantic-convention counterpart; its Prometheus spelling is derived here, at compile
 //! time, by the exporter's rules, and its instrument is built from the row.
 
+#[cfg(any(feature = "system", feature = "certificates"))]
+use opentelemetry::metrics::ObservableGauge;
 use opentelemetry::metrics::{
-    AsyncInstrumentBuilder, Counter, Gauge, Histogram, Meter, ObservableGauge,
-    ObservableUpDownCounter, UpDownCounter,
+    AsyncInstrumentBuilder, Counter, Gauge, Histogram, Meter, ObservableUpDownCounter,
+    UpDownCounter,
 };
 
 /// What kind of instrument a metric is, as far as its name and aggregation go.
@@ -97,6 +99,7 @@ impl Metric {
     }
 
     /// Its observable instrument on `meter`, to give a callback and build.
+    #[cfg(any(feature = "system", feature = "certificates"))]
     pub(crate) fn f64_observable_gauge<'a>(
         &self,
         meter: &'a Meter,
@@ -108,6 +111,7 @@ impl Metric {
     }
 
     /// Its observable instrument on `meter`, to give a callback and build.
+    #[cfg(feature = "certificates")]
     pub(crate) fn u64_observable_gauge<'a>(
         &self,
         meter: &'a Meter,
