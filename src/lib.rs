@@ -151,7 +151,7 @@
 //! | `axum` | yes | `MatchedPath` route labels, counting of `axum::body::Body` request bodies, [`shutdown_signal`] |
 //! | `prometheus` | yes | the Prometheus exporter, [`Monitoring::render_prometheus`] |
 //! | `operations` | yes | the operator endpoints ([`Monitoring::routes`]), the summary, the in-process [`alerting`], bearer tokens |
-//! | `subscriber` | yes | the `tracing` subscriber, [`JsonFormat`], [`bridge_layer`] |
+//! | `subscriber` | yes | the `tracing` subscriber, [`JsonFormat`], [`tracing_layer`] for a subscriber of your own |
 //! | `otlp` | yes | the OTLP span exporter over gRPC, [`MonitoringBuilder::otlp_endpoint`] |
 //! | `macros` | yes | `#[monitor_db]` and `#[monitor_cache]` |
 //! | `system` | yes | process, system and tokio runtime metrics, see [`system`] |
@@ -224,7 +224,7 @@ pub use pipeline::DEFAULT_SHUTDOWN_TIMEOUT;
 #[cfg(feature = "otlp")]
 pub use pipeline::OtlpProtocol;
 #[cfg(feature = "subscriber")]
-pub use pipeline::{JsonFormat, LogFormat, bridge_layer};
+pub use pipeline::{JsonFormat, LogFormat, bridge_layer, tracing_layer};
 #[cfg(feature = "axum")]
 pub use signal::shutdown_signal;
 /// jemalloc, built with its heap profiler (feature `profiling-heap`): declare it as the

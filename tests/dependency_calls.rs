@@ -40,6 +40,28 @@ async fn insert_order(id: u64) -> Result<u64, std::io::Error> {
     Ok(parsed)
 }
 
+/// A generic data layer, naming its table by an associated constant.
+trait Model {
+    const TABLE: &'static str;
+}
+
+struct Invoice;
+
+impl Model for Invoice {
+    const TABLE: &'static str = "invoices";
+}
+
+const SYSTEM: &str = "sqlite";
+
+struct Repository<M>(std::marker::PhantomData<M>);
+
+impl<M: Model> Repository<M> {
+    #[monitor_db(system = SYSTEM, operation = "select", table = M::TABLE)]
+    async fn find(&self, id: u64) -> Result<Option<u64>, std::io::Error> {
+        Ok((id > 0).then_some(id))
+    }
+}
+
 /// A function rather than a closure: a closure inside a handler's future trips rustc's
 /// higher-ranked `Send` inference.
 fn describe_kv(_: &()) -> (&'static str, &'static str) {
@@ -112,6 +134,8 @@ async fn scenario() -> Recorded {
                 assert!(insert_order(0).await.is_err());
                 assert_eq!(cached_order(4).await, Some(4));
                 assert_eq!(cached_order(3).await, None);
+                let invoices = Repository::<Invoice>(std::marker::PhantomData);
+                assert_eq!(invoices.find(0).await.unwrap(), None);
             }),
         )
         .route(
@@ -374,6 +398,26 @@ fn the_attribute_macros_record_as_the_wrappers_do() {
             "{result}: {text}"
         );
     }
+}
+
+#[test]
+fn a_generic_data_layer_names_its_table_with_a_constant() {
+    let text = &recorded().text;
+    let db = "db_client_operation_duration_seconds_count";
+    let found_nothing = [
+        "db_system_name=\"sqlite\"",
+        "db_collection_name=\"invoices\"",
+        "http_route=\"/orders/{id}\"",
+    ];
+    // `Ok(None)`, a row not found, is a success.
+    let line = text
+        .lines()
+        .find(|line| line.starts_with(db) && found_nothing.iter().all(|l| line.contains(l)))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        !line.contains("error_type") && line.ends_with(" 1"),
+        "{line}"
+    );
 }
 
 #[test]

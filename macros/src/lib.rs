@@ -8,9 +8,7 @@ use proc_macro::TokenStream;
 use proc_macro2::Span;
 use quote::quote;
 use syn::punctuated::Punctuated;
-use syn::{
-    Expr, ExprLit, ItemFn, Lit, LitStr, MetaNameValue, ReturnType, Token, parse_macro_input,
-};
+use syn::{Expr, ExprLit, ItemFn, Lit, MetaNameValue, ReturnType, Token};
 
 /// Measures and traces an `async fn` as a database operation.
 ///
@@ -25,12 +23,7 @@ use syn::{
 /// `&'static str` from a small fixed set, as `Instrumented::error_type` does.
 #[proc_macro_attribute]
 pub fn monitor_db(args: TokenStream, item: TokenStream) -> TokenStream {
-    let args =
-        parse_macro_input!(args with Punctuated::<MetaNameValue, Token![,]>::parse_terminated);
-    let function = parse_macro_input!(item as ItemFn);
-    expand(&args, function, "db", &["system", "operation", "table"])
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    attribute(args, item, "db", &["system", "operation", "table"])
 }
 
 /// Measures and traces an `async fn` as a cache operation; a lookup returning `Some` (or
@@ -42,12 +35,33 @@ pub fn monitor_db(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn monitor_cache(args: TokenStream, item: TokenStream) -> TokenStream {
-    let args =
-        parse_macro_input!(args with Punctuated::<MetaNameValue, Token![,]>::parse_terminated);
-    let function = parse_macro_input!(item as ItemFn);
-    expand(&args, function, "cache", &["name", "operation"])
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    attribute(args, item, "cache", &["name", "operation"])
+}
+
+/// Expands the attribute; on a mistake, the function as it was written beside one
+/// `compile_error!`, so the rest of the crate still sees it and reports nothing else.
+fn attribute(args: TokenStream, item: TokenStream, wrapper: &str, keys: &[&str]) -> TokenStream {
+    attribute_tokens(args.into(), item.into(), wrapper, keys).into()
+}
+
+fn attribute_tokens(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+    wrapper: &str,
+    keys: &[&str],
+) -> proc_macro2::TokenStream {
+    let expanded = syn::parse::Parser::parse2(
+        Punctuated::<MetaNameValue, Token![,]>::parse_terminated,
+        args,
+    )
+    .and_then(|args| expand(&args, syn::parse2(item.clone())?, wrapper, keys));
+    match expanded {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            let error = err.into_compile_error();
+            quote!(#error #item)
+        }
+    }
 }
 
 /// The optional argument naming failures: `error_type = path::to::fn` (or a closure), a
@@ -99,7 +113,7 @@ fn expand(
     }
     let mut values = Vec::with_capacity(keys.len());
     for key in keys {
-        values.push(string_arg(args, key, wrapper)?);
+        values.push(name_arg(args, key, wrapper)?);
     }
     // Optional: a function of the error naming its `error.type`.
     let error_type = args
@@ -133,8 +147,10 @@ fn expand(
     // The typed `let` fixes the block's output type, so `?` and `return` in the body keep
     // meaning what they meant in the function.
     let named = error_type.map(|map| quote!(.error_type(#map)));
+    // Each name is checked as a `&'static str` where it is written, so a constant of
+    // another type is reported at the constant.
     function.block = syn::parse_quote!({
-        #krate::dependency::#wrapper(#(#values,)* async move {
+        #krate::dependency::#wrapper(#({ let name: &'static str = #values; name },)* async move {
             let __tower_monitoring_output: #output = #body;
             __tower_monitoring_output
         })
@@ -144,29 +160,33 @@ fn expand(
     Ok(quote!(#function))
 }
 
-fn string_arg(
-    args: &Punctuated<MetaNameValue, Token![,]>,
+/// The value of `key`: any expression of type `&'static str`, such as a string literal, a
+/// constant or an associated constant (`table = Order::TABLE`).
+fn name_arg<'a>(
+    args: &'a Punctuated<MetaNameValue, Token![,]>,
     key: &str,
     wrapper: &str,
-) -> syn::Result<LitStr> {
+) -> syn::Result<&'a Expr> {
     let arg = args
         .iter()
         .find(|arg| arg.path.is_ident(key))
         .ok_or_else(|| {
             syn::Error::new(
                 Span::call_site(),
-                format!("#[monitor_{wrapper}] needs `{key} = \"...\"`"),
+                format!("#[monitor_{wrapper}] needs `{key} = ...`, a `&'static str`"),
             )
         })?;
     match &arg.value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(value),
-            ..
-        }) => Ok(value.clone()),
-        other => Err(syn::Error::new_spanned(
-            other,
-            format!("`{key}` must be a string literal"),
-        )),
+        Expr::Lit(ExprLit { lit, .. }) if !matches!(lit, Lit::Str(_)) => {
+            Err(syn::Error::new_spanned(
+                lit,
+                format!(
+                    "`{key}` must be a `&'static str`: a string literal or a constant, \
+                     such as `{key} = \"users\"` or `{key} = User::TABLE`"
+                ),
+            ))
+        }
+        value => Ok(value),
     }
 }
 
@@ -206,9 +226,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains(
-                ":: tower_monitoring :: dependency :: db (\"sqlite\" , \"select\" , \"users\" ,"
-            ),
+            out.contains(":: tower_monitoring :: dependency :: db ({ let name : & 'static str = \"sqlite\" ; name } ,"),
             "{out}"
         );
         assert!(
@@ -225,7 +243,10 @@ mod tests {
                 async fn f() {}
             ),
         );
-        assert_eq!(missing, "error: #[monitor_db] needs `operation = \"...\"`");
+        assert_eq!(
+            missing,
+            "error: #[monitor_db] needs `operation = ...`, a `&'static str`"
+        );
         let unknown = expand_db(
             quote!(system = "a", operation = "b", table = "c", tabel = "d"),
             quote!(
@@ -258,14 +279,53 @@ mod tests {
             "{named}"
         );
         let not_string = expand_db(
-            quote!(system = a, operation = "b", table = "c"),
+            quote!(system = 5, operation = "b", table = "c"),
             quote!(
                 async fn f() {}
             ),
         );
         assert!(
-            not_string.contains("must be a string literal"),
+            not_string.contains("must be a `&'static str`"),
             "{not_string}"
+        );
+    }
+
+    #[test]
+    fn a_mistake_keeps_the_function_beside_one_error() {
+        let item = quote!(
+            async fn load() -> Option<u8> {
+                None
+            }
+        );
+        for args in [
+            quote!(system = 5, operation = "select", table = "users"),
+            quote!(system = "sqlite", operation = "select"),
+            quote!(system = , operation = "select", table = "users"),
+        ] {
+            let out = attribute_tokens(args, item.clone(), "db", &["system", "operation", "table"])
+                .to_string();
+            assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+            assert!(out.ends_with(&item.to_string()), "{out}");
+        }
+    }
+
+    #[test]
+    fn constants_and_associated_constants_name_the_call() {
+        let out = expand_db(
+            quote!(system = SYSTEM, operation = "select", table = Order::TABLE),
+            quote!(
+                async fn load() -> Option<u8> {
+                    None
+                }
+            ),
+        );
+        assert!(
+            out.contains("let name : & 'static str = SYSTEM ; name"),
+            "{out}"
+        );
+        assert!(
+            out.contains("let name : & 'static str = Order :: TABLE ; name"),
+            "{out}"
         );
     }
 

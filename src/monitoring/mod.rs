@@ -18,6 +18,8 @@ mod otlp_settings;
 mod resolved;
 #[cfg(feature = "system")]
 mod system_settings;
+#[cfg(feature = "subscriber")]
+mod tracing_layer;
 
 pub use builder::MonitoringBuilder;
 pub use handle::Monitoring;

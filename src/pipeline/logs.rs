@@ -51,13 +51,48 @@ pub(super) const DEFAULT_FILTER: &str = "info";
 /// every failed batch, while this crate reports export failures counted and rate-limited.
 const QUIET_SDK: &str = "opentelemetry=off";
 
-/// The bridge from `tracing` spans to OpenTelemetry spans, for a subscriber of your own.
+/// The layer that nests the `tracing` spans of handlers (`#[tracing::instrument]`) under
+/// the request's server span, for a service that sets up its own subscriber. Add it to the
+/// subscriber before or after `install()`, whichever comes first in your `main`: it finds
+/// the installed pipelines' tracer when a span is made, and does nothing while none traces.
 ///
-/// It leaves out the spans of the crates that carry the export itself (tonic, h2, hyper,
-/// reqwest, opentelemetry): exporting those would produce new spans to export, forever.
+/// ```no_run
+/// use tracing_subscriber::layer::SubscriberExt;
+/// use tracing_subscriber::util::SubscriberInitExt;
+///
+/// tracing_subscriber::registry()
+///     .with(tracing_subscriber::fmt::layer())
+///     .with(tower_monitoring::tracing_layer())
+///     .init();
+/// let monitoring = tower_monitoring::Monitoring::builder()
+///     .tracing_subscriber(false) // the application has its own
+///     .install()?;
+/// # Ok::<_, tower_monitoring::Error>(())
+/// ```
+pub fn tracing_layer<S>() -> impl Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    bridge(super::installed_tracer::InstalledTracer::new())
+}
+
+/// The bridge from `tracing` spans to OpenTelemetry spans made with `tracer`, for a
+/// subscriber of your own; [`tracing_layer`] finds the installed tracer by itself.
 pub fn bridge_layer<S>(tracer: SdkTracer) -> impl Layer<S>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    bridge(tracer)
+}
+
+/// The bridge, leaving out the spans of the crates that carry the export itself (tonic,
+/// h2, hyper, reqwest, opentelemetry): exporting those would produce new spans to export,
+/// forever.
+fn bridge<S, T>(tracer: T) -> impl Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    T: opentelemetry::trace::Tracer + Send + Sync + 'static,
+    T::Span: Send + Sync,
 {
     tracing_opentelemetry::layer()
         .with_tracer(tracer)
@@ -169,8 +204,10 @@ fn install(
 
 fn already_set() -> Error {
     Error::conflict(
-        "a global tracing subscriber is already set; build with \
-         `.tracing_subscriber(false)` and add `bridge_layer` to your own",
+        "a global tracing subscriber is already set: build with \
+         `.tracing_subscriber(false)` and add `tower_monitoring::tracing_layer()` to your \
+         subscriber (`.with(tower_monitoring::tracing_layer())`), so that handler spans nest \
+         under the request's span; see the README, \"A service with its own subscriber\"",
     )
 }
 

@@ -23,6 +23,8 @@ mod env;
 mod export_failures;
 mod install;
 #[cfg(feature = "subscriber")]
+mod installed_tracer;
+#[cfg(feature = "subscriber")]
 mod json_logs;
 #[cfg(feature = "subscriber")]
 mod logs;
@@ -45,7 +47,7 @@ pub(crate) use install::install;
 #[cfg(feature = "subscriber")]
 pub use json_logs::JsonFormat;
 #[cfg(feature = "subscriber")]
-pub use logs::{LogFormat, bridge_layer};
+pub use logs::{LogFormat, bridge_layer, tracing_layer};
 // Read by the operator floor, when it is built.
 #[cfg_attr(not(feature = "operations"), allow(unused_imports))]
 pub(crate) use metrics_source::MetricsSource;
