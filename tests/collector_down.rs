@@ -74,7 +74,14 @@ async fn stopped_receiver(protocol: OtlpProtocol) {
         _ => receiver.grpc,
     };
     receiver.stop();
-    let monitoring = endpoint(protocol, addr);
+    let monitoring = Monitoring::builder()
+        .service_name("collector-down")
+        .otlp_endpoint(format!("http://{addr}"))
+        .otlp_protocol(protocol)
+        .shutdown_timeout(SHUTDOWN_BOUND)
+        .metrics_token("m")
+        .build()
+        .unwrap();
     serve_many(&app(monitoring.layer())).await;
 
     // Waits for the export attempts; the SDK reports success for a flush whose export
@@ -87,7 +94,47 @@ async fn stopped_receiver(protocol: OtlpProtocol) {
         &["error_type=\"export_failed\""],
     );
     assert!(failed > 0, "failed exports are counted:\n{text}");
+    telemetry_health_is_shown(&monitoring, failed).await;
     shutdown_within_bound(monitoring).await;
+}
+
+/// Whatever the log filter, the summary counts the failed spans and says when the last
+/// export failed; `/ready` says why to a token holder only, and stays ready.
+async fn telemetry_health_is_shown(monitoring: &Monitoring, failed: u64) {
+    let telemetry = monitoring.summary().telemetry;
+    // Exports may still be failing in the background: at least what the scrape counted.
+    assert!(telemetry.spans_failed >= failed as f64, "{telemetry:?}");
+    assert_eq!(telemetry.spans_exported, 0.0, "{telemetry:?}");
+    let when = telemetry.last_export_failure_unix.expect("a failure time");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!(when <= now && now - when < 60.0, "{when} vs {now}");
+
+    let routes: axum::Router = monitoring.routes();
+    let ready = |token: Option<&'static str>| {
+        let routes = routes.clone();
+        async move {
+            let mut request = Request::get("/ready");
+            if let Some(token) = token {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            let (status, body) = support::send(&routes, request.body(Body::empty()).unwrap()).await;
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "telemetry never makes a service unready"
+            );
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+        }
+    };
+    let detail = ready(Some("m")).await;
+    let error = detail["last_export_failure"]["error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(!error.is_empty(), "{detail}");
+    assert!(ready(None).await.get("last_export_failure").is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -71,6 +71,7 @@ impl Monitoring {
             resolved.operations,
             resolved.endpoint_prefix.clone(),
             pipelines.metrics.clone(),
+            pipelines.export_status.clone(),
             &pipelines.meter(),
             &pipelines.resource,
         )?;

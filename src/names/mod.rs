@@ -186,6 +186,11 @@ metrics! {
         "Spans handed to the exporter, by outcome";
 }
 
+/// Spans the SDK's batch processor handed on or dropped, `error.type="queue_full"` for
+/// those the queue had no room for (counter). The SDK records it, through the global meter
+/// provider: not a row of [`METRICS`].
+pub const OTEL_SDK_PROCESSOR_SPAN_PROCESSED: &str = "otel.sdk.processor.span.processed";
+
 /// Unit of durations (UCUM seconds).
 pub const UNIT_SECONDS: &str = "s";
 /// Unit of sizes (UCUM bytes).

@@ -28,7 +28,7 @@ use self::settings::Resolved;
 use self::summary::{Figures, Summary, Window};
 use self::token::Token;
 use crate::Error;
-use crate::pipeline::MetricsSource;
+use crate::pipeline::{ExportStatus, MetricsSource};
 
 pub use routes::MetricsServer;
 
@@ -42,6 +42,8 @@ pub(crate) struct Operations {
     window: Mutex<Window>,
     alerts: Alerts,
     metrics: MetricsSource,
+    /// The last failed span export, shown on the summary and, for token holders, `/ready`.
+    export_status: Arc<ExportStatus>,
     auth_failures: Counter<u64>,
 }
 
@@ -52,6 +54,7 @@ impl Operations {
         settings: Resolved,
         endpoint_prefix: String,
         metrics: MetricsSource,
+        export_status: Arc<ExportStatus>,
         meter: &Meter,
         resource: &Resource,
     ) -> Result<Arc<Self>, Error> {
@@ -74,6 +77,7 @@ impl Operations {
             window: Mutex::new(Window::new(settings.summary_window)),
             alerts: Alerts::new(settings.alert_thresholds, meter, notifier, service),
             metrics,
+            export_status,
             auth_failures: crate::names::metric::MONITORING_AUTH_FAILURES.u64_counter(meter),
         });
         if let Some(interval) = settings.alert_interval {
@@ -84,7 +88,9 @@ impl Operations {
 
     /// The pipelines' figures now.
     fn figures(&self) -> Figures {
-        Figures::read(&self.metrics.collect())
+        let mut figures = Figures::read(&self.metrics.collect());
+        figures.last_export_failure = self.export_status.last_failure().map(|failure| failure.at);
+        figures
     }
 
     fn window(&self) -> MutexGuard<'_, Window> {

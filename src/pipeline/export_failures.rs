@@ -4,9 +4,11 @@
 //! with the same line, and logging none would hide the outage. [`CountedExporter`] counts
 //! the spans of every failed batch in `otel.sdk.exporter.span.exported` and logs the first
 //! failure at once, then at most one line per [`LOG_INTERVAL`] saying how many followed.
+//! It also keeps the last failure ([`ExportStatus`]) for the operator views, which no log
+//! filter can hide.
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Counter, Meter};
@@ -19,6 +21,41 @@ use crate::names;
 /// At most one export-failure log line per this interval.
 pub(super) const LOG_INTERVAL: Duration = Duration::from_secs(30);
 
+/// The last span export that failed, if any: what the summary and, for token holders,
+/// `/ready` show of the telemetry's own health.
+#[derive(Debug, Default)]
+pub(crate) struct ExportStatus {
+    last_failure: Mutex<Option<ExportFailure>>,
+}
+
+/// One failed export.
+#[derive(Debug, Clone)]
+pub(crate) struct ExportFailure {
+    pub(crate) at: SystemTime,
+    /// The exporter's message, which may name the collector's host.
+    pub(crate) error: String,
+}
+
+impl ExportStatus {
+    /// The last failure, `None` while every export succeeded.
+    pub(crate) fn last_failure(&self) -> Option<ExportFailure> {
+        self.last_failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn failed(&self, error: String) {
+        *self
+            .last_failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(ExportFailure {
+            at: SystemTime::now(),
+            error,
+        });
+    }
+}
+
 /// Wraps a span exporter; see the module docs.
 #[derive(Debug)]
 pub(super) struct CountedExporter<E> {
@@ -26,11 +63,13 @@ pub(super) struct CountedExporter<E> {
     exported: Counter<u64>,
     failed: [KeyValue; 1],
     log: Mutex<RateLimit>,
+    status: Arc<ExportStatus>,
 }
 
 impl<E> CountedExporter<E> {
-    pub(super) fn new(inner: E, meter: &Meter) -> Self {
+    pub(super) fn new(inner: E, meter: &Meter, status: Arc<ExportStatus>) -> Self {
         Self {
+            status,
             inner,
             exported: names::metric::OTEL_SDK_EXPORTER_SPAN_EXPORTED.u64_counter(meter),
             failed: [KeyValue::new(
@@ -50,6 +89,7 @@ impl<E: SpanExporter> SpanExporter for CountedExporter<E> {
             Ok(()) => self.exported.add(spans, &[]),
             Err(err) => {
                 self.exported.add(spans, &self.failed);
+                self.status.failed(err.to_string());
                 let mut log = self.log.lock().unwrap_or_else(|poison| poison.into_inner());
                 if let Some(suppressed) = log.admit(Instant::now()) {
                     tracing::warn!(

@@ -1,5 +1,6 @@
 //! [`Pipelines`]: the built providers, and how they are built and shut down.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry::metrics::{Meter, MeterProvider};
@@ -8,6 +9,7 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
+use super::export_failures::ExportStatus;
 use super::metrics_source::MetricsSource;
 use super::settings::Settings;
 use super::traces::ProcessorFactory;
@@ -33,6 +35,9 @@ pub(crate) struct Pipelines {
         allow(dead_code)
     )]
     pub(crate) metrics: MetricsSource,
+    /// The last failed span export, for the operator views.
+    #[cfg_attr(not(feature = "operations"), allow(dead_code))]
+    pub(crate) export_status: Arc<ExportStatus>,
     pub(crate) shutdown_timeout: Duration,
 }
 
@@ -71,9 +76,11 @@ impl Pipelines {
         let meter_provider = provider.build();
         before_traces(&meter_provider);
 
+        let export_status = Arc::new(ExportStatus::default());
         let tracer_provider = processor.map(|processor| {
             let meter = meter_provider.meter_with_scope(crate::scope());
-            traces::provider(processor(&meter), sampler, resource.clone())
+            let processor = processor(&meter, export_status.clone());
+            traces::provider(processor, sampler, resource.clone())
         });
         Ok(Self {
             meter_provider,
@@ -82,6 +89,7 @@ impl Pipelines {
             value_length_limit,
             resource,
             metrics,
+            export_status,
             shutdown_timeout: settings.shutdown_timeout,
         })
     }

@@ -17,7 +17,8 @@ pub(super) async fn health() -> Json<Value> {
 
 /// 200 when every readiness check passes, else 503; the body names each check's outcome.
 /// Why a check failed (its error text, which may name an internal host) is shown only to a
-/// caller with the metrics or admin token; everyone else finds it in the logs.
+/// caller with the metrics or admin token; everyone else finds it in the logs. Token
+/// holders also see the last failed span export, if any (`last_export_failure`).
 pub(super) async fn ready(
     State(operations): State<Arc<Operations>>,
     headers: HeaderMap,
@@ -57,10 +58,22 @@ pub(super) async fn ready(
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let body = json!({
+    let mut body = json!({
         "status": if ready { "ready" } else { "not_ready" },
         "failing": failing,
         "checks": checks,
     });
+    // The telemetry's own health never makes the service unready; why its last export
+    // failed (which may name the collector's host) is for token holders.
+    if let (Some(failure), true) = (operations.export_status.last_failure(), detail) {
+        let mut last = Map::new();
+        let at = failure.at.duration_since(std::time::UNIX_EPOCH);
+        last.insert(
+            "at_unix".into(),
+            at.map_or(0.0, |at| at.as_secs_f64()).into(),
+        );
+        last.insert("error".into(), failure.error.into());
+        body["last_export_failure"] = last.into();
+    }
     (status, Json(body))
 }

@@ -192,6 +192,12 @@ pub(crate) struct Figures {
     /// The machine's 5-minute load average and its logical CPUs.
     pub(crate) load_average_5m: Option<f64>,
     pub(crate) logical_cpus: Option<f64>,
+    /// Spans exported, failed to export and dropped for want of room in the queue, since
+    /// the start; and when an export last failed.
+    pub(crate) spans_exported: f64,
+    pub(crate) spans_failed: f64,
+    pub(crate) spans_dropped: f64,
+    pub(crate) last_export_failure: Option<std::time::SystemTime>,
 }
 
 /// The value of `key` among `attributes`, if present and not empty.
@@ -279,6 +285,21 @@ impl Figures {
                 }
             }
             names::HTTP_CLIENT_REQUEST_DURATION => add_by_verdict(&mut self.platform, data),
+            names::OTEL_SDK_EXPORTER_SPAN_EXPORTED => {
+                for (attributes, value) in values(data) {
+                    match label(&attributes, attr::ERROR_TYPE) {
+                        None => self.spans_exported += value,
+                        Some(_) => self.spans_failed += value,
+                    }
+                }
+            }
+            names::OTEL_SDK_PROCESSOR_SPAN_PROCESSED => {
+                for (attributes, value) in values(data) {
+                    if label(&attributes, attr::ERROR_TYPE).as_deref() == Some("queue_full") {
+                        self.spans_dropped += value;
+                    }
+                }
+            }
             names::HTTP_SERVER_ACTIVE_REQUESTS => {
                 self.in_flight += values(data).iter().map(|(_, value)| value).sum::<f64>();
             }

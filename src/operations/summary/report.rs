@@ -27,6 +27,25 @@ pub struct Summary {
     pub dependencies: DependencyFigures,
     /// The process's own resources, now.
     pub process: ProcessFigures,
+    /// The telemetry's own health, since the start.
+    pub telemetry: TelemetryFigures,
+}
+
+/// Whether the spans get out, since the process started: what a log filter that names only
+/// the application's crates would hide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TelemetryFigures {
+    /// Spans the exporter delivered.
+    pub spans_exported: f64,
+    /// Spans in batches the exporter failed to deliver (collector down, refused, timed out).
+    pub spans_failed: f64,
+    /// Spans dropped because the export queue was full (counted by the SDK for installed
+    /// pipelines only).
+    pub spans_dropped: f64,
+    /// When an export last failed, in seconds since the Unix epoch; `None` if none did.
+    /// Why, for token holders, is on `/ready`.
+    pub last_export_failure_unix: Option<f64>,
 }
 
 /// When a summary window started and how long it runs.

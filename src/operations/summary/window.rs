@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::figures::{Figures, HttpKey, Quantile, Series, Tally};
 use super::report::{
     CacheFigures, CallFigures, DependencyFigures, Latency, ProcessFigures, Requests, RouteFigures,
-    Routes, Summary, SummaryWindow, ToolFigures,
+    Routes, Summary, SummaryWindow, TelemetryFigures, ToolFigures,
 };
 use crate::failure::Verdict;
 
@@ -64,10 +64,7 @@ impl Window {
 
         Summary {
             window: SummaryWindow {
-                started_at_unix: self
-                    .started_at
-                    .duration_since(SystemTime::UNIX_EPOCH)
-                    .map_or(0.0, |d| d.as_secs_f64()),
+                started_at_unix: unix_seconds(self.started_at),
                 seconds,
                 length_seconds: self.length.as_secs_f64(),
             },
@@ -101,6 +98,12 @@ impl Window {
                 memory_utilization: now.process_memory_utilization,
                 system_memory_utilization: now.system_memory_utilization,
                 uptime_seconds: now.process_uptime,
+            },
+            telemetry: TelemetryFigures {
+                spans_exported: now.spans_exported,
+                spans_failed: now.spans_failed,
+                spans_dropped: now.spans_dropped,
+                last_export_failure_unix: now.last_export_failure.map(unix_seconds),
             },
         }
     }
@@ -238,6 +241,11 @@ fn latency_ms(series: &Series) -> Latency {
         }
     }
     latency
+}
+
+fn unix_seconds(at: SystemTime) -> f64 {
+    at.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64())
 }
 
 fn route_name(key: &HttpKey) -> String {
