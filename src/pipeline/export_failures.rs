@@ -30,6 +30,7 @@ pub(crate) struct ExportStatus {
 
 /// One failed export.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "operations"), allow(dead_code))]
 pub(crate) struct ExportFailure {
     pub(crate) at: SystemTime,
     /// The exporter's message, which may name the collector's host.
@@ -38,6 +39,7 @@ pub(crate) struct ExportFailure {
 
 impl ExportStatus {
     /// The last failure, `None` while every export succeeded.
+    #[cfg_attr(not(feature = "operations"), allow(dead_code))]
     pub(crate) fn last_failure(&self) -> Option<ExportFailure> {
         self.last_failure
             .lock()

@@ -51,6 +51,7 @@ pub use logs::{LogFormat, bridge_layer, tracing_layer};
 // Read by the operator floor, when it is built.
 #[cfg_attr(not(feature = "operations"), allow(unused_imports))]
 pub(crate) use export_failures::ExportStatus;
+#[cfg_attr(not(feature = "operations"), allow(unused_imports))]
 pub(crate) use metrics_source::MetricsSource;
 #[cfg(feature = "otlp")]
 pub use otlp::OtlpProtocol;
