@@ -210,7 +210,8 @@ pub use error::{Error, ErrorKind};
 #[cfg(feature = "axum")]
 pub use http::{ConnectionListener, CountedIo};
 pub use http::{
-    MonitoringLayer, MonitoringService, ResponseBody, ResponseFuture, RouteTemplate, UrlScheme,
+    MonitoringLayer, MonitoringService, OperationName, ResponseBody, ResponseFuture, RouteTemplate,
+    UrlScheme,
 };
 pub use monitoring::{Monitoring, MonitoringBuilder};
 #[cfg(feature = "operations")]

@@ -10,6 +10,7 @@ use tower_layer::Layer;
 
 use super::exclusions::Exclusions;
 use super::labels::UrlScheme;
+use super::operation::FallbackRoute;
 use super::service::MonitoringService;
 use super::shared::{Config, Shared, Traces};
 use crate::TraceContextTrust;
@@ -186,6 +187,29 @@ impl MonitoringLayer {
     pub fn exclude_path(self, path: impl Into<Cow<'static, str>>) -> Self {
         let path = path.into();
         self.map_config(|config| config.exclusions.paths.push(path))
+    }
+
+    /// Records the answers of a fallback service (static files behind `fallback_service`)
+    /// under `template` as `http.route`, apart from requests that match nothing: an
+    /// unmatched request whose path starts with the template's text before its first `{`
+    /// (or, without a parameter, is exactly the template) takes the template, unless it is
+    /// answered `404`, which stays with the unmatched requests. Templates are tried in the
+    /// order they were added.
+    ///
+    /// ```
+    /// let layer = tower_monitoring::MonitoringLayer::new()
+    ///     .fallback_route("/assets/{*path}")
+    ///     .fallback_route("/favicon.ico");
+    /// ```
+    pub fn fallback_route(self, template: &'static str) -> Self {
+        self.map_config(|config| config.fallbacks.push(FallbackRoute::new(template)))
+    }
+
+    /// The most operations handlers may name with [`OperationName`](crate::OperationName)
+    /// (counted per route and method) before new names are recorded as `_OTHER`; 100 by
+    /// default.
+    pub fn max_operations(self, max: usize) -> Self {
+        self.map_config(|config| config.max_operations = Some(max))
     }
 
     /// Whether the operator endpoints ([`DEFAULT_EXCLUDED_PATHS`](crate::DEFAULT_EXCLUDED_PATHS),

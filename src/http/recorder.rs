@@ -88,6 +88,9 @@ impl Recorder {
     pub(crate) fn respond<B: Body>(mut self, response: &Response<B>) -> Option<Self> {
         let status = response.status();
         self.status = status.as_u16();
+        if let Some(renamed) = self.series.renamed(status, response.extensions()) {
+            self.rename(renamed);
+        }
         self.failure = self.series.classify_response(status, response.headers());
         let body = response.body();
         let hint = body.size_hint().exact();
@@ -104,6 +107,16 @@ impl Recorder {
         self.response_bytes = Some(0);
         self.announced_bytes = hint.or_else(|| content_length(response.headers()));
         Some(self)
+    }
+
+    /// Moves the request to the series its response named (same method, same in-flight
+    /// gauge), and names the operation on its span.
+    #[cold]
+    fn rename(&mut self, series: Arc<RouteSeries>) {
+        if let (Some(span), Some(operation)) = (&self.span, series.operation()) {
+            span.name_operation(operation);
+        }
+        self.series = series;
     }
 
     /// Whether the response body has streamed every byte its head announced.

@@ -55,17 +55,29 @@ impl RouteCache {
         if !cached.route.is(route) {
             // A service that sees several routes keeps no memory of them: the shared map.
             let excluded = self.shared.is_excluded(route.as_str().unwrap_or(path));
-            return (!excluded).then(|| self.route_series(route, method));
+            return (!excluded).then(|| self.route_series(route, path, method));
         }
         if cached.excluded || (route.as_str().is_none() && self.shared.is_excluded(path)) {
             return None;
         }
-        let series =
-            cached.by_method[method as usize].get_or_init(|| self.route_series(route, method));
+        if route.as_str().is_none() && self.shared.routes().has_fallbacks() {
+            // One fallback service answers several routes: no memory of one here.
+            return Some(self.route_series(route, path, method));
+        }
+        let series = cached.by_method[method as usize]
+            .get_or_init(|| self.route_series(route, path, method));
         Some(series.clone())
     }
 
-    fn route_series(&self, route: RouteRef<'_>, method: MethodLabel) -> Arc<RouteSeries> {
-        self.shared.routes().route_series(route.as_str(), method)
+    fn route_series(
+        &self,
+        route: RouteRef<'_>,
+        path: &str,
+        method: MethodLabel,
+    ) -> Arc<RouteSeries> {
+        match route.as_str() {
+            Some(route) => self.shared.routes().route_series(Some(route), method),
+            None => self.shared.routes().unmatched_series(path, method),
+        }
     }
 }

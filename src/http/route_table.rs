@@ -3,13 +3,15 @@
 //! its bound histograms. The table is only consulted when a service sees a route for the
 //! first time; afterwards the service's own cache answers (see `route_cache.rs`).
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use hashbrown::{Equivalent, HashMap};
 use opentelemetry::metrics::Meter;
 
 use super::instruments;
 use super::labels::MethodLabel;
+use super::operation::FallbackRoute;
 use super::series::{RouteSeries, SeriesShared};
 use crate::classify::Classify;
 use crate::dependency::Dependencies;
@@ -27,32 +29,77 @@ impl Equivalent<RouteKey<Box<str>>> for RouteKey<&str> {
     }
 }
 
+/// One series per method, made on first use.
+type ByMethod = [OnceLock<Arc<RouteSeries>>; MethodLabel::COUNT];
+
 /// The series of every (route, method) one meter has seen.
 pub(crate) struct RouteTable {
-    shared: SeriesShared,
+    shared: Arc<SeriesShared>,
     routes: RwLock<HashMap<RouteKey<Box<str>>, Arc<RouteSeries>>>,
+    /// The fallback routes and, per method, their series; apart from `routes` so that a
+    /// matched route with the same template keeps its own `404`s.
+    fallbacks: Box<[(FallbackRoute, ByMethod)]>,
+}
+
+/// What a layer's route table is made with, besides its meter and clock.
+#[derive(Default)]
+pub(crate) struct TableOptions {
+    /// The handle requests of these routes carry.
+    pub(crate) dependencies: Option<Dependencies>,
+    /// The layer's classifier (`None` for the default).
+    pub(crate) classifier: Option<Arc<dyn Classify>>,
+    pub(crate) fallbacks: Vec<FallbackRoute>,
+    pub(crate) max_operations: usize,
 }
 
 impl RouteTable {
-    /// `dependencies` is the handle requests of these routes carry, `classifier` the
-    /// layer's (`None` for the default).
-    pub(crate) fn new(
-        meter: &Meter,
-        clock: quanta::Clock,
-        dependencies: Option<Dependencies>,
-        classifier: Option<Arc<dyn Classify>>,
-    ) -> Self {
+    pub(crate) fn new(meter: &Meter, clock: quanta::Clock, options: TableOptions) -> Self {
         let (histograms, active) = instruments::new(meter);
         Self {
-            shared: SeriesShared {
+            shared: Arc::new(SeriesShared {
                 histograms: Arc::new(histograms),
                 active: Arc::new(active),
                 clock,
-                dependencies,
-                classifier,
-            },
+                dependencies: options.dependencies,
+                classifier: options.classifier,
+                operations: AtomicUsize::new(0),
+                max_operations: options.max_operations,
+            }),
             routes: RwLock::new(HashMap::new()),
+            fallbacks: options
+                .fallbacks
+                .into_iter()
+                .map(|fallback| (fallback, std::array::from_fn(|_| OnceLock::new())))
+                .collect(),
         }
+    }
+
+    /// Whether unmatched requests must be told apart by their path.
+    #[inline]
+    pub(crate) fn has_fallbacks(&self) -> bool {
+        !self.fallbacks.is_empty()
+    }
+
+    /// The series of a request that matched no route: the first fallback route covering
+    /// `path`, else the unmatched series.
+    pub(crate) fn unmatched_series(&self, path: &str, method: MethodLabel) -> Arc<RouteSeries> {
+        let Some((fallback, by_method)) = self
+            .fallbacks
+            .iter()
+            .find(|(fallback, _)| fallback.covers(path))
+        else {
+            return self.route_series(None, method);
+        };
+        by_method[method as usize]
+            .get_or_init(|| {
+                let unmatched = self.route_series(None, method);
+                Arc::new(RouteSeries::fallback(
+                    fallback.template,
+                    unmatched,
+                    &self.shared,
+                ))
+            })
+            .clone()
     }
 
     /// The series of `route` and `method`, created on first use.

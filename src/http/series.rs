@@ -1,6 +1,6 @@
 //! The bound series of one (route, method): one set of bound histograms per outcome.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use hashbrown::HashMap;
@@ -9,6 +9,7 @@ use opentelemetry::metrics::BoundHistogram;
 
 use super::instruments::{ActiveRequests, Histograms, MAX_BOUND_SERIES};
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
+use super::operation::{MAX_OPERATION_NAME_LEN, OTHER_OPERATION, OperationName};
 use crate::classify::{Classify, Failure, ServerErrors};
 use crate::dependency::request_scope::RequestScope;
 use crate::names::attr;
@@ -78,19 +79,29 @@ fn span_name(method: MethodLabel, route: Option<&str>) -> String {
 /// (a few status codes, one scheme and version); the rest go to a locked overflow map.
 const OUTCOME_SLOTS: usize = 12;
 
-/// What every series of one layer shares: its instruments, clock, dependency handle and
-/// classifier.
+/// What every series of one layer shares: its instruments, clock, dependency handle,
+/// classifier and the count of operations it has named.
 pub(crate) struct SeriesShared {
     pub(crate) histograms: Arc<Histograms>,
     pub(crate) active: Arc<ActiveRequests>,
     pub(crate) clock: quanta::Clock,
     pub(crate) dependencies: Option<crate::dependency::Dependencies>,
     pub(crate) classifier: Option<Arc<dyn Classify>>,
+    /// Operation series made so far, across routes, checked against `max_operations`.
+    pub(crate) operations: AtomicUsize,
+    pub(crate) max_operations: usize,
 }
 
 pub(crate) struct RouteSeries {
     route: Option<Box<str>>,
     method: MethodLabel,
+    /// `operation.name`, for the series of an operation named by the handler.
+    operation: Option<Box<str>>,
+    /// For a fallback route's series: where its `404` answers go, the unmatched series.
+    unmatched: Option<Arc<RouteSeries>>,
+    /// The series of the operations handlers named on this route, made on first use.
+    operations: RwLock<HashMap<Box<str>, Arc<RouteSeries>>>,
+    shared: Arc<SeriesShared>,
     /// `"{method} {route}"` (or the method alone), the name of this route's server spans.
     span_name: Box<str>,
     /// What is made current while a request of this series is served: the route and the
@@ -108,10 +119,38 @@ pub(crate) struct RouteSeries {
 }
 
 impl RouteSeries {
-    pub(crate) fn new(route: Option<&str>, method: MethodLabel, shared: &SeriesShared) -> Self {
+    pub(crate) fn new(
+        route: Option<&str>,
+        method: MethodLabel,
+        shared: &Arc<SeriesShared>,
+    ) -> Self {
+        Self::named(route, method, None, None, shared)
+    }
+
+    /// The series of a fallback route, whose `404` answers go to `unmatched` instead.
+    pub(crate) fn fallback(
+        template: &str,
+        unmatched: Arc<RouteSeries>,
+        shared: &Arc<SeriesShared>,
+    ) -> Self {
+        let method = unmatched.method;
+        Self::named(Some(template), method, None, Some(unmatched), shared)
+    }
+
+    fn named(
+        route: Option<&str>,
+        method: MethodLabel,
+        operation: Option<&str>,
+        unmatched: Option<Arc<RouteSeries>>,
+        shared: &Arc<SeriesShared>,
+    ) -> Self {
         Self {
             route: route.map(Box::from),
             method,
+            operation: operation.map(Box::from),
+            unmatched,
+            operations: RwLock::new(HashMap::new()),
+            shared: shared.clone(),
             span_name: span_name(method, route).into(),
             scope: Arc::new(RequestScope::new(route, shared.dependencies.clone())),
             classifier: shared.classifier.clone(),
@@ -125,6 +164,67 @@ impl RouteSeries {
 
     pub(crate) fn route(&self) -> Option<&str> {
         self.route.as_deref()
+    }
+
+    pub(crate) fn operation(&self) -> Option<&str> {
+        self.operation.as_deref()
+    }
+
+    /// The series a request of this one moves to once its response head is known: the
+    /// operation its handler named, or, for a fallback route answered `404`, the unmatched
+    /// series. `None` keeps it here.
+    #[inline]
+    pub(crate) fn renamed(
+        &self,
+        status: http::StatusCode,
+        extensions: &http::Extensions,
+    ) -> Option<Arc<RouteSeries>> {
+        if let Some(unmatched) = &self.unmatched {
+            if status == http::StatusCode::NOT_FOUND {
+                return Some(unmatched.clone());
+            }
+        }
+        let operation = extensions.get::<OperationName>()?;
+        Some(self.operation_series(operation.as_str()))
+    }
+
+    /// The series of `name` on this route; past the layer's cap, or for a name too long to
+    /// be one, the series of `_OTHER`.
+    #[cold]
+    fn operation_series(&self, name: &str) -> Arc<RouteSeries> {
+        let name = if name.len() > MAX_OPERATION_NAME_LEN {
+            OTHER_OPERATION
+        } else {
+            name
+        };
+        if let Some(series) = self
+            .operations
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name)
+        {
+            return series.clone();
+        }
+        let mut operations = self
+            .operations
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let named = operations.contains_key(name)
+            || name == OTHER_OPERATION
+            || self.shared.operations.fetch_add(1, Ordering::Relaxed) < self.shared.max_operations;
+        let name = if named { name } else { OTHER_OPERATION };
+        if let Some(series) = operations.get(name) {
+            return series.clone();
+        }
+        let series = Arc::new(Self::named(
+            self.route(),
+            self.method,
+            Some(name),
+            None,
+            &self.shared,
+        ));
+        operations.insert(name.into(), series.clone());
+        series
     }
 
     #[inline]
@@ -251,13 +351,16 @@ impl RouteSeries {
     }
 
     fn attributes(&self, outcome: RequestEnd) -> Vec<KeyValue> {
-        let mut attributes = Vec::with_capacity(6);
+        let mut attributes = Vec::with_capacity(7);
         attributes.push(KeyValue::new(
             attr::HTTP_REQUEST_METHOD,
             self.method.as_str(),
         ));
         if let Some(route) = &self.route {
             attributes.push(KeyValue::new(attr::HTTP_ROUTE, route.to_string()));
+        }
+        if let Some(operation) = &self.operation {
+            attributes.push(KeyValue::new(attr::OPERATION_NAME, operation.to_string()));
         }
         if outcome.status != 0 {
             attributes.push(KeyValue::new(
@@ -284,7 +387,7 @@ mod tests {
     use opentelemetry_sdk::metrics::SdkMeterProvider;
 
     use super::*;
-    use crate::http::route_table::RouteTable;
+    use crate::http::route_table::{RouteTable, TableOptions};
 
     fn end(status: u16) -> RequestEnd {
         RequestEnd {
@@ -298,7 +401,14 @@ mod tests {
     /// A series of a fresh provider; the provider is returned so it outlives the test body.
     fn series(route: Option<&str>, method: MethodLabel) -> (SdkMeterProvider, Arc<RouteSeries>) {
         let provider = SdkMeterProvider::builder().build();
-        let table = RouteTable::new(&provider.meter("test"), quanta::Clock::new(), None, None);
+        let table = RouteTable::new(
+            &provider.meter("test"),
+            quanta::Clock::new(),
+            TableOptions {
+                max_operations: 2,
+                ..TableOptions::default()
+            },
+        );
         let series = table.route_series(route, method);
         (provider, series)
     }

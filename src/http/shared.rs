@@ -8,7 +8,8 @@ use opentelemetry::metrics::Meter;
 
 use super::exclusions::Exclusions;
 use super::labels::UrlScheme;
-use super::route_table::RouteTable;
+use super::operation::{DEFAULT_MAX_OPERATIONS, FallbackRoute};
+use super::route_table::{RouteTable, TableOptions};
 use crate::TraceContextTrust;
 use crate::classify::Classify;
 use crate::dependency::Dependencies;
@@ -31,6 +32,10 @@ pub(crate) struct Config {
     pub(crate) url_scheme: UrlScheme,
     /// `None` for [`ServerErrors`](crate::classify::ServerErrors).
     pub(crate) classifier: Option<Arc<dyn Classify>>,
+    /// Templates for the answers of a fallback service, by path prefix.
+    pub(crate) fallbacks: Vec<FallbackRoute>,
+    /// `None` for the default cap on named operations.
+    pub(crate) max_operations: Option<usize>,
 }
 
 impl std::fmt::Debug for Config {
@@ -44,6 +49,8 @@ impl std::fmt::Debug for Config {
             .field("record_query", &self.record_query)
             .field("url_scheme", &self.url_scheme)
             .field("classified", &self.classifier.is_some())
+            .field("fallbacks", &self.fallbacks)
+            .field("max_operations", &self.max_operations)
             .finish_non_exhaustive()
     }
 }
@@ -130,8 +137,12 @@ impl Shared {
             RouteTable::new(
                 meter,
                 self.clock.clone(),
-                self.dependencies().cloned(),
-                self.config.classifier.clone(),
+                TableOptions {
+                    dependencies: self.dependencies().cloned(),
+                    classifier: self.config.classifier.clone(),
+                    fallbacks: self.config.fallbacks.clone(),
+                    max_operations: self.config.max_operations.unwrap_or(DEFAULT_MAX_OPERATIONS),
+                },
             )
         })
     }

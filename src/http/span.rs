@@ -72,6 +72,15 @@ impl ServerSpan {
         &self.cx
     }
 
+    /// Adds the operation the handler named.
+    pub(crate) fn name_operation(&self, operation: &str) {
+        if self.recording {
+            self.cx
+                .span()
+                .set_attribute(KeyValue::new(attr::OPERATION_NAME, operation.to_owned()));
+        }
+    }
+
     /// Ends the span. `status` is `0` when no response was produced; `error` is the
     /// request's `error.type`, which also marks the span as failed.
     pub(crate) fn end(self, status: u16, error: Option<Cow<'static, str>>) {

@@ -136,7 +136,22 @@ impl Monitoring {
     /// Wraps the listener given to `axum::serve` so it counts open and accepted
     /// connections and how long they stay open, in these pipelines.
     #[cfg(feature = "axum")]
-    pub fn listener<L: axum::serve::Listener>(&self, listener: L) -> ConnectionListener<L> {
+    ///
+    /// It also tells the operator endpoints where the application serves: views merged into
+    /// this router without a metrics token, on an address that is not loopback, get one
+    /// warning at start (see [`routes`](Self::routes)).
+    pub fn listener<L>(&self, listener: L) -> ConnectionListener<L>
+    where
+        L: axum::serve::Listener,
+        L::Addr: 'static,
+    {
+        #[cfg(feature = "operations")]
+        if let Ok(address) = listener.local_addr() {
+            let address: &dyn std::any::Any = &address;
+            if let Some(address) = address.downcast_ref::<std::net::SocketAddr>() {
+                self.inner.operations.serving_on(*address);
+            }
+        }
         ConnectionListener::with_meter_provider(listener, self.meter_provider())
     }
 

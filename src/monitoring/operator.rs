@@ -30,6 +30,14 @@ impl Monitoring {
     /// [`MonitoringLayer`](crate::MonitoringLayer) skips them by default. To split them
     /// between ports, use [`routes_for`](Self::routes_for) and
     /// [`serve_metrics`](Self::serve_metrics).
+    ///
+    /// **Who can read the views.** Without a metrics token the summary, report, dashboard
+    /// and live page answer whoever reaches the router they are merged into. That is the
+    /// right default on a developer's machine and behind a private network; when they are
+    /// merged here without a token and the application serves through
+    /// [`listener`](Self::listener) on an address that is not loopback, one warning at start
+    /// says so and names the two guards: `MONITORING_METRICS_TOKEN`, or `serve_metrics` on a
+    /// port of its own with only the probes on the public router.
     pub fn routes<S>(&self) -> Router<S>
     where
         S: Clone + Send + Sync + 'static,
@@ -44,7 +52,7 @@ impl Monitoring {
     where
         S: Clone + Send + Sync + 'static,
     {
-        self.inner.operations.routes(endpoints)
+        self.inner.operations.application_routes(endpoints)
     }
 
     /// Serves [`Endpoints::METRICS`] on a listener of its own, in a background task: `GET

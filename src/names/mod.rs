@@ -264,6 +264,9 @@ pub mod attr {
     pub const HTTP_REQUEST_METHOD: &str = "http.request.method";
     /// Route template (axum `MatchedPath`), absent when no route matched.
     pub const HTTP_ROUTE: &str = "http.route";
+    /// The operation a handler named with `OperationName`, on a route that serves many
+    /// (no semantic convention covers it; owned by this crate, like `tool.name`).
+    pub const OPERATION_NAME: &str = "operation.name";
     /// Response status code, absent when the request ended before a response.
     pub const HTTP_RESPONSE_STATUS_CODE: &str = "http.response.status_code";
     /// `http` or `https`.

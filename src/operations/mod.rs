@@ -9,6 +9,7 @@
 //! meter; nothing below it imports it.
 
 pub mod alerting;
+mod exposure;
 mod readiness;
 mod routes;
 pub(crate) mod settings;
@@ -23,6 +24,7 @@ use opentelemetry::metrics::{Counter, Meter};
 use opentelemetry_sdk::Resource;
 
 use self::alerting::{AlertReport, Alerts, Notifier};
+use self::exposure::Exposure;
 use self::readiness::ReadinessChecks;
 use self::settings::Resolved;
 use self::summary::{Figures, Summary, Window};
@@ -45,6 +47,7 @@ pub(crate) struct Operations {
     /// The last failed span export, shown on the summary and, for token holders, `/ready`.
     export_status: Arc<ExportStatus>,
     auth_failures: Counter<u64>,
+    exposure: Exposure,
 }
 
 impl Operations {
@@ -79,6 +82,7 @@ impl Operations {
             metrics,
             export_status,
             auth_failures: crate::names::metric::MONITORING_AUTH_FAILURES.u64_counter(meter),
+            exposure: Exposure::default(),
         });
         if let Some(interval) = settings.alert_interval {
             alerting::every(interval, Arc::downgrade(&operations), Self::evaluate_alerts);
@@ -129,6 +133,26 @@ impl Operations {
         E: std::fmt::Display,
     {
         self.readiness.add(name, check);
+    }
+
+    /// The routes of `endpoints` for the application's own router: views handed out there
+    /// without a metrics token are noted, to warn once the router serves a public address.
+    pub(crate) fn application_routes<S>(
+        self: &Arc<Self>,
+        endpoints: crate::Endpoints,
+    ) -> axum::Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        if endpoints.contains(crate::Endpoints::VIEWS) && self.metrics_token.is_none() {
+            self.exposure.views_on_router();
+        }
+        self.routes(endpoints)
+    }
+
+    /// The application serves on `address` (see `exposure.rs`).
+    pub(crate) fn serving_on(&self, address: std::net::SocketAddr) {
+        self.exposure.serving_on(address);
     }
 
     /// The current metrics in the Prometheus text format.

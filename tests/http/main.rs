@@ -13,6 +13,7 @@ mod fuzz_corpus;
 mod hostile_requests;
 mod http_metrics;
 mod in_flight;
+mod named_after_routing;
 mod panics;
 mod server_spans;
 mod tower_service;

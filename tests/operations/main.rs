@@ -9,6 +9,7 @@ mod buckets;
 #[cfg(feature = "certificates")]
 mod certificates;
 #[cfg(feature = "testing")]
+mod exposure;
 mod failure_definition;
 mod health;
 mod live_page;

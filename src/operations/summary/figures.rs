@@ -269,8 +269,12 @@ impl Figures {
         match metric.name() {
             names::HTTP_SERVER_REQUEST_DURATION => {
                 for (attributes, series) in histogram(data) {
+                    let route = label(&attributes, attr::HTTP_ROUTE).unwrap_or_default();
                     let key = HttpKey {
-                        route: label(&attributes, attr::HTTP_ROUTE).unwrap_or_default(),
+                        route: match label(&attributes, attr::OPERATION_NAME) {
+                            Some(operation) => format!("{route} ({operation})"),
+                            None => route,
+                        },
                         verdict: Verdict::of(label(&attributes, attr::ERROR_TYPE).as_deref()),
                     };
                     self.http.entry(key).or_default().add(&series);

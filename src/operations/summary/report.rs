@@ -125,7 +125,8 @@ pub struct Routes {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RouteFigures {
-    /// The route template; `(unmatched)` for requests that matched none.
+    /// The route template, with the operation its handler named in parentheses
+    /// (`/rpc (getUser)`); `(unmatched)` for requests that matched none.
     pub route: String,
     /// Requests that ended.
     pub requests: f64,
