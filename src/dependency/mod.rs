@@ -63,6 +63,8 @@ mod platform;
 mod platform_send;
 mod pools;
 pub(crate) mod request_scope;
+#[cfg(feature = "sqlx")]
+pub mod sqlx;
 mod workflow;
 
 pub use client::{ClientLayer, ClientService};

@@ -258,6 +258,27 @@ pub const BODY_SIZE_BUCKETS: &[f64] = &[
     0.0, 64.0, 256.0, 1024.0, 4096.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0, 16777216.0,
 ];
 
+/// `db.system.name` values (semantic conventions 1.33+), for [`dependency::db`](crate::dependency::db)
+/// and `#[monitor_db(system = ..)]`.
+pub mod db_system {
+    /// PostgreSQL.
+    pub const POSTGRESQL: &str = "postgresql";
+    /// MySQL.
+    pub const MYSQL: &str = "mysql";
+    /// MariaDB.
+    pub const MARIADB: &str = "mariadb";
+    /// SQLite.
+    pub const SQLITE: &str = "sqlite";
+    /// Microsoft SQL Server.
+    pub const MICROSOFT_SQL_SERVER: &str = "microsoft.sql_server";
+    /// Redis.
+    pub const REDIS: &str = "redis";
+    /// MongoDB.
+    pub const MONGODB: &str = "mongodb";
+    /// A SQL database the conventions do not list.
+    pub const OTHER_SQL: &str = "other_sql";
+}
+
 /// Attribute keys, as the semantic conventions spell them.
 pub mod attr {
     /// HTTP method, normalised: anything outside the standard methods is `_OTHER`.

@@ -7,3 +7,5 @@ mod support;
 
 #[cfg(feature = "reqwest")]
 mod isolation;
+#[cfg(feature = "sqlx")]
+mod sqlx_pool;
