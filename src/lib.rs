@@ -222,7 +222,7 @@ pub use operations::settings::{
 #[cfg(feature = "operations")]
 pub use operations::{MetricsServer, alerting, summary};
 pub use pipeline::DEFAULT_SHUTDOWN_TIMEOUT;
-#[cfg(feature = "otlp")]
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 pub use pipeline::OtlpProtocol;
 #[cfg(feature = "subscriber")]
 pub use pipeline::{JsonFormat, LogFormat, bridge_layer, tracing_layer};

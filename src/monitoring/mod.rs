@@ -13,7 +13,7 @@ mod log_settings;
 mod operator;
 #[cfg(feature = "operations")]
 mod operator_settings;
-#[cfg(feature = "otlp")]
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp_settings;
 mod resolved;
 #[cfg(feature = "system")]

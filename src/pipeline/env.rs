@@ -8,7 +8,7 @@ use opentelemetry_sdk::trace::Sampler;
 
 #[cfg(feature = "subscriber")]
 use super::LogFormat;
-#[cfg(feature = "otlp")]
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use super::OtlpProtocol;
 use super::vars::{Vars, boolean, parse, ratio};
 use crate::Error;
@@ -35,8 +35,8 @@ pub(super) fn traces_enabled(configured: bool, vars: &impl Vars) -> Result<bool,
 }
 
 /// The OTLP protocol: the builder, else `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else
-/// `OTEL_EXPORTER_OTLP_PROTOCOL`, else gRPC.
-#[cfg(feature = "otlp")]
+/// `OTEL_EXPORTER_OTLP_PROTOCOL`, else gRPC (http/protobuf in a build without gRPC).
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 pub(super) fn otlp_protocol(
     configured: Option<OtlpProtocol>,
     vars: &impl Vars,
@@ -58,7 +58,11 @@ pub(super) fn otlp_protocol(
             };
         }
     }
-    Ok(OtlpProtocol::Grpc)
+    Ok(if cfg!(feature = "otlp-grpc") {
+        OtlpProtocol::Grpc
+    } else {
+        OtlpProtocol::HttpProtobuf
+    })
 }
 
 /// The head sampler: the builder, else `OTEL_TRACES_SAMPLER` with `OTEL_TRACES_SAMPLER_ARG`,
@@ -200,7 +204,7 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "otlp")]
+    #[cfg(feature = "otlp-grpc")]
     fn protocol_prefers_builder_then_traces_variable_then_generic() {
         assert_eq!(otlp_protocol(None, &vars(&[])).unwrap(), OtlpProtocol::Grpc);
         let http = ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");

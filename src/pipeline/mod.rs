@@ -29,7 +29,7 @@ mod json_logs;
 #[cfg(feature = "subscriber")]
 mod logs;
 mod metrics_source;
-#[cfg(feature = "otlp")]
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp;
 mod pipelines;
 #[cfg(feature = "prometheus")]
@@ -53,7 +53,7 @@ pub use logs::{LogFormat, bridge_layer, tracing_layer};
 pub(crate) use export_failures::ExportStatus;
 #[cfg_attr(not(feature = "operations"), allow(unused_imports))]
 pub(crate) use metrics_source::MetricsSource;
-#[cfg(feature = "otlp")]
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 pub use otlp::OtlpProtocol;
 pub(crate) use pipelines::Pipelines;
 pub use settings::DEFAULT_SHUTDOWN_TIMEOUT;

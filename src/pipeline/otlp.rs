@@ -1,5 +1,6 @@
-//! The OTLP span exporter, over gRPC (port 4317) or HTTP/protobuf (port 4318, feature
-//! `otlp-http`), in plain text or over TLS (`https://`, feature `tls`, files in `tls.rs`).
+//! The OTLP span exporter, over gRPC (port 4317, feature `otlp`) or HTTP/protobuf (port
+//! 4318, feature `otlp-http`), in plain text or over TLS (`https://`, feature `tls`, files in
+//! `tls.rs`). Each transport is compiled only when its feature is on.
 //!
 //! Both speak to Jaeger, an OpenTelemetry Collector or any other OTLP receiver. Endpoint,
 //! headers and timeout come from the builder or the standard `OTEL_EXPORTER_OTLP_*`
@@ -12,7 +13,7 @@ use std::time::Duration;
 use opentelemetry_otlp::Protocol;
 #[cfg(all(feature = "otlp-http", feature = "tls"))]
 use opentelemetry_otlp::WithHttpConfig;
-#[cfg(feature = "tls")]
+#[cfg(all(feature = "otlp-grpc", feature = "tls"))]
 use opentelemetry_otlp::WithTonicConfig;
 use opentelemetry_otlp::{SpanExporter, WithExportConfig};
 
@@ -73,6 +74,7 @@ pub(super) fn span_exporter(
     #[cfg(feature = "tls")]
     let tls = https.then_some(tls);
     let exporter = match protocol {
+        #[cfg(feature = "otlp-grpc")]
         OtlpProtocol::Grpc => {
             if tokio::runtime::Handle::try_current().is_err() {
                 return Err(Error::config(
@@ -105,6 +107,14 @@ pub(super) fn span_exporter(
                 Some(endpoint) => builder.with_endpoint(http_traces_url(endpoint)).build(),
                 None => builder.build(),
             }
+        }
+        #[cfg(not(feature = "otlp-grpc"))]
+        OtlpProtocol::Grpc => {
+            return Err(Error::config(
+                "OTLP over gRPC needs the `otlp` feature of tower-monitoring (this build \
+                 speaks http/protobuf only): add it, or use \
+                 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+            ));
         }
         #[cfg(not(feature = "otlp-http"))]
         OtlpProtocol::HttpProtobuf => {
@@ -200,6 +210,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "otlp-grpc")]
     fn grpc_outside_a_runtime_is_a_clear_error() {
         let settings = Settings {
             endpoint: Some("http://127.0.0.1:4317".into()),

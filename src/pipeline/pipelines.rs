@@ -132,7 +132,7 @@ impl Pipelines {
 }
 
 /// The OTLP processor when tracing is enabled by the builder or the environment.
-#[cfg(feature = "otlp")]
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 fn otlp_processor(
     settings: &Settings,
     vars: &impl Vars,
@@ -148,7 +148,7 @@ fn otlp_processor(
 
 /// Without the `otlp` feature an endpoint in the environment cannot be honoured; saying so
 /// beats exporting nothing in silence.
-#[cfg(not(feature = "otlp"))]
+#[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
 fn otlp_processor(
     _settings: &Settings,
     vars: &impl Vars,

@@ -25,7 +25,7 @@ pub(crate) struct Settings {
     /// Whether something reads the pipelines' own figures (the operator endpoints), so a
     /// reader is needed even without the Prometheus exporter.
     pub(crate) read_metrics: bool,
-    #[cfg(feature = "otlp")]
+    #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
     pub(crate) otlp: super::otlp::Settings,
     #[cfg(feature = "subscriber")]
     pub(crate) logs: super::logs::Settings,
@@ -44,7 +44,7 @@ impl Default for Settings {
             buckets: Vec::new(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             read_metrics: false,
-            #[cfg(feature = "otlp")]
+            #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
             otlp: super::otlp::Settings::default(),
             #[cfg(feature = "subscriber")]
             logs: super::logs::Settings::default(),
@@ -69,7 +69,7 @@ impl std::fmt::Debug for Settings {
 impl Settings {
     /// Fails naming both settings when one would silently undo the other.
     pub(crate) fn check_conflicts(&self) -> Result<(), crate::Error> {
-        #[cfg(feature = "otlp")]
+        #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
         if self.span_processor.is_some() && self.otlp.endpoint.is_some() {
             return Err(crate::Error::config(
                 "span_exporter(..) and otlp_endpoint(..) both choose where spans go: keep \

@@ -9,7 +9,10 @@
 //! file or an `https://` endpoint fails `install()` naming the feature.
 
 // The files are OTLP's; a build without it uses only the rustls configuration (webhooks).
-#![cfg_attr(not(feature = "otlp"), allow(dead_code))]
+#![cfg_attr(
+    not(any(feature = "otlp-grpc", feature = "otlp-http")),
+    allow(dead_code)
+)]
 
 use std::path::PathBuf;
 
@@ -116,7 +119,10 @@ pub(crate) fn feature_missing(what: &str) -> Error {
 }
 
 #[cfg(feature = "tls")]
-#[cfg_attr(not(feature = "otlp"), allow(unused_imports))]
+#[cfg_attr(
+    not(any(feature = "otlp-grpc", feature = "otlp-http")),
+    allow(unused_imports)
+)]
 pub(crate) use loaded::Tls;
 
 #[cfg(feature = "tls")]
@@ -141,7 +147,10 @@ mod loaded {
     #[derive(Debug)]
     #[cfg_attr(not(any(feature = "otlp-http", feature = "reqwest")), allow(dead_code))]
     struct Client {
+        // As given, for tonic.
+        #[cfg_attr(not(feature = "otlp-grpc"), allow(dead_code))]
         certificate_pem: Vec<u8>,
+        #[cfg_attr(not(feature = "otlp-grpc"), allow(dead_code))]
         key_pem: Vec<u8>,
         chain: Vec<CertificateDer<'static>>,
         key: PrivateKeyDer<'static>,
@@ -179,7 +188,7 @@ mod loaded {
         }
 
         /// For tonic's gRPC channel.
-        #[cfg(feature = "otlp")]
+        #[cfg(feature = "otlp-grpc")]
         pub(crate) fn grpc(&self) -> opentelemetry_otlp::tonic_types::transport::ClientTlsConfig {
             use opentelemetry_otlp::tonic_types::transport::{
                 Certificate, ClientTlsConfig, Identity,
