@@ -23,13 +23,18 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The `Cargo.toml` lines and the `src/main.rs` of the README's section.
+/// The `Cargo.toml` lines and the `src/main.rs` of the README's "Add it to your service".
 fn readme_service() -> (String, String) {
+    readme_section("Add it to your service")
+}
+
+/// The first `toml` and `rust` blocks of the README's section `title`.
+fn readme_section(title: &str) -> (String, String) {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let section = readme
-        .split("\n## Add it to your service\n")
+        .split(&format!("\n## {title}\n"))
         .nth(1)
-        .expect("the README has an \"Add it to your service\" section");
+        .unwrap_or_else(|| panic!("the README has no \"{title}\" section"));
     let section = section.split("\n## ").next().unwrap();
     let block = |fence: &str| -> String {
         let start = section
@@ -103,6 +108,156 @@ fn the_readme_example_is_the_example_that_is_built() {
         example.trim(),
         "README and examples/existing_service.rs differ"
     );
+}
+
+#[test]
+fn the_readme_existing_service_is_the_example_that_is_built() {
+    let (_, main) = readme_section("A service that already exists");
+    let example = std::fs::read_to_string(repo().join("examples/real_service.rs")).unwrap();
+    let example = &example[example.find("use std::").unwrap()..];
+    assert_eq!(
+        main.trim(),
+        example.trim(),
+        "README and examples/real_service.rs differ"
+    );
+}
+
+/// The README's service that already existed: its own subscriber first, a generic sqlx
+/// repository on SQLite, JSON-RPC, static files behind the fallback. Built from the README
+/// alone, run, and checked from outside: metrics, readiness, spans at a real OTLP receiver.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_service_from_the_readme_keeps_its_subscriber_and_names_everything() {
+    let (dependencies, main) = readme_section("A service that already exists");
+    // Apart from the other test's projects, which it removes when it ends.
+    let dir =
+        std::env::temp_dir().join(format!("tower-monitoring-accounts-{}", std::process::id()));
+    let dir = dir.join("accounts");
+    new_project(&dir, &dependencies, &main);
+    build(&dir).unwrap_or_else(|stderr| panic!("the README's service does not build:\n{stderr}"));
+    let public = dir.join("public");
+    std::fs::create_dir_all(public.join("assets")).unwrap();
+    std::fs::write(public.join("assets/app.js"), "console.log('hi')\n").unwrap();
+
+    let receiver = support::otlp::Receiver::start().await;
+    let binary = repo().join("target/fresh-app/debug/accounts");
+    let (mut running, address) = Running::spawn(
+        &binary,
+        &[
+            ("PUBLIC_DIR", public.to_str().unwrap()),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.grpc_endpoint()),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        ],
+    );
+    let client = reqwest::Client::new();
+    let get = |path: &str| {
+        let request = client.get(format!("http://{address}{path}"));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(get("/users/1").await, 200);
+    assert_eq!(get("/users/99").await, 404);
+    assert_eq!(get("/assets/app.js").await, 200);
+    assert_eq!(get("/assets/missing.js").await, 404);
+    assert_eq!(get("/wp-login.php").await, 404);
+    assert_eq!(get("/ready").await, 200);
+    for method in ["user.get", "user.count", "user.count", "drop_tables"] {
+        let call = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": { "id": 2 } });
+        let reply: serde_json::Value = client
+            .post(format!("http://{address}/rpc"))
+            .json(&call)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(reply["id"], 1, "{reply}");
+    }
+
+    let text = client
+        .get(format!("http://{address}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let count = |labels: &[&str]| {
+        support::prometheus::sample(&text, "http_server_request_duration_seconds_count", labels)
+    };
+    let rpc = r#"http_route="/rpc""#;
+    assert_eq!(
+        count(&[rpc, r#"operation_name="user.get""#]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        count(&[rpc, r#"operation_name="user.count""#]),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        count(&[rpc, r#"operation_name="unknown_method""#]),
+        Some(1.0),
+        "{text}"
+    );
+    let assets_route = r#"http_route="/assets/{*path}""#;
+    assert_eq!(
+        count(&[assets_route, r#"http_response_status_code="200""#]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        count(&[assets_route, r#"http_response_status_code="404""#]),
+        None,
+        "{text}"
+    );
+    let unmatched: f64 = text
+        .lines()
+        .filter(|line| line.starts_with("http_server_request_duration_seconds_count{"))
+        .filter(|line| !line.contains("http_route="))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum();
+    assert_eq!(
+        unmatched, 2.0,
+        "the two 404s of the fallback are unmatched:\n{text}"
+    );
+    let users = r#"db_collection_name="users""#;
+    let select = r#"db_operation_name="select""#;
+    let db_count = "db_client_operation_duration_seconds_count";
+    let selects: f64 = support::prometheus::samples(&text, db_count, &[users, select]).sum();
+    assert_eq!(selects, 3.0, "three selects:\n{text}");
+    let failed = support::prometheus::sample(&text, db_count, &[users, select, "error_type="]);
+    assert_eq!(failed, None, "the missing row is no failure:\n{text}");
+    let pool = r#"db_client_connection_pool_name="main""#;
+    assert_eq!(
+        support::prometheus::sample(&text, "db_client_connection_max", &[pool]),
+        Some(4.0)
+    );
+
+    let (exit, _) = running.terminate();
+    assert!(exit.success(), "{exit:?}\n{}", running.log.join("\n"));
+    let log = running.log.join("\n");
+    assert!(
+        !log.contains("\"WARN\""),
+        "nothing to warn about on loopback:\n{log}"
+    );
+
+    // The handler's `#[instrument]` span, made through the service's own subscriber, is a
+    // child of the request's server span; the query's client span is the handler's child.
+    let spans = receiver.received.spans();
+    let named = |name: &str| {
+        spans
+            .iter()
+            .find(|span| span.name == name)
+            .unwrap_or_else(|| panic!("no span {name} in {spans:#?}"))
+    };
+    let server = named("GET /users/{id}");
+    let handler = named("user");
+    assert_eq!(handler.trace_id, server.trace_id);
+    assert_eq!(handler.parent_span_id, server.span_id, "{spans:#?}");
+    let rpc_span = named("POST /rpc");
+    assert!(rpc_span.attr("operation.name").is_some(), "{rpc_span:?}");
+    let _ = std::fs::remove_dir_all(dir.parent().unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -164,3 +164,25 @@ async fn a_fallback_service_answers_under_its_templates_and_its_404s_stay_unmatc
     assert_eq!(series, expected);
     assert_eq!(metrics.active_requests(), 0);
 }
+
+#[cfg(feature = "operations")]
+#[tokio::test]
+async fn the_summary_lists_a_named_operation_with_its_route() {
+    let monitoring = tower_monitoring::Monitoring::builder()
+        .service_name("operation-summary")
+        .system_metrics(false)
+        .build()
+        .unwrap();
+    let app = Router::new()
+        .route("/rpc", post(rpc))
+        .layer(monitoring.layer());
+    call(&app, "getUser").await;
+    let routes: Vec<String> = monitoring
+        .summary()
+        .routes
+        .most_called
+        .into_iter()
+        .map(|route| route.route)
+        .collect();
+    assert_eq!(routes, ["/rpc (getUser)"]);
+}
