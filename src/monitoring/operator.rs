@@ -37,7 +37,8 @@ impl Monitoring {
     /// merged here without a token and the application serves through
     /// [`listener`](Self::listener) on an address that is not loopback, one warning at start
     /// says so and names the two guards: `MONITORING_METRICS_TOKEN`, or `serve_metrics` on a
-    /// port of its own with only the probes on the public router.
+    /// port of its own with only the probes on the public router. Without `listener`, the
+    /// first view that answers a request addressed to a host other than loopback gives it.
     pub fn routes<S>(&self) -> Router<S>
     where
         S: Clone + Send + Sync + 'static,

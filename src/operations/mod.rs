@@ -147,7 +147,12 @@ impl Operations {
         if endpoints.contains(crate::Endpoints::VIEWS) && self.metrics_token.is_none() {
             self.exposure.views_on_router();
         }
-        self.routes(endpoints)
+        self.watched_routes(endpoints)
+    }
+
+    /// An unguarded view on the application's router answered a request for `host`.
+    pub(crate) fn asked_for(&self, host: &str) {
+        self.exposure.asked_for(host);
     }
 
     /// The application serves on `address` (see `exposure.rs`).

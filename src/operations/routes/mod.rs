@@ -26,7 +26,9 @@ mod views;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::middleware::from_fn_with_state;
+use axum::extract::{Request, State};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
 
 use self::auth::Guard;
@@ -117,21 +119,59 @@ impl Operations {
     where
         S: Clone + Send + Sync + 'static,
     {
+        self.routes_where(endpoints, false)
+    }
+
+    /// The operator routes of `endpoints` for the application's own router: without a
+    /// metrics token, its views note the host each request is addressed to (see
+    /// `exposure.rs`).
+    pub(crate) fn watched_routes<S>(self: &Arc<Self>, endpoints: Endpoints) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        self.routes_where(endpoints, self.metrics_token.is_none())
+    }
+
+    fn routes_where<S>(self: &Arc<Self>, endpoints: Endpoints, watched: bool) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
         let mut router = Router::new();
         for route in ROUTES {
-            if !group(route.path).is_some_and(|group| endpoints.contains(group)) {
+            let Some(group) = group(route.path).filter(|group| endpoints.contains(*group)) else {
                 continue;
-            }
+            };
             let mut handler = (route.route)();
             if route.guard != Guard::Open {
                 let state = (self.clone(), route.guard);
                 handler = handler.route_layer(from_fn_with_state(state, auth::guard));
+            }
+            if watched && group == Endpoints::VIEWS {
+                handler = handler.route_layer(from_fn_with_state(self.clone(), watch_host));
             }
             let path = format!("{}{}", self.endpoint_prefix, route.path);
             router = router.route(&path, handler);
         }
         router.with_state(self.clone())
     }
+}
+
+/// Tells the exposure check which host an unguarded view was asked for.
+async fn watch_host(
+    State(operations): State<Arc<Operations>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = request.uri().host().or_else(|| {
+        request
+            .headers()
+            .get(axum::http::header::HOST)
+            .and_then(|host| host.to_str().ok())
+    });
+    if let Some(host) = host {
+        operations.asked_for(host);
+    }
+    next.run(request).await
 }
 
 #[cfg(test)]
