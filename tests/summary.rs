@@ -151,7 +151,7 @@ async fn the_summary_reflects_the_window_and_reset_needs_the_admin_token() {
     assert_eq!(summary(&app).await["requests"]["total"], 1.0);
     // Prometheus counters did not move backwards.
     assert!(monitoring.render_prometheus().contains(
-        "http_server_request_duration_seconds_count{http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/a\",network_protocol_version=\"1.1\",url_scheme=\"http\",otel_scope_name=\"tower-monitoring\",otel_scope_version=\"0.1.0\"} 4"
+        "http_server_request_duration_seconds_count{http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/a\",network_protocol_version=\"1.1\",url_scheme=\"http\"} 4"
     ));
 }
 

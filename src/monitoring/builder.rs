@@ -81,6 +81,15 @@ impl MonitoringBuilder {
         self
     }
 
+    /// Whether every Prometheus series carries `otel_scope_name` and `otel_scope_version`
+    /// (default `false`). Every metric of a service on this crate comes from one scope, so
+    /// the two labels repeat one value on every line of every scrape; turn them on when
+    /// other libraries record into the same provider and their series must be told apart.
+    pub fn prometheus_scope_labels(mut self, on: bool) -> Self {
+        self.pipeline.prometheus_scope_labels = on;
+        self
+    }
+
     /// The head sampler. Without it, `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`
     /// (`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`,
     /// `parentbased_always_off`, `parentbased_traceidratio`), else parent-based always-on.

@@ -50,16 +50,19 @@ pub(crate) struct MetricsSource {
 
 impl MetricsSource {
     /// Registers the reader with `provider`: the Prometheus exporter's when the feature is
-    /// on (names prefixed by `namespace`), else a manual reader when `read` asks for one.
+    /// on (names prefixed by `namespace`, scope labels as `scope_labels` says), else a manual
+    /// reader when `read` asks for one.
     pub(crate) fn attach(
         provider: MeterProviderBuilder,
         namespace: Option<&str>,
+        scope_labels: bool,
         read: bool,
     ) -> Result<(MeterProviderBuilder, Self), Error> {
         #[cfg(feature = "prometheus")]
         {
             let _ = read;
-            let (registry, exporter) = super::prometheus::PrometheusRegistry::new(namespace)?;
+            let (registry, exporter) =
+                super::prometheus::PrometheusRegistry::new(namespace, scope_labels)?;
             let reader = Arc::new(exporter);
             let source = Self {
                 reader: Some(reader.clone()),
@@ -69,7 +72,7 @@ impl MetricsSource {
         }
         #[cfg(not(feature = "prometheus"))]
         {
-            let _ = namespace;
+            let _ = (namespace, scope_labels);
             if !read {
                 return Ok((provider, Self::default()));
             }

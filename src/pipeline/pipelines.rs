@@ -71,6 +71,7 @@ impl Pipelines {
         let (provider, metrics) = MetricsSource::attach(
             provider,
             settings.namespace.as_deref(),
+            settings.prometheus_scope_labels,
             settings.read_metrics,
         )?;
         let meter_provider = provider.build();

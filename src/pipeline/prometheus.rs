@@ -14,10 +14,17 @@ pub(crate) struct PrometheusRegistry {
 
 impl PrometheusRegistry {
     /// A registry and the exporter that feeds it, to register with the meter provider (it
-    /// collects on every scrape). `namespace` prefixes every name.
-    pub(super) fn new(namespace: Option<&str>) -> Result<(Self, PrometheusExporter), Error> {
+    /// collects on every scrape). `namespace` prefixes every name; `scope_labels` keeps
+    /// `otel_scope_name` and `otel_scope_version` on every series, which for a service whose
+    /// metrics come from this crate alone say the same on every line.
+    pub(super) fn new(
+        namespace: Option<&str>,
+        scope_labels: bool,
+    ) -> Result<(Self, PrometheusExporter), Error> {
         let registry = Registry::new();
-        let mut exporter = opentelemetry_prometheus::exporter().with_registry(registry.clone());
+        let mut exporter = opentelemetry_prometheus::exporter()
+            .with_registry(registry.clone())
+            .scope_info_enabled(scope_labels);
         if let Some(namespace) = namespace {
             exporter = exporter.with_namespace(namespace.to_owned());
         }

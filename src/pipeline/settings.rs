@@ -14,6 +14,8 @@ pub(crate) struct Settings {
     pub(crate) service_name: Option<String>,
     pub(crate) service_version: Option<String>,
     pub(crate) namespace: Option<String>,
+    /// `otel_scope_name`/`otel_scope_version` on every Prometheus series (off by default).
+    pub(crate) prometheus_scope_labels: bool,
     pub(crate) sampler: Option<Sampler>,
     /// A span exporter given in code, instead of OTLP.
     pub(crate) span_processor: Option<ProcessorFactory>,
@@ -37,6 +39,7 @@ impl Default for Settings {
             service_name: None,
             service_version: None,
             namespace: None,
+            prometheus_scope_labels: false,
             sampler: None,
             span_processor: None,
             inbound: Inbound::default(),

@@ -163,3 +163,26 @@ async fn label_values_are_escaped_in_the_exposition() {
     assert!(text.contains(r#"http_route="/a\"b\\c\nd/ünï""#), "{text}");
     promtool_accepts(&text);
 }
+
+#[test]
+fn scope_labels_are_off_unless_asked_for() {
+    let series = |on: bool| {
+        let monitoring = Monitoring::builder()
+            .service_name("scope")
+            .system_metrics(false)
+            .prometheus_scope_labels(on)
+            .build()
+            .unwrap();
+        let meter =
+            opentelemetry::metrics::MeterProvider::meter(monitoring.meter_provider(), "scope");
+        meter.u64_counter("jobs").build().add(1, &[]);
+        monitoring
+            .render_prometheus()
+            .lines()
+            .find(|line| line.starts_with("jobs_total"))
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(series(false), "jobs_total 1");
+    assert_eq!(series(true), r#"jobs_total{otel_scope_name="scope"} 1"#);
+}
