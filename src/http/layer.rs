@@ -205,9 +205,10 @@ impl MonitoringLayer {
         self.map_config(|config| config.fallbacks.push(FallbackRoute::new(template)))
     }
 
-    /// The most operations handlers may name with [`OperationName`](crate::OperationName)
-    /// (counted per route and method) before new names are recorded as `_OTHER`; 100 by
-    /// default.
+    /// The most operations handlers of this layer may name with
+    /// [`OperationName`](crate::OperationName) before new names are recorded as `_OTHER`;
+    /// 100 by default. Each (route, method, name) counts once, so one name on two routes
+    /// counts twice.
     pub fn max_operations(self, max: usize) -> Self {
         self.map_config(|config| config.max_operations = Some(max))
     }
