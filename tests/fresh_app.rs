@@ -98,28 +98,26 @@ fn projects() -> PathBuf {
     std::env::temp_dir().join(format!("tower-monitoring-fresh-app-{}", std::process::id()))
 }
 
-#[test]
-fn the_readme_example_is_the_example_that_is_built() {
-    let (_, main) = readme_service();
-    let example = std::fs::read_to_string(repo().join("examples/existing_service.rs")).unwrap();
-    let example = &example[example.find("use std::").unwrap()..];
+/// The `src/main.rs` of the README's section `title` is `example`, from its first `use std::`.
+fn assert_section_is_example(title: &str, example: &str) {
+    let (_, main) = readme_section(title);
+    let file = std::fs::read_to_string(repo().join("examples").join(example)).unwrap();
+    let code = &file[file.find("use std::").unwrap()..];
     assert_eq!(
         main.trim(),
-        example.trim(),
-        "README and examples/existing_service.rs differ"
+        code.trim(),
+        "README and examples/{example} differ"
     );
 }
 
 #[test]
+fn the_readme_example_is_the_example_that_is_built() {
+    assert_section_is_example("Add it to your service", "existing_service.rs");
+}
+
+#[test]
 fn the_readme_existing_service_is_the_example_that_is_built() {
-    let (_, main) = readme_section("A service that already exists");
-    let example = std::fs::read_to_string(repo().join("examples/real_service.rs")).unwrap();
-    let example = &example[example.find("use std::").unwrap()..];
-    assert_eq!(
-        main.trim(),
-        example.trim(),
-        "README and examples/real_service.rs differ"
-    );
+    assert_section_is_example("A service that already exists", "real_service.rs");
 }
 
 /// The README's service that already existed: its own subscriber first, a generic sqlx
