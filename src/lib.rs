@@ -221,9 +221,9 @@ pub use operations::settings::{
 };
 #[cfg(feature = "operations")]
 pub use operations::{MetricsServer, alerting, summary};
-pub use pipeline::DEFAULT_SHUTDOWN_TIMEOUT;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 pub use pipeline::OtlpProtocol;
+pub use pipeline::{DEFAULT_CARDINALITY_LIMIT, DEFAULT_SHUTDOWN_TIMEOUT};
 #[cfg(feature = "subscriber")]
 pub use pipeline::{JsonFormat, LogFormat, bridge_layer, tracing_layer};
 #[cfg(feature = "axum")]

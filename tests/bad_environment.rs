@@ -102,6 +102,7 @@ fn bad_values() -> Vec<(&'static str, OsString, bool)> {
         ("RUST_LOG", text("info,["), false),
         ("MONITORING_ADMIN_TOKEN", text("S3CRET\n"), true),
         ("MONITORING_METRICS_TOKEN", not_utf8(), true),
+        ("MONITORING_CARDINALITY_LIMIT", text("0"), false),
         ("ALERT_LATENCY_P95_SECONDS", text("1e20"), false),
         ("ALERT_ERROR_RATE", text("5"), false),
         ("ALERT_MEMORY_UTILIZATION", text("80%"), false),

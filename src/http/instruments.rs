@@ -17,13 +17,17 @@ pub(crate) struct Histograms {
     pub(crate) duration: Histogram<f64>,
     pub(crate) request_size: Histogram<u64>,
     pub(crate) response_size: Histogram<u64>,
-    /// Bound series so far, across routes, checked against [`MAX_BOUND_SERIES`].
+    /// Bound series so far, across routes, checked against [`bind_limit`](Self::bind_limit).
     pub(crate) bound: AtomicUsize,
+    /// The provider's cardinality limit: series bound past it would stay on the SDK's
+    /// overflow series for good, so past it requests record through the slower unbound
+    /// path, which the SDK folds into that series while the limit is reached and gives a
+    /// series of its own once delta collections have freed room.
+    pub(crate) bind_limit: usize,
 }
 
-/// Series bound at most. Past it requests still record, through the slower unbound path,
-/// and the SDK's own cardinality limit folds the excess into its overflow series.
-pub(crate) const MAX_BOUND_SERIES: usize = 2_000;
+/// The SDK's cardinality limit, for a provider the crate did not build.
+pub(crate) const SDK_CARDINALITY_LIMIT: usize = 2_000;
 
 /// `http.server.active_requests`, which carries only method and scheme (per the semantic
 /// conventions): all twenty combinations fit in an array, each bound on first use so idle
@@ -60,13 +64,14 @@ impl ActiveRequests {
     }
 }
 
-/// The instruments on `meter`.
-pub(crate) fn new(meter: &Meter) -> (Histograms, ActiveRequests) {
+/// The instruments on `meter`, whose provider keeps `bind_limit` series per instrument.
+pub(crate) fn new(meter: &Meter, bind_limit: usize) -> (Histograms, ActiveRequests) {
     let histograms = Histograms {
         duration: metric::HTTP_SERVER_REQUEST_DURATION.f64_histogram(meter),
         request_size: metric::HTTP_SERVER_REQUEST_BODY_SIZE.u64_histogram(meter),
         response_size: metric::HTTP_SERVER_RESPONSE_BODY_SIZE.u64_histogram(meter),
         bound: AtomicUsize::new(0),
+        bind_limit,
     };
     let active = ActiveRequests {
         counter: metric::HTTP_SERVER_ACTIVE_REQUESTS.i64_up_down_counter(meter),

@@ -70,6 +70,11 @@ impl MonitoringLayer {
         self.map_config(|config| config.exclusions.endpoint_prefix = Some(prefix))
     }
 
+    /// Binds series up to `limit`, the cardinality limit of the provider it records into.
+    pub(crate) fn with_cardinality_limit(self, limit: usize) -> Self {
+        self.map_config(|config| config.cardinality_limit = Some(limit))
+    }
+
     fn from_config(config: Config) -> Self {
         Self {
             shared: Arc::new(Shared::new(config)),

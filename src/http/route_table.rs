@@ -50,11 +50,13 @@ pub(crate) struct TableOptions {
     pub(crate) classifier: Option<Arc<dyn Classify>>,
     pub(crate) fallbacks: Vec<FallbackRoute>,
     pub(crate) max_operations: usize,
+    /// The cardinality limit of the meter's provider.
+    pub(crate) cardinality_limit: usize,
 }
 
 impl RouteTable {
     pub(crate) fn new(meter: &Meter, clock: quanta::Clock, options: TableOptions) -> Self {
-        let (histograms, active) = instruments::new(meter);
+        let (histograms, active) = instruments::new(meter, options.cardinality_limit);
         Self {
             shared: Arc::new(SeriesShared {
                 histograms: Arc::new(histograms),

@@ -7,7 +7,7 @@ use hashbrown::HashMap;
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::BoundHistogram;
 
-use super::instruments::{ActiveRequests, Histograms, MAX_BOUND_SERIES};
+use super::instruments::{ActiveRequests, Histograms};
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
 use super::operation::{MAX_OPERATION_NAME_LEN, OTHER_OPERATION, OperationName};
 use crate::classify::{Classify, Failure, ServerErrors};
@@ -338,7 +338,7 @@ impl RouteSeries {
     }
 
     fn bind(&self, outcome: RequestEnd) -> Option<BoundOutcome> {
-        if self.histograms.bound.fetch_add(1, Ordering::Relaxed) >= MAX_BOUND_SERIES {
+        if self.histograms.bound.fetch_add(1, Ordering::Relaxed) >= self.histograms.bind_limit {
             return None;
         }
         let attributes = self.attributes(outcome);
@@ -406,6 +406,7 @@ mod tests {
             quanta::Clock::new(),
             TableOptions {
                 max_operations: 2,
+                cardinality_limit: crate::http::instruments::SDK_CARDINALITY_LIMIT,
                 ..TableOptions::default()
             },
         );
@@ -423,10 +424,10 @@ mod tests {
     fn binding_stops_at_the_cap_and_recording_goes_on_unbound() {
         let (_provider, series) = series(Some("/r"), MethodLabel::Get);
         // Pretend the rest of the process already bound all but three series.
-        series
-            .histograms
-            .bound
-            .store(MAX_BOUND_SERIES - 3, std::sync::atomic::Ordering::Relaxed);
+        series.histograms.bound.store(
+            series.histograms.bind_limit - 3,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         for status in 200..210 {
             series.record(end(status), OBSERVATION);
         }
@@ -461,10 +462,10 @@ mod tests {
     #[test]
     fn past_the_cap_the_overflow_map_stores_nothing() {
         let (_provider, series) = series(Some("/r"), MethodLabel::Put);
-        series
-            .histograms
-            .bound
-            .store(MAX_BOUND_SERIES, std::sync::atomic::Ordering::Relaxed);
+        series.histograms.bound.store(
+            series.histograms.bind_limit,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         for status in 100..600 {
             series.record(end(status), OBSERVATION);
         }

@@ -36,6 +36,9 @@ pub(crate) struct Config {
     pub(crate) fallbacks: Vec<FallbackRoute>,
     /// `None` for the default cap on named operations.
     pub(crate) max_operations: Option<usize>,
+    /// The cardinality limit of [`meter`](Self::meter)'s provider; `None` for the installed
+    /// pipelines' when recording through the global provider, else the SDK's default.
+    pub(crate) cardinality_limit: Option<usize>,
 }
 
 impl std::fmt::Debug for Config {
@@ -142,9 +145,24 @@ impl Shared {
                     classifier: self.config.classifier.clone(),
                     fallbacks: self.config.fallbacks.clone(),
                     max_operations: self.config.max_operations.unwrap_or(DEFAULT_MAX_OPERATIONS),
+                    cardinality_limit: self.cardinality_limit(),
                 },
             )
         })
+    }
+
+    fn cardinality_limit(&self) -> usize {
+        let installed = || {
+            let global = self.config.meter.is_none();
+            global
+                .then(crate::trace::installed::get)
+                .flatten()
+                .map(|installed| installed.cardinality_limit)
+        };
+        self.config
+            .cardinality_limit
+            .or_else(installed)
+            .unwrap_or(super::instruments::SDK_CARDINALITY_LIMIT)
     }
 
     /// The tracer for server spans and the propagators for the incoming context, `None`

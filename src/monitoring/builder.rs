@@ -90,6 +90,19 @@ impl MonitoringBuilder {
         self
     }
 
+    /// The most series (label sets) each instrument keeps; past it, new label sets are
+    /// folded into one series marked `otel_metric_overflow="true"`, counted by
+    /// `monitoring_metric_overflow_total` and named in one warning per instrument. Without
+    /// it, `MONITORING_CARDINALITY_LIMIT`, else [`DEFAULT_CARDINALITY_LIMIT`] (10,000: a
+    /// service of 500 routes with 8 label sets each stays under it). At most 100,000: the SDK
+    /// sizes each instrument's table for its limit up front.
+    ///
+    /// [`DEFAULT_CARDINALITY_LIMIT`]: crate::DEFAULT_CARDINALITY_LIMIT
+    pub fn cardinality_limit(mut self, series: usize) -> Self {
+        self.pipeline.cardinality_limit = Some(series);
+        self
+    }
+
     /// The head sampler. Without it, `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`
     /// (`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`,
     /// `parentbased_always_off`, `parentbased_traceidratio`), else parent-based always-on.
@@ -203,6 +216,7 @@ impl MonitoringBuilder {
         installed::set(Installed {
             tracer: pipelines.server_tracer(),
             endpoint_prefix: resolved.endpoint_prefix.clone(),
+            cardinality_limit: pipelines.cardinality_limit,
         });
         Monitoring::assemble(pipelines, resolved)
     }

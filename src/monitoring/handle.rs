@@ -121,6 +121,7 @@ impl Monitoring {
         let pipelines = &self.inner.pipelines;
         let layer = MonitoringLayer::new()
             .with_meter_provider(self.meter_provider())
+            .with_cardinality_limit(pipelines.cardinality_limit)
             .with_endpoint_prefix(self.endpoint_prefix())
             .with_dependencies(&self.inner.dependencies);
         match self.tracer_provider() {

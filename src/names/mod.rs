@@ -179,6 +179,12 @@ metrics! {
     /// (`pool_reader`, `readiness_check`) (counter).
     MONITORING_CALLBACK_PANICS: "monitoring.callback.panics", Counter, UNIT_PANICS, None, None,
         "Callbacks of the application's that panicked and were caught";
+    /// Recordings folded into an instrument's overflow series past the cardinality limit, by
+    /// `metric.name` (counter). Counted for histograms, whose overflow series holds a count;
+    /// a sum or gauge past its limit appears at 0. Read from each collection and reported at
+    /// the next.
+    MONITORING_METRIC_OVERFLOW: "monitoring.metric.overflow", Counter, UNIT_MEASUREMENTS, None, None,
+        "Recordings folded into an instrument's overflow series past its cardinality limit";
     /// Spans the OTLP exporter failed to deliver (counter, `error.type` says why). Spans the
     /// batch queue had no room for are counted by the SDK itself, as
     /// `otel.sdk.processor.span.processed` with `error.type="queue_full"`.
@@ -225,6 +231,8 @@ pub const UNIT_ATTEMPTS: &str = "{attempt}";
 pub const UNIT_PANICS: &str = "{panic}";
 /// Unit of a count of alerts.
 pub const UNIT_ALERTS: &str = "{alert}";
+/// Recordings of an instrument.
+pub const UNIT_MEASUREMENTS: &str = "{measurement}";
 /// No unit: a flag (0 or 1).
 pub const UNIT_NONE: &str = "";
 
@@ -354,6 +362,8 @@ pub mod attr {
     pub const MONITORING_TOKEN: &str = "monitoring.token";
     /// Which of the application's callbacks panicked: `pool_reader`, `readiness_check`.
     pub const CALLBACK_KIND: &str = "callback.kind";
+    /// The OpenTelemetry name of an instrument, on `monitoring.metric.overflow`.
+    pub const METRIC_NAME: &str = "metric.name";
     /// `used` or `free`.
     pub const SYSTEM_MEMORY_STATE: &str = "system.memory.state";
     /// `used`, `free` or `reserved`.

@@ -6,8 +6,8 @@
 #[cfg(any(feature = "system", feature = "certificates"))]
 use opentelemetry::metrics::ObservableGauge;
 use opentelemetry::metrics::{
-    AsyncInstrumentBuilder, Counter, Gauge, Histogram, Meter, ObservableUpDownCounter,
-    UpDownCounter,
+    AsyncInstrumentBuilder, Counter, Gauge, Histogram, Meter, ObservableCounter,
+    ObservableUpDownCounter, UpDownCounter,
 };
 
 /// What kind of instrument a metric is, as far as its name and aggregation go.
@@ -118,6 +118,17 @@ impl Metric {
     ) -> AsyncInstrumentBuilder<'a, ObservableGauge<u64>, u64> {
         meter
             .u64_observable_gauge(self.name)
+            .with_unit(self.unit)
+            .with_description(self.description)
+    }
+
+    /// Its observable instrument on `meter`, to give a callback and build.
+    pub(crate) fn u64_observable_counter<'a>(
+        &self,
+        meter: &'a Meter,
+    ) -> AsyncInstrumentBuilder<'a, ObservableCounter<u64>, u64> {
+        meter
+            .u64_observable_counter(self.name)
             .with_unit(self.unit)
             .with_description(self.description)
     }

@@ -1,12 +1,8 @@
-//! Bucket bounds per histogram, chosen by the application: an SDK view for each instrument
-//! it names, replacing the bounds the instrument was created with.
+//! Bucket bounds per histogram, chosen by the application: they replace, through the view
+//! (`views.rs`), the bounds the instrument was created with.
 //!
 //! The semantic-convention duration buckets start at 5 ms; a service answering in half a
 //! millisecond needs finer ones before any quantile of it means anything.
-
-use opentelemetry_sdk::metrics::{
-    Aggregation, Instrument, InstrumentKind, MeterProviderBuilder, Stream,
-};
 
 use crate::Error;
 use crate::names::METRICS;
@@ -21,7 +17,7 @@ pub(crate) struct Buckets {
 impl Buckets {
     /// Fails naming the instrument when the bounds cannot make a histogram: empty, not
     /// finite, or not strictly increasing; or when the name is a Prometheus rendering.
-    fn check(&self) -> Result<(), Error> {
+    pub(super) fn check(&self) -> Result<(), Error> {
         let name = &self.instrument;
         // A Prometheus spelling of one of our metrics: a view on it would never match.
         if METRICS.iter().any(|metric| metric.prometheus == name) {
@@ -41,30 +37,6 @@ impl Buckets {
         }
         Ok(())
     }
-}
-
-/// `provider` with one view per entry of `buckets`, each checked first.
-pub(crate) fn apply(
-    mut provider: MeterProviderBuilder,
-    buckets: &[Buckets],
-) -> Result<MeterProviderBuilder, Error> {
-    for entry in buckets {
-        entry.check()?;
-        let Buckets { instrument, bounds } = entry.clone();
-        provider = provider.with_view(move |candidate: &Instrument| {
-            if candidate.name() != instrument || candidate.kind() != InstrumentKind::Histogram {
-                return None;
-            }
-            Stream::builder()
-                .with_aggregation(Aggregation::ExplicitBucketHistogram {
-                    boundaries: bounds.clone(),
-                    record_min_max: true,
-                })
-                .build()
-                .ok()
-        });
-    }
-    Ok(provider)
 }
 
 #[cfg(test)]

@@ -149,6 +149,28 @@ pub(super) fn attribute_value_length_limit(
     Ok(limit.unwrap_or(crate::DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT))
 }
 
+/// The series each instrument keeps: the builder, else `MONITORING_CARDINALITY_LIMIT`, else
+/// [`DEFAULT_CARDINALITY_LIMIT`](super::DEFAULT_CARDINALITY_LIMIT). No standard variable
+/// exists; the SDK reads none.
+pub(super) fn cardinality_limit(
+    configured: Option<usize>,
+    vars: &impl Vars,
+) -> Result<usize, Error> {
+    let expected = "must be a whole number of series per instrument";
+    let limit = match configured {
+        Some(limit) => limit,
+        None => parse(vars, "MONITORING_CARDINALITY_LIMIT", expected, |value| {
+            value.parse().ok()
+        })?
+        .unwrap_or(super::DEFAULT_CARDINALITY_LIMIT),
+    };
+    super::views::check_limit(limit).map_err(|err| match configured {
+        Some(_) => err,
+        None => Error::config(format!("MONITORING_CARDINALITY_LIMIT: {err}")),
+    })?;
+    Ok(limit)
+}
+
 /// The log format: the builder, else `LOG_FORMAT` (`json`, or `text`), else text.
 #[cfg(feature = "subscriber")]
 pub(super) fn log_format(

@@ -14,6 +14,7 @@ use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::reader::MetricReader;
 use opentelemetry_sdk::metrics::{InstrumentKind, MeterProviderBuilder, Pipeline, Temporality};
 
+use super::overflow::{OverflowWatch, Source};
 use crate::Error;
 
 /// A reader registered with the provider and also kept here.
@@ -44,6 +45,8 @@ impl<R: MetricReader> MetricReader for Shared<R> {
 #[cfg_attr(not(feature = "operations"), allow(dead_code))]
 pub(crate) struct MetricsSource {
     reader: Option<Arc<dyn MetricReader>>,
+    /// Told of every collection read here.
+    overflow: Option<Arc<OverflowWatch>>,
     #[cfg(feature = "prometheus")]
     prometheus: Option<super::prometheus::PrometheusRegistry>,
 }
@@ -51,21 +54,26 @@ pub(crate) struct MetricsSource {
 impl MetricsSource {
     /// Registers the reader with `provider`: the Prometheus exporter's when the feature is
     /// on (names prefixed by `namespace`, scope labels as `scope_labels` says), else a manual
-    /// reader when `read` asks for one.
+    /// reader when `read` asks for one. Every collection is shown to `overflow`.
     pub(crate) fn attach(
         provider: MeterProviderBuilder,
         namespace: Option<&str>,
         scope_labels: bool,
         read: bool,
+        overflow: &Arc<OverflowWatch>,
     ) -> Result<(MeterProviderBuilder, Self), Error> {
         #[cfg(feature = "prometheus")]
         {
             let _ = read;
-            let (registry, exporter) =
-                super::prometheus::PrometheusRegistry::new(namespace, scope_labels)?;
+            let (registry, exporter) = super::prometheus::PrometheusRegistry::new(
+                namespace,
+                scope_labels,
+                overflow.clone(),
+            )?;
             let reader = Arc::new(exporter);
             let source = Self {
                 reader: Some(reader.clone()),
+                overflow: Some(overflow.clone()),
                 prometheus: Some(registry),
             };
             Ok((provider.with_reader(Shared(reader)), source))
@@ -79,6 +87,7 @@ impl MetricsSource {
             let reader = Arc::new(opentelemetry_sdk::metrics::ManualReader::builder().build());
             let source = Self {
                 reader: Some(reader.clone()),
+                overflow: Some(overflow.clone()),
             };
             Ok((provider.with_reader(Shared(reader)), source))
         }
@@ -91,6 +100,9 @@ impl MetricsSource {
         if let Some(reader) = &self.reader {
             // A reader that is shut down leaves the collection empty, as for no reader.
             let _ = reader.collect(&mut metrics);
+        }
+        if let Some(overflow) = &self.overflow {
+            overflow.observe_metrics(Source::Pull, &metrics);
         }
         metrics
     }

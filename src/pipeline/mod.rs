@@ -3,7 +3,9 @@
 //! - [`Pipelines`](pipelines.rs): the SDK `MeterProvider` and `TracerProvider` with the
 //!   resource they share (`resource.rs`), the propagators, the reader their own figures
 //!   are read through (`metrics_source.rs`, the Prometheus registry in `prometheus.rs`),
-//!   and the bucket bounds the application chose (`buckets.rs`);
+//!   the view every instrument goes through (`views.rs`: the cardinality limit and the
+//!   bucket bounds the application chose, `buckets.rs`) and the watch on series folded past
+//!   that limit (`overflow.rs`);
 //! - traces: a bounded batch processor in front of the OTLP exporter (`traces.rs`,
 //!   `otlp.rs`, its TLS in `tls.rs`), failed exports counted and logged at a bounded rate
 //!   (`export_failures.rs`);
@@ -31,6 +33,7 @@ mod logs;
 mod metrics_source;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp;
+mod overflow;
 mod pipelines;
 #[cfg(feature = "prometheus")]
 mod prometheus;
@@ -41,6 +44,7 @@ mod shutdown;
 pub(crate) mod tls;
 mod traces;
 pub(crate) mod vars;
+mod views;
 
 pub(crate) use buckets::Buckets;
 pub(crate) use install::install;
@@ -59,3 +63,4 @@ pub(crate) use pipelines::Pipelines;
 pub use settings::DEFAULT_SHUTDOWN_TIMEOUT;
 pub(crate) use settings::Settings;
 pub(crate) use traces::processor;
+pub use views::DEFAULT_CARDINALITY_LIMIT;

@@ -11,10 +11,11 @@ use opentelemetry_sdk::trace::SdkTracerProvider;
 
 use super::export_failures::ExportStatus;
 use super::metrics_source::MetricsSource;
+use super::overflow::OverflowWatch;
 use super::settings::Settings;
 use super::traces::ProcessorFactory;
 use super::vars::Vars;
-use super::{buckets, env, resource, sdk_variables, shutdown, traces};
+use super::{env, resource, sdk_variables, shutdown, traces, views};
 use crate::Error;
 use crate::trace::propagation::Propagation;
 use crate::trace::server_tracer::ServerTracer;
@@ -39,6 +40,10 @@ pub(crate) struct Pipelines {
     #[cfg_attr(not(feature = "operations"), allow(dead_code))]
     pub(crate) export_status: Arc<ExportStatus>,
     pub(crate) shutdown_timeout: Duration,
+    /// The series each instrument keeps, which the HTTP layer binds up to.
+    pub(crate) cardinality_limit: usize,
+    /// Reports the instruments past that limit; kept so that its callback lives as long as the pipelines.
+    _overflow_counter: opentelemetry::metrics::ObservableCounter<u64>,
 }
 
 impl Pipelines {
@@ -66,15 +71,20 @@ impl Pipelines {
             None => otlp_processor(&settings, vars)?,
         };
 
+        let cardinality_limit = env::cardinality_limit(settings.cardinality_limit, vars)?;
+        let overflow = OverflowWatch::new(cardinality_limit);
+
         let provider = SdkMeterProvider::builder().with_resource(resource.clone());
-        let provider = buckets::apply(provider, &settings.buckets)?;
+        let provider = views::apply(provider, &settings.buckets, cardinality_limit)?;
         let (provider, metrics) = MetricsSource::attach(
             provider,
             settings.namespace.as_deref(),
             settings.prometheus_scope_labels,
             settings.read_metrics,
+            &overflow,
         )?;
         let meter_provider = provider.build();
+        let overflow_counter = overflow.register(&meter_provider.meter_with_scope(crate::scope()));
         before_traces(&meter_provider);
 
         let export_status = Arc::new(ExportStatus::default());
@@ -92,6 +102,8 @@ impl Pipelines {
             metrics,
             export_status,
             shutdown_timeout: settings.shutdown_timeout,
+            cardinality_limit,
+            _overflow_counter: overflow_counter,
         })
     }
 

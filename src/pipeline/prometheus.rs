@@ -1,15 +1,21 @@
 //! The Prometheus pull exporter: a registry of its own per set of pipelines, so two
 //! instances in one process never see each other's metrics.
 
+use std::sync::Arc;
+
 use opentelemetry_prometheus::PrometheusExporter;
 use prometheus::{Registry, TextEncoder};
 
+use super::overflow::OverflowWatch;
 use crate::Error;
 
 /// The registry `/metrics` renders. Cloning is cheap; clones share the registry.
 #[derive(Debug, Clone)]
 pub(crate) struct PrometheusRegistry {
     registry: Registry,
+    namespace: Option<String>,
+    /// Told of every scrape.
+    overflow: Arc<OverflowWatch>,
 }
 
 impl PrometheusRegistry {
@@ -20,6 +26,7 @@ impl PrometheusRegistry {
     pub(super) fn new(
         namespace: Option<&str>,
         scope_labels: bool,
+        overflow: Arc<OverflowWatch>,
     ) -> Result<(Self, PrometheusExporter), Error> {
         let registry = Registry::new();
         let mut exporter = opentelemetry_prometheus::exporter()
@@ -29,7 +36,12 @@ impl PrometheusRegistry {
             exporter = exporter.with_namespace(namespace.to_owned());
         }
         let exporter = exporter.build().map_err(Error::exporter)?;
-        Ok((Self { registry }, exporter))
+        let registry = Self {
+            registry,
+            namespace: namespace.map(str::to_owned),
+            overflow,
+        };
+        Ok((registry, exporter))
     }
 
     /// The current metrics in the text exposition format.
@@ -37,7 +49,10 @@ impl PrometheusRegistry {
         let mut text = String::new();
         // Encoding into a String only fails on a malformed family, which the exporter never
         // produces; a scrape then returns what was written so far rather than an error page.
-        let _ = TextEncoder::new().encode_utf8(&self.registry.gather(), &mut text);
+        let families = self.registry.gather();
+        self.overflow
+            .observe_families(&families, self.namespace.as_deref());
+        let _ = TextEncoder::new().encode_utf8(&families, &mut text);
         text
     }
 }

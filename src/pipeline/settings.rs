@@ -23,6 +23,8 @@ pub(crate) struct Settings {
     pub(crate) value_length_limit: Option<usize>,
     /// Histogram bucket bounds chosen by the application, per instrument.
     pub(crate) buckets: Vec<super::Buckets>,
+    /// Series per instrument; `None` for `MONITORING_CARDINALITY_LIMIT` or the default.
+    pub(crate) cardinality_limit: Option<usize>,
     pub(crate) shutdown_timeout: Duration,
     /// Whether something reads the pipelines' own figures (the operator endpoints), so a
     /// reader is needed even without the Prometheus exporter.
@@ -45,6 +47,7 @@ impl Default for Settings {
             inbound: Inbound::default(),
             value_length_limit: None,
             buckets: Vec::new(),
+            cardinality_limit: None,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             read_metrics: false,
             #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
@@ -63,6 +66,7 @@ impl std::fmt::Debug for Settings {
             .field("namespace", &self.namespace)
             .field("sampler", &self.sampler)
             .field("buckets", &self.buckets)
+            .field("cardinality_limit", &self.cardinality_limit)
             .field("custom_span_exporter", &self.span_processor.is_some())
             .field("shutdown_timeout", &self.shutdown_timeout)
             .finish_non_exhaustive()

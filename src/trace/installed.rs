@@ -17,6 +17,8 @@ pub(crate) struct Installed {
     pub(crate) tracer: Option<ServerTracer>,
     /// The prefix of the monitoring endpoints, which layers skip by default.
     pub(crate) endpoint_prefix: String,
+    /// The series each instrument of the global provider keeps.
+    pub(crate) cardinality_limit: usize,
 }
 
 static INSTALLED: RwLock<Option<Installed>> = RwLock::new(None);

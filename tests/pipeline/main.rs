@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cardinality;
 mod conflicts;
 mod json_logs;
 mod metric_names;

@@ -197,6 +197,8 @@ pub(crate) struct Figures {
     pub(crate) spans_exported: f64,
     pub(crate) spans_failed: f64,
     pub(crate) spans_dropped: f64,
+    /// Recordings folded past the cardinality limit, by instrument.
+    pub(crate) metric_overflow: std::collections::BTreeMap<String, f64>,
     pub(crate) last_export_failure: Option<std::time::SystemTime>,
 }
 
@@ -302,6 +304,12 @@ impl Figures {
                     if label(&attributes, attr::ERROR_TYPE).as_deref() == Some("queue_full") {
                         self.spans_dropped += value;
                     }
+                }
+            }
+            names::MONITORING_METRIC_OVERFLOW => {
+                for (attributes, value) in values(data) {
+                    let instrument = label(&attributes, attr::METRIC_NAME).unwrap_or_default();
+                    *self.metric_overflow.entry(instrument).or_default() += value;
                 }
             }
             names::HTTP_SERVER_ACTIVE_REQUESTS => {

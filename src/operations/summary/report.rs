@@ -43,6 +43,11 @@ pub struct TelemetryFigures {
     /// Spans dropped because the export queue was full (counted by the SDK for installed
     /// pipelines only).
     pub spans_dropped: f64,
+    /// Instruments past the cardinality limit, with the recordings folded into their
+    /// overflow series (counted for histograms; a sum or gauge shows 0), as of the previous
+    /// collection. Empty while every series is kept.
+    #[serde(default)]
+    pub metric_overflow: std::collections::BTreeMap<String, f64>,
     /// When an export last failed, in seconds since the Unix epoch; `None` if none did.
     /// Why, for token holders, is on `/ready`.
     pub last_export_failure_unix: Option<f64>,

@@ -103,6 +103,7 @@ impl Window {
                 spans_exported: now.spans_exported,
                 spans_failed: now.spans_failed,
                 spans_dropped: now.spans_dropped,
+                metric_overflow: now.metric_overflow.clone(),
                 last_export_failure_unix: now.last_export_failure.map(unix_seconds),
             },
         }

@@ -1,0 +1,58 @@
+//! The one view every instrument of the provider goes through: the cardinality limit, and
+//! the bucket bounds the application chose for it (`buckets.rs`).
+//!
+//! One view rather than one per setting: the SDK makes a stream for each view that matches
+//! an instrument, so two matching views would export every metric twice.
+
+use opentelemetry_sdk::metrics::{
+    Aggregation, Instrument, InstrumentKind, MeterProviderBuilder, Stream,
+};
+
+use super::buckets::Buckets;
+use crate::Error;
+
+/// The series each instrument keeps by default: a service of 500 routes with 8 label sets
+/// each (methods, status codes, operation names) stays well under it. The SDK's own default
+/// is 2,000.
+pub const DEFAULT_CARDINALITY_LIMIT: usize = 10_000;
+
+/// The most series an instrument may be allowed. The SDK sizes each instrument's table for
+/// its limit up front, so a limit in the millions would cost memory before any request.
+pub(crate) const MAX_CARDINALITY_LIMIT: usize = 100_000;
+
+/// `provider` with the view, each bucket entry checked first.
+pub(crate) fn apply(
+    provider: MeterProviderBuilder,
+    buckets: &[Buckets],
+    cardinality_limit: usize,
+) -> Result<MeterProviderBuilder, Error> {
+    check_limit(cardinality_limit)?;
+    for entry in buckets {
+        entry.check()?;
+    }
+    let buckets = buckets.to_vec();
+    Ok(provider.with_view(move |instrument: &Instrument| {
+        let mut stream = Stream::builder().with_cardinality_limit(cardinality_limit);
+        if instrument.kind() == InstrumentKind::Histogram {
+            if let Some(chosen) = buckets.iter().find(|b| b.instrument == instrument.name()) {
+                stream = stream.with_aggregation(Aggregation::ExplicitBucketHistogram {
+                    boundaries: chosen.bounds.clone(),
+                    record_min_max: true,
+                });
+            }
+        }
+        stream.build().ok()
+    }))
+}
+
+/// Fails naming the setting unless `limit` is within 1 and [`MAX_CARDINALITY_LIMIT`].
+pub(crate) fn check_limit(limit: usize) -> Result<(), Error> {
+    if (1..=MAX_CARDINALITY_LIMIT).contains(&limit) {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "cardinality limit {limit} must be between 1 and {MAX_CARDINALITY_LIMIT} series \
+             per instrument"
+        )))
+    }
+}

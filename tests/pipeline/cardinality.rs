@@ -1,0 +1,157 @@
+//! The cardinality limit: a setting, applied to every instrument, and an overflow that is
+//! counted, named in one warning and shown on the summary.
+
+use crate::support;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
+use axum::routing::get;
+use tower_monitoring::Monitoring;
+use tower_monitoring::names::prometheus::HTTP_SERVER_REQUEST_DURATION;
+
+const LIMIT: usize = 40;
+
+/// `routes` routes, each asked `hits` times.
+async fn serve_routes(monitoring: &Monitoring, routes: usize, hits: usize) {
+    let mut router = Router::new();
+    for route in 0..routes {
+        router = router.route(&format!("/r{route}"), get(|| async { "body" }));
+    }
+    let router = router.layer(monitoring.layer());
+    for route in 0..routes {
+        for _ in 0..hits {
+            let request = Request::get(format!("/r{route}"))
+                .body(Body::empty())
+                .unwrap();
+            support::send(&router, request).await;
+        }
+    }
+}
+
+fn count_series(text: &str) -> Vec<f64> {
+    support::prometheus::samples(text, &format!("{HTTP_SERVER_REQUEST_DURATION}_count"), &[])
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_the_limit_every_series_is_kept_and_nothing_is_said() {
+    let monitoring = Monitoring::builder()
+        .cardinality_limit(LIMIT)
+        .build()
+        .unwrap();
+    let logs = support::capture_logs(|| {
+        tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(serve_routes(&monitoring, LIMIT, 2))
+        })
+    });
+    monitoring.render_prometheus();
+    let text = monitoring.render_prometheus();
+    assert_eq!(count_series(&text).len(), LIMIT, "{text}");
+    assert!(!text.contains("otel_metric_overflow"), "{text}");
+    assert!(
+        !text.contains("monitoring_metric_overflow_total{"),
+        "{text}"
+    );
+    assert!(!logs.contains("cardinality limit"), "{logs}");
+    assert!(monitoring.summary().telemetry.metric_overflow.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn past_the_limit_the_fold_is_counted_and_named_once() {
+    let monitoring = Monitoring::builder()
+        .cardinality_limit(LIMIT)
+        .build()
+        .unwrap();
+    let extra = 10;
+    let logs = support::capture_logs(|| {
+        tokio::task::block_in_place(|| {
+            let runtime = tokio::runtime::Handle::current();
+            runtime.block_on(serve_routes(&monitoring, LIMIT + extra, 3));
+            // The first scrape finds the overflow; the second reports its count.
+            monitoring.render_prometheus();
+            monitoring.render_prometheus();
+        })
+    });
+    let text = monitoring.render_prometheus();
+
+    let kept: Vec<f64> = count_series(&text);
+    assert_eq!(
+        kept.len(),
+        LIMIT + 1,
+        "the kept series and one overflow series:\n{text}"
+    );
+    let overflow = support::prometheus::sample(
+        &text,
+        &format!("{HTTP_SERVER_REQUEST_DURATION}_count"),
+        &["otel_metric_overflow=\"true\""],
+    );
+    assert_eq!(overflow, Some((extra * 3) as f64), "{text}");
+    let folded = |instrument: &str| {
+        support::prometheus::sample(
+            &text,
+            "monitoring_metric_overflow_total",
+            &[&format!("metric_name=\"{instrument}\"")],
+        )
+    };
+    assert_eq!(
+        folded("http.server.request.duration"),
+        Some((extra * 3) as f64),
+        "{text}"
+    );
+    assert_eq!(
+        folded("http.server.response.body.size"),
+        Some((extra * 3) as f64),
+        "{text}"
+    );
+
+    let warnings: Vec<&str> = logs
+        .lines()
+        .filter(|line| line.contains("passed its cardinality limit"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "one per instrument:\n{logs}");
+    assert!(
+        warnings
+            .iter()
+            .any(|line| line.contains("metric http.server.request.duration")
+                && line.contains("limit of 40 series")
+                && line.contains("MONITORING_CARDINALITY_LIMIT")),
+        "{logs}"
+    );
+
+    let summary = monitoring.summary();
+    assert_eq!(
+        summary
+            .telemetry
+            .metric_overflow
+            .get("http.server.request.duration"),
+        Some(&((extra * 3) as f64))
+    );
+    support::prometheus::promtool_accepts(&text);
+}
+
+#[tokio::test]
+async fn the_default_keeps_ten_thousand_series_per_instrument() {
+    assert_eq!(tower_monitoring::DEFAULT_CARDINALITY_LIMIT, 10_000);
+    let monitoring = Monitoring::builder().build().unwrap();
+    // 500 routes of 8 label sets each would be 4,000: ask for more than the SDK's 2,000.
+    serve_routes(&monitoring, 2_100, 1).await;
+    let text = monitoring.render_prometheus();
+    assert_eq!(count_series(&text).len(), 2_100);
+    assert!(!text.contains("otel_metric_overflow"));
+}
+
+#[tokio::test]
+async fn a_limit_out_of_range_is_refused() {
+    for limit in [0, 100_001] {
+        let err = Monitoring::builder()
+            .cardinality_limit(limit)
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("must be between 1 and 100000 series per instrument"),
+            "{err}"
+        );
+    }
+}
