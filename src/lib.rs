@@ -221,6 +221,7 @@ pub use operations::settings::{
 };
 #[cfg(feature = "operations")]
 pub use operations::{MetricsServer, alerting, summary};
+pub use pipeline::MetricsExport;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 pub use pipeline::OtlpProtocol;
 pub use pipeline::{DEFAULT_CARDINALITY_LIMIT, DEFAULT_SHUTDOWN_TIMEOUT};

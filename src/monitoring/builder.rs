@@ -103,6 +103,34 @@ impl MonitoringBuilder {
         self
     }
 
+    /// Where metrics go: scraped from `/metrics` (the default), pushed over OTLP, both, or
+    /// neither. Without it, `OTEL_METRICS_EXPORTER` (`prometheus`, `otlp`,
+    /// `prometheus,otlp`, `none`). A push goes to the collector spans go to
+    /// ([`otlp_endpoint`](Self::otlp_endpoint), `OTEL_EXPORTER_OTLP_ENDPOINT`) unless
+    /// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` names another, with the same TLS settings.
+    pub fn metrics_export(mut self, export: crate::MetricsExport) -> Self {
+        self.pipeline.metrics_export = Some(export);
+        self
+    }
+
+    /// How often metrics are pushed over OTLP (default 60 s, or
+    /// `OTEL_METRIC_EXPORT_INTERVAL` in milliseconds).
+    pub fn metric_export_interval(mut self, interval: std::time::Duration) -> Self {
+        self.pipeline.metric_export_interval = Some(interval);
+        self
+    }
+
+    /// The temporality of pushed metrics: cumulative (the default, what Prometheus and
+    /// most backends expect), delta or low-memory. Without it,
+    /// `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`. The scrape is always cumulative.
+    pub fn metrics_temporality(
+        mut self,
+        temporality: opentelemetry_sdk::metrics::Temporality,
+    ) -> Self {
+        self.pipeline.metrics_temporality = Some(temporality);
+        self
+    }
+
     /// The head sampler. Without it, `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`
     /// (`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`,
     /// `parentbased_always_off`, `parentbased_traceidratio`), else parent-based always-on.

@@ -181,7 +181,11 @@ impl Monitoring {
     /// The current metrics in the Prometheus text exposition format.
     #[cfg(feature = "prometheus")]
     pub fn render_prometheus(&self) -> String {
-        self.inner.pipelines.metrics.render_prometheus()
+        self.inner
+            .pipelines
+            .metrics
+            .render_prometheus()
+            .unwrap_or_default()
     }
 
     /// Flushes the spans and metrics still buffered and stops the pipelines; later

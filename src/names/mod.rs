@@ -179,6 +179,10 @@ metrics! {
     /// (`pool_reader`, `readiness_check`) (counter).
     MONITORING_CALLBACK_PANICS: "monitoring.callback.panics", Counter, UNIT_PANICS, None, None,
         "Callbacks of the application's that panicked and were caught";
+    /// Metric data points the OTLP push delivered and, with `error.type="export_failed"`,
+    /// failed to deliver (counter); only when metrics are pushed.
+    OTEL_SDK_EXPORTER_METRIC_DATA_POINT_EXPORTED: "otel.sdk.exporter.metric_data_point.exported", Counter, UNIT_DATA_POINTS, None, Some("otel.sdk.exporter.metric_data_point.exported"),
+        "Metric data points handed to the exporter, by outcome";
     /// Recordings folded into an instrument's overflow series past the cardinality limit, by
     /// `metric.name` (counter). Counted for histograms, whose overflow series holds a count;
     /// a sum or gauge past its limit appears at 0. Read from each collection and reported at
@@ -233,6 +237,8 @@ pub const UNIT_PANICS: &str = "{panic}";
 pub const UNIT_ALERTS: &str = "{alert}";
 /// Recordings of an instrument.
 pub const UNIT_MEASUREMENTS: &str = "{measurement}";
+/// Data points of an export.
+pub const UNIT_DATA_POINTS: &str = "{data_point}";
 /// No unit: a flag (0 or 1).
 pub const UNIT_NONE: &str = "";
 

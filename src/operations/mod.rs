@@ -162,7 +162,7 @@ impl Operations {
 
     /// The current metrics in the Prometheus text format.
     #[cfg(feature = "prometheus")]
-    pub(crate) fn render_prometheus(&self) -> String {
+    pub(crate) fn render_prometheus(&self) -> Option<String> {
         self.metrics.render_prometheus()
     }
 }

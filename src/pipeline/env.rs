@@ -4,13 +4,15 @@
 //! that cannot be understood is a configuration error naming the variable, never a silent
 //! fallback to a default the user did not ask for.
 
+use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::trace::Sampler;
 
 #[cfg(feature = "subscriber")]
 use super::LogFormat;
+use super::MetricsExport;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use super::OtlpProtocol;
-use super::vars::{Vars, boolean, parse, ratio};
+use super::vars::{Vars, above_zero, boolean, parse, ratio};
 use crate::Error;
 use crate::trace::propagation::Propagation;
 
@@ -34,21 +36,22 @@ pub(super) fn traces_enabled(configured: bool, vars: &impl Vars) -> Result<bool,
         || vars.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")?.is_some())
 }
 
-/// The OTLP protocol: the builder, else `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else
-/// `OTEL_EXPORTER_OTLP_PROTOCOL`, else gRPC (http/protobuf in a build without gRPC).
+/// The OTLP protocol of `signal`: the builder, else `OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL`,
+/// else `OTEL_EXPORTER_OTLP_PROTOCOL`, else gRPC (http/protobuf in a build without gRPC).
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 pub(super) fn otlp_protocol(
     configured: Option<OtlpProtocol>,
+    signal: super::otlp::Signal,
     vars: &impl Vars,
 ) -> Result<OtlpProtocol, Error> {
     if let Some(protocol) = configured {
         return Ok(protocol);
     }
     for name in [
-        "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
-        "OTEL_EXPORTER_OTLP_PROTOCOL",
+        signal.variable("PROTOCOL"),
+        "OTEL_EXPORTER_OTLP_PROTOCOL".to_owned(),
     ] {
-        if let Some(value) = vars.get(name)? {
+        if let Some(value) = vars.get(&name)? {
             return match value.trim() {
                 "grpc" => Ok(OtlpProtocol::Grpc),
                 "http/protobuf" => Ok(OtlpProtocol::HttpProtobuf),
@@ -171,6 +174,91 @@ pub(super) fn cardinality_limit(
     Ok(limit)
 }
 
+/// Where metrics go: the builder, else `OTEL_METRICS_EXPORTER` (`prometheus`, `otlp`,
+/// `none`, or a comma list of the first two), else the scrape alone. The specification's
+/// default is `otlp`; this crate's is the scrape it serves without a collector.
+pub(super) fn metrics_export(
+    configured: Option<MetricsExport>,
+    vars: &impl Vars,
+) -> Result<MetricsExport, Error> {
+    const NAME: &str = "OTEL_METRICS_EXPORTER";
+    // Checked even when the builder decides, so a typo is not silently ignored.
+    let from_variable = match vars.get(NAME)? {
+        None => None,
+        Some(value) => {
+            let (mut scrape, mut push, mut none) = (false, false, false);
+            for entry in value.split(',').map(str::trim) {
+                match entry {
+                    "prometheus" => scrape = true,
+                    "otlp" => push = true,
+                    "none" => none = true,
+                    _ => {
+                        return Err(Error::config(format!(
+                            "{NAME}={value:?} is not supported; use \"prometheus\", \"otlp\", \
+                             \"prometheus,otlp\" or \"none\""
+                        )));
+                    }
+                }
+            }
+            if none && (scrape || push) {
+                return Err(Error::config(format!(
+                    "{NAME}={value:?}: \"none\" cannot be listed with an exporter"
+                )));
+            }
+            Some(MetricsExport::of(scrape, push))
+        }
+    };
+    match configured.or(from_variable) {
+        Some(export) if export.scrape() && !cfg!(feature = "prometheus") => Err(Error::config(
+            "the Prometheus scrape (OTEL_METRICS_EXPORTER=prometheus or metrics_export(..)) \
+             needs the `prometheus` feature of tower-monitoring",
+        )),
+        Some(export) => Ok(export),
+        None if cfg!(feature = "prometheus") => Ok(MetricsExport::Scrape),
+        None => Ok(MetricsExport::Off),
+    }
+}
+
+/// How often metrics are pushed: the builder, else `OTEL_METRIC_EXPORT_INTERVAL`
+/// (milliseconds, above zero), else 60 s. The SDK would read the variable itself and skip a
+/// value it cannot parse.
+pub(super) fn metric_export_interval(
+    configured: Option<std::time::Duration>,
+    vars: &impl Vars,
+) -> Result<std::time::Duration, Error> {
+    let from_variable = parse(
+        vars,
+        "OTEL_METRIC_EXPORT_INTERVAL",
+        "must be a whole number of milliseconds above zero",
+        above_zero,
+    )?
+    .map(std::time::Duration::from_millis);
+    Ok(configured
+        .or(from_variable)
+        .unwrap_or(std::time::Duration::from_secs(60)))
+}
+
+/// The temporality pushed metrics carry: the builder, else
+/// `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` (`cumulative`, `delta`, `lowmemory`),
+/// else cumulative.
+pub(super) fn metrics_temporality(
+    configured: Option<Temporality>,
+    vars: &impl Vars,
+) -> Result<Temporality, Error> {
+    let from_variable = parse(
+        vars,
+        "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
+        "is not supported; use \"cumulative\", \"delta\" or \"lowmemory\"",
+        |value| match value.to_ascii_lowercase().as_str() {
+            "cumulative" => Some(Temporality::Cumulative),
+            "delta" => Some(Temporality::Delta),
+            "lowmemory" => Some(Temporality::LowMemory),
+            _ => None,
+        },
+    )?;
+    Ok(configured.or(from_variable).unwrap_or_default())
+}
+
 /// The log format: the builder, else `LOG_FORMAT` (`json`, or `text`), else text.
 #[cfg(feature = "subscriber")]
 pub(super) fn log_format(
@@ -228,24 +316,81 @@ mod tests {
     #[test]
     #[cfg(feature = "otlp-grpc")]
     fn protocol_prefers_builder_then_traces_variable_then_generic() {
-        assert_eq!(otlp_protocol(None, &vars(&[])).unwrap(), OtlpProtocol::Grpc);
+        use crate::pipeline::otlp::Signal::{Metrics, Traces};
+        assert_eq!(
+            otlp_protocol(None, Traces, &vars(&[])).unwrap(),
+            OtlpProtocol::Grpc
+        );
         let http = ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         assert_eq!(
-            otlp_protocol(None, &vars(&[http])).unwrap(),
+            otlp_protocol(None, Traces, &vars(&[http])).unwrap(),
             OtlpProtocol::HttpProtobuf
         );
         let grpc = ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc");
         assert_eq!(
-            otlp_protocol(None, &vars(&[http, grpc])).unwrap(),
+            otlp_protocol(None, Traces, &vars(&[http, grpc])).unwrap(),
             OtlpProtocol::Grpc
         );
         assert_eq!(
-            otlp_protocol(Some(OtlpProtocol::HttpProtobuf), &vars(&[grpc])).unwrap(),
+            otlp_protocol(None, Metrics, &vars(&[http, grpc])).unwrap(),
+            OtlpProtocol::HttpProtobuf
+        );
+        assert_eq!(
+            otlp_protocol(Some(OtlpProtocol::HttpProtobuf), Traces, &vars(&[grpc])).unwrap(),
             OtlpProtocol::HttpProtobuf
         );
         let json = ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
-        let err = otlp_protocol(None, &vars(&[json])).unwrap_err();
+        let err = otlp_protocol(None, Traces, &vars(&[json])).unwrap_err();
         assert!(err.to_string().contains("http/json"), "{err}");
+    }
+
+    #[test]
+    fn where_metrics_go() {
+        let export = |value| metrics_export(None, &vars(&[("OTEL_METRICS_EXPORTER", value)]));
+        if cfg!(feature = "prometheus") {
+            assert_eq!(
+                metrics_export(None, &vars(&[])).unwrap(),
+                MetricsExport::Scrape
+            );
+            assert_eq!(export("prometheus").unwrap(), MetricsExport::Scrape);
+            assert_eq!(
+                export(" otlp , prometheus ").unwrap(),
+                MetricsExport::ScrapeAndPush
+            );
+        }
+        assert_eq!(export("otlp").unwrap(), MetricsExport::Push);
+        assert_eq!(export("none").unwrap(), MetricsExport::Off);
+        for bad in ["statsd", "none,otlp", "otlp,"] {
+            let err = export(bad).unwrap_err().to_string();
+            assert!(err.contains("OTEL_METRICS_EXPORTER"), "{bad:?}: {err}");
+        }
+        // The builder wins, but a typo in the variable still fails.
+        let typo = vars(&[("OTEL_METRICS_EXPORTER", "otpl")]);
+        assert!(metrics_export(Some(MetricsExport::Push), &typo).is_err());
+
+        let interval =
+            |value| metric_export_interval(None, &vars(&[("OTEL_METRIC_EXPORT_INTERVAL", value)]));
+        assert_eq!(
+            interval("1500").unwrap(),
+            std::time::Duration::from_millis(1500)
+        );
+        assert!(interval("0").is_err() && interval("5s").is_err());
+        assert_eq!(
+            metric_export_interval(None, &vars(&[])).unwrap(),
+            std::time::Duration::from_secs(60)
+        );
+
+        let temporality = |value| {
+            let name = "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE";
+            metrics_temporality(None, &vars(&[(name, value)]))
+        };
+        assert_eq!(temporality("Delta").unwrap(), Temporality::Delta);
+        assert_eq!(temporality("lowmemory").unwrap(), Temporality::LowMemory);
+        assert!(temporality("sometimes").is_err());
+        assert_eq!(
+            metrics_temporality(None, &vars(&[])).unwrap(),
+            Temporality::Cumulative
+        );
     }
 
     #[test]

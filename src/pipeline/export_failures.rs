@@ -47,7 +47,7 @@ impl ExportStatus {
             .clone()
     }
 
-    fn failed(&self, error: String) {
+    pub(super) fn failed(&self, error: String) {
         *self
             .last_failure
             .lock()

@@ -4,7 +4,8 @@
 //! Every reader on a provider aggregates each measurement again, so a second reader just
 //! for the JSON summary would add to every request. With the Prometheus exporter on, its
 //! reader is read directly (the summary and `/metrics` then see the same collection); with
-//! it off, a manual reader takes its place, only when something reads it.
+//! only a cumulative push, the push reader is; otherwise a manual reader takes their place,
+//! only when something reads it.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -19,9 +20,9 @@ use crate::Error;
 
 /// A reader registered with the provider and also kept here.
 #[derive(Debug)]
-struct Shared<R>(Arc<R>);
+struct Shared<R: ?Sized>(Arc<R>);
 
-impl<R: MetricReader> MetricReader for Shared<R> {
+impl<R: MetricReader + ?Sized> MetricReader for Shared<R> {
     fn register_pipeline(&self, pipeline: Weak<Pipeline>) {
         self.0.register_pipeline(pipeline)
     }
@@ -39,6 +40,20 @@ impl<R: MetricReader> MetricReader for Shared<R> {
     }
 }
 
+/// The readers to register, as the settings chose them.
+pub(crate) struct Readers<'a> {
+    /// Prefixes every Prometheus name.
+    pub(crate) namespace: Option<&'a str>,
+    /// `otel_scope_name`/`otel_scope_version` on every Prometheus series.
+    pub(crate) scope_labels: bool,
+    /// The Prometheus exporter, for `/metrics`.
+    pub(crate) scrape: bool,
+    /// The periodic OTLP reader, and the temporality it collects with.
+    pub(crate) push: Option<(Arc<dyn MetricReader>, Temporality)>,
+    /// Whether something reads the figures (the operator floor).
+    pub(crate) read: bool,
+}
+
 /// The pipelines' figures: as the SDK's data types, and as Prometheus text when the
 /// exporter is on. Cloning is cheap.
 #[derive(Debug, Clone, Default)]
@@ -52,45 +67,46 @@ pub(crate) struct MetricsSource {
 }
 
 impl MetricsSource {
-    /// Registers the reader with `provider`: the Prometheus exporter's when the feature is
-    /// on (names prefixed by `namespace`, scope labels as `scope_labels` says), else a manual
-    /// reader when `read` asks for one. Every collection is shown to `overflow`.
+    /// Registers `readers` with `provider` and picks the one the figures are read from, so
+    /// that no reader is added for them alone: the Prometheus exporter's; else the push
+    /// reader when it is cumulative (a delta one would lose to each read what the next push
+    /// should carry); else, when something reads, a manual reader. Every collection read
+    /// here is shown to `overflow`.
     pub(crate) fn attach(
-        provider: MeterProviderBuilder,
-        namespace: Option<&str>,
-        scope_labels: bool,
-        read: bool,
+        mut provider: MeterProviderBuilder,
+        readers: Readers<'_>,
         overflow: &Arc<OverflowWatch>,
     ) -> Result<(MeterProviderBuilder, Self), Error> {
+        let mut source = Self {
+            overflow: Some(overflow.clone()),
+            ..Self::default()
+        };
         #[cfg(feature = "prometheus")]
-        {
-            let _ = read;
+        if readers.scrape {
             let (registry, exporter) = super::prometheus::PrometheusRegistry::new(
-                namespace,
-                scope_labels,
+                readers.namespace,
+                readers.scope_labels,
                 overflow.clone(),
             )?;
             let reader = Arc::new(exporter);
-            let source = Self {
-                reader: Some(reader.clone()),
-                overflow: Some(overflow.clone()),
-                prometheus: Some(registry),
-            };
-            Ok((provider.with_reader(Shared(reader)), source))
+            source.reader = Some(reader.clone());
+            source.prometheus = Some(registry);
+            provider = provider.with_reader(Shared(reader));
         }
         #[cfg(not(feature = "prometheus"))]
-        {
-            let _ = (namespace, scope_labels);
-            if !read {
-                return Ok((provider, Self::default()));
+        let _ = (readers.namespace, readers.scope_labels, readers.scrape);
+        if let Some((reader, temporality)) = readers.push {
+            if source.reader.is_none() && temporality == Temporality::Cumulative {
+                source.reader = Some(reader.clone());
             }
-            let reader = Arc::new(opentelemetry_sdk::metrics::ManualReader::builder().build());
-            let source = Self {
-                reader: Some(reader.clone()),
-                overflow: Some(overflow.clone()),
-            };
-            Ok((provider.with_reader(Shared(reader)), source))
+            provider = provider.with_reader(Shared(reader));
         }
+        if source.reader.is_none() && readers.read {
+            let reader = Arc::new(opentelemetry_sdk::metrics::ManualReader::builder().build());
+            source.reader = Some(reader.clone());
+            provider = provider.with_reader(Shared(reader));
+        }
+        Ok((provider, source))
     }
 
     /// One collection of every metric, empty when there is no reader.
@@ -107,12 +123,11 @@ impl MetricsSource {
         metrics
     }
 
-    /// The current metrics in the Prometheus text format.
+    /// The current metrics in the Prometheus text format, `None` when the scrape is off.
     #[cfg(feature = "prometheus")]
-    pub(crate) fn render_prometheus(&self) -> String {
+    pub(crate) fn render_prometheus(&self) -> Option<String> {
         self.prometheus
             .as_ref()
             .map(super::prometheus::PrometheusRegistry::render)
-            .unwrap_or_default()
     }
 }

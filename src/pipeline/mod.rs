@@ -9,6 +9,8 @@
 //! - traces: a bounded batch processor in front of the OTLP exporter (`traces.rs`,
 //!   `otlp.rs`, its TLS in `tls.rs`), failed exports counted and logged at a bounded rate
 //!   (`export_failures.rs`);
+//! - metrics leave by the scrape, an OTLP push, both or neither (`metrics_export.rs`); the
+//!   push is the SDK's periodic reader, watched (`metrics_push.rs`);
 //! - logs: the `tracing` subscriber, text or JSON with trace ids, bridged to OpenTelemetry
 //!   (`logs.rs`, `json_logs.rs`);
 //! - configuration: the settings the builder collects (`settings.rs`), the standard
@@ -30,6 +32,8 @@ mod installed_tracer;
 mod json_logs;
 #[cfg(feature = "subscriber")]
 mod logs;
+mod metrics_export;
+mod metrics_push;
 mod metrics_source;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp;
@@ -55,6 +59,7 @@ pub use logs::{LogFormat, bridge_layer, tracing_layer};
 // Read by the operator floor, when it is built.
 #[cfg_attr(not(feature = "operations"), allow(unused_imports))]
 pub(crate) use export_failures::ExportStatus;
+pub use metrics_export::MetricsExport;
 #[cfg_attr(not(feature = "operations"), allow(unused_imports))]
 pub(crate) use metrics_source::MetricsSource;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]

@@ -1,6 +1,6 @@
-//! The OTLP span exporter, over gRPC (port 4317, feature `otlp`) or HTTP/protobuf (port
-//! 4318, feature `otlp-http`), in plain text or over TLS (`https://`, feature `tls`, files in
-//! `tls.rs`). Each transport is compiled only when its feature is on.
+//! The OTLP span and metric exporters, over gRPC (port 4317, feature `otlp`) or
+//! HTTP/protobuf (port 4318, feature `otlp-http`), in plain text or over TLS (`https://`,
+//! feature `tls`, files in `tls.rs`). Each transport is compiled only when its feature is on.
 //!
 //! Both speak to Jaeger, an OpenTelemetry Collector or any other OTLP receiver. Endpoint,
 //! headers and timeout come from the builder or the standard `OTEL_EXPORTER_OTLP_*`
@@ -11,11 +11,7 @@ use std::time::Duration;
 
 #[cfg(feature = "otlp-http")]
 use opentelemetry_otlp::Protocol;
-#[cfg(all(feature = "otlp-http", feature = "tls"))]
-use opentelemetry_otlp::WithHttpConfig;
-#[cfg(all(feature = "otlp-grpc", feature = "tls"))]
-use opentelemetry_otlp::WithTonicConfig;
-use opentelemetry_otlp::{SpanExporter, WithExportConfig};
+use opentelemetry_otlp::WithExportConfig;
 
 use super::tls::{self, TlsFiles};
 use super::vars::Vars;
@@ -37,10 +33,39 @@ pub enum OtlpProtocol {
     HttpProtobuf,
 }
 
-#[cfg(feature = "otlp-http")]
-const TRACES_PATH: &str = "/v1/traces";
+/// Which signal an exporter carries: its `OTEL_EXPORTER_OTLP_<SIGNAL>_*` variables and its
+/// path over HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signal {
+    Traces,
+    Metrics,
+}
 
-/// Where spans go over OTLP, as the builder said; the variables fill in the rest.
+impl Signal {
+    /// The signal's part of its variable names.
+    pub(crate) fn infix(self) -> &'static str {
+        match self {
+            Self::Traces => "TRACES",
+            Self::Metrics => "METRICS",
+        }
+    }
+
+    /// `OTEL_EXPORTER_OTLP_<SIGNAL>_<suffix>`.
+    pub(crate) fn variable(self, suffix: &str) -> String {
+        format!("OTEL_EXPORTER_OTLP_{}_{suffix}", self.infix())
+    }
+
+    #[cfg(feature = "otlp-http")]
+    fn http_path(self) -> &'static str {
+        match self {
+            Self::Traces => "/v1/traces",
+            Self::Metrics => "/v1/metrics",
+        }
+    }
+}
+
+/// Where spans and pushed metrics go over OTLP, as the builder said; the variables fill in
+/// the rest.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Settings {
     pub(crate) endpoint: Option<String>,
@@ -48,91 +73,165 @@ pub(crate) struct Settings {
     pub(crate) tls: TlsFiles,
 }
 
-/// The TLS files read and checked, whether or not tracing is on: a wrong path shows at
-/// start, not on the day tracing is switched on.
-pub(super) fn tls_files(settings: &Settings, vars: &impl Vars) -> Result<tls::Tls, Error> {
-    tls::Tls::load(&tls::resolve(&settings.tls, vars)?)
+/// The TLS files of `signal` read and checked, whether or not it is exported: a wrong path
+/// shows at start, not on the day export is switched on.
+pub(super) fn tls_files(
+    settings: &Settings,
+    signal: Signal,
+    vars: &impl Vars,
+) -> Result<tls::Tls, Error> {
+    tls::Tls::load(&tls::resolve(&settings.tls, signal, vars)?)
 }
 
-/// Builds the exporter for `protocol`, speaking TLS as `tls` says when the endpoint is
-/// `https://`. The builder's endpoint is a base URL (`http://collector:4317`), as in
-/// `OTEL_EXPORTER_OTLP_ENDPOINT`; without one the exporter reads the variables itself.
-// Without the `tls` feature `tls` is a unit that only proved no file was named.
-#[cfg_attr(not(feature = "tls"), allow(unused_variables))]
+/// The span exporter for `protocol`; see [`transport`].
 pub(super) fn span_exporter(
     settings: &Settings,
     protocol: OtlpProtocol,
     tls: tls::Tls,
     vars: &impl Vars,
-) -> Result<SpanExporter, Error> {
-    let endpoint = settings.endpoint.as_deref();
-    let https = uses_https(endpoint, vars)?;
-    #[cfg(not(feature = "tls"))]
-    if https {
-        return Err(tls::feature_missing("the OTLP endpoint is https://, which"));
-    }
-    #[cfg(feature = "tls")]
-    let tls = https.then_some(tls);
+) -> Result<opentelemetry_otlp::SpanExporter, Error> {
+    use opentelemetry_otlp::SpanExporter;
+    let transport = Transport::new(settings, Signal::Traces, protocol, tls, vars)?;
     let exporter = match protocol {
         #[cfg(feature = "otlp-grpc")]
-        OtlpProtocol::Grpc => {
-            if tokio::runtime::Handle::try_current().is_err() {
-                return Err(Error::config(
-                    "OTLP over gRPC needs a tokio runtime: build the pipelines inside it \
-                     (for example in `#[tokio::main]`), or use http/protobuf",
-                ));
-            }
-            let builder = SpanExporter::builder().with_tonic();
-            #[cfg(feature = "tls")]
-            let builder = match &tls {
-                Some(tls) => builder.with_tls_config(tls.grpc()),
-                None => builder,
-            };
-            match endpoint {
-                Some(endpoint) => builder.with_endpoint(endpoint).build(),
-                None => builder.build(),
-            }
-        }
+        OtlpProtocol::Grpc => transport.grpc(SpanExporter::builder().with_tonic()).build(),
         #[cfg(feature = "otlp-http")]
-        OtlpProtocol::HttpProtobuf => {
-            let builder = SpanExporter::builder()
-                .with_http()
-                .with_protocol(Protocol::HttpBinary);
-            #[cfg(feature = "tls")]
-            let builder = match &tls {
-                Some(tls) => builder.with_http_client(https_client(tls, timeout(vars)?)?),
-                None => builder,
-            };
-            match endpoint {
-                Some(endpoint) => builder.with_endpoint(http_traces_url(endpoint)).build(),
-                None => builder.build(),
-            }
-        }
-        #[cfg(not(feature = "otlp-grpc"))]
-        OtlpProtocol::Grpc => {
-            return Err(Error::config(
-                "OTLP over gRPC needs the `otlp` feature of tower-monitoring (this build \
-                 speaks http/protobuf only): add it, or use \
-                 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
-            ));
-        }
-        #[cfg(not(feature = "otlp-http"))]
-        OtlpProtocol::HttpProtobuf => {
-            return Err(Error::config(
-                "OTLP over http/protobuf needs the `otlp-http` feature of tower-monitoring \
-                 (this build speaks gRPC only): add it, or use OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
-            ));
-        }
+        OtlpProtocol::HttpProtobuf => transport.http(SpanExporter::builder().with_http())?.build(),
+        #[allow(unreachable_patterns)]
+        _ => unreachable!("Transport::new refuses a protocol this build lacks"),
     };
     exporter.map_err(|err| Error::config(format!("OTLP span exporter: {err}")))
 }
 
-/// Whether the endpoint spans go to is `https://`: the builder's, else the traces variable,
-/// else the generic one (the default, `http://localhost:4317`, is not).
-fn uses_https(endpoint: Option<&str>, vars: &impl Vars) -> Result<bool, Error> {
+/// The metric exporter for `protocol`, sending `temporality`; see [`transport`].
+pub(super) fn metric_exporter(
+    settings: &Settings,
+    protocol: OtlpProtocol,
+    tls: tls::Tls,
+    temporality: opentelemetry_sdk::metrics::Temporality,
+    vars: &impl Vars,
+) -> Result<opentelemetry_otlp::MetricExporter, Error> {
+    use opentelemetry_otlp::MetricExporter;
+    let transport = Transport::new(settings, Signal::Metrics, protocol, tls, vars)?;
+    let builder = MetricExporter::builder().with_temporality(temporality);
+    let exporter = match protocol {
+        #[cfg(feature = "otlp-grpc")]
+        OtlpProtocol::Grpc => transport.grpc(builder.with_tonic()).build(),
+        #[cfg(feature = "otlp-http")]
+        OtlpProtocol::HttpProtobuf => transport.http(builder.with_http())?.build(),
+        #[allow(unreachable_patterns)]
+        _ => unreachable!("Transport::new refuses a protocol this build lacks"),
+    };
+    exporter.map_err(|err| Error::config(format!("OTLP metric exporter: {err}")))
+}
+
+/// How one exporter reaches its collector: the builder's endpoint (a base URL,
+/// `http://collector:4317`, as in `OTEL_EXPORTER_OTLP_ENDPOINT`; without one the exporter
+/// reads the variables itself), and TLS as `tls` says when that endpoint is `https://`.
+struct Transport<'a> {
+    #[cfg_attr(not(feature = "otlp-http"), allow(dead_code))]
+    signal: Signal,
+    endpoint: Option<&'a str>,
+    #[cfg(feature = "tls")]
+    tls: Option<tls::Tls>,
+    #[cfg(all(feature = "otlp-http", feature = "tls"))]
+    timeout: Duration,
+}
+
+impl<'a> Transport<'a> {
+    // Without the `tls` feature `tls` is a unit that only proved no file was named.
+    #[cfg_attr(not(feature = "tls"), allow(unused_variables))]
+    fn new(
+        settings: &'a Settings,
+        signal: Signal,
+        protocol: OtlpProtocol,
+        tls: tls::Tls,
+        vars: &impl Vars,
+    ) -> Result<Self, Error> {
+        let endpoint = settings.endpoint.as_deref();
+        let https = uses_https(endpoint, signal, vars)?;
+        #[cfg(not(feature = "tls"))]
+        if https {
+            return Err(tls::feature_missing("the OTLP endpoint is https://, which"));
+        }
+        match protocol {
+            #[cfg(feature = "otlp-grpc")]
+            OtlpProtocol::Grpc => {
+                if tokio::runtime::Handle::try_current().is_err() {
+                    return Err(Error::config(
+                        "OTLP over gRPC needs a tokio runtime: build the pipelines inside it \
+                         (for example in `#[tokio::main]`), or use http/protobuf",
+                    ));
+                }
+            }
+            #[cfg(feature = "otlp-http")]
+            OtlpProtocol::HttpProtobuf => {}
+            #[cfg(not(feature = "otlp-grpc"))]
+            OtlpProtocol::Grpc => {
+                return Err(Error::config(
+                    "OTLP over gRPC needs the `otlp` feature of tower-monitoring (this build \
+                     speaks http/protobuf only): add it, or use \
+                     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+                ));
+            }
+            #[cfg(not(feature = "otlp-http"))]
+            OtlpProtocol::HttpProtobuf => {
+                return Err(Error::config(
+                    "OTLP over http/protobuf needs the `otlp-http` feature of tower-monitoring \
+                     (this build speaks gRPC only): add it, or use OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
+                ));
+            }
+        }
+        Ok(Self {
+            signal,
+            endpoint,
+            #[cfg(feature = "tls")]
+            tls: https.then_some(tls),
+            #[cfg(all(feature = "otlp-http", feature = "tls"))]
+            timeout: timeout(signal, vars)?,
+        })
+    }
+
+    #[cfg(feature = "otlp-grpc")]
+    fn grpc<B>(&self, builder: B) -> B
+    where
+        B: WithExportConfig + opentelemetry_otlp::WithTonicConfig,
+    {
+        #[cfg(feature = "tls")]
+        let builder = match &self.tls {
+            Some(tls) => builder.with_tls_config(tls.grpc()),
+            None => builder,
+        };
+        match self.endpoint {
+            Some(endpoint) => builder.with_endpoint(endpoint),
+            None => builder,
+        }
+    }
+
+    #[cfg(feature = "otlp-http")]
+    fn http<B>(&self, builder: B) -> Result<B, Error>
+    where
+        B: WithExportConfig + opentelemetry_otlp::WithHttpConfig,
+    {
+        let builder = builder.with_protocol(Protocol::HttpBinary);
+        #[cfg(feature = "tls")]
+        let builder = match &self.tls {
+            Some(tls) => builder.with_http_client(https_client(tls, self.timeout)?),
+            None => builder,
+        };
+        Ok(match self.endpoint {
+            Some(endpoint) => builder.with_endpoint(http_url(endpoint, self.signal)),
+            None => builder,
+        })
+    }
+}
+
+/// Whether the endpoint `signal` goes to is `https://`: the builder's, else the signal's
+/// variable, else the generic one (the default, `http://localhost:4317`, is not).
+fn uses_https(endpoint: Option<&str>, signal: Signal, vars: &impl Vars) -> Result<bool, Error> {
     let endpoint = match endpoint {
         Some(endpoint) => Some(endpoint.to_owned()),
-        None => match vars.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")? {
+        None => match vars.get(&signal.variable("ENDPOINT"))? {
             Some(endpoint) => Some(endpoint),
             None => vars.get("OTEL_EXPORTER_OTLP_ENDPOINT")?,
         },
@@ -145,15 +244,16 @@ fn uses_https(endpoint: Option<&str>, vars: &impl Vars) -> Result<bool, Error> {
     }))
 }
 
-/// The export timeout a client of our own must enforce: `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`,
-/// else `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds), else 10 s.
+/// The export timeout a client of our own must enforce: the signal's
+/// `OTEL_EXPORTER_OTLP_<SIGNAL>_TIMEOUT`, else `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds),
+/// else 10 s.
 #[cfg(all(feature = "otlp-http", feature = "tls"))]
-fn timeout(vars: &impl Vars) -> Result<Duration, Error> {
+fn timeout(signal: Signal, vars: &impl Vars) -> Result<Duration, Error> {
     for name in [
-        "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
-        "OTEL_EXPORTER_OTLP_TIMEOUT",
+        signal.variable("TIMEOUT"),
+        "OTEL_EXPORTER_OTLP_TIMEOUT".to_owned(),
     ] {
-        if let Some(ms) = parse(vars, name, "must be milliseconds", whole)? {
+        if let Some(ms) = parse(vars, &name, "must be milliseconds", whole)? {
             return Ok(Duration::from_millis(ms));
         }
     }
@@ -179,12 +279,13 @@ fn https_client(tls: &tls::Tls, timeout: Duration) -> Result<reqwest::blocking::
 
 /// The spec's rule for a base endpoint over HTTP: the signal's path is appended.
 #[cfg(feature = "otlp-http")]
-fn http_traces_url(endpoint: &str) -> String {
+fn http_url(endpoint: &str, signal: Signal) -> String {
     let endpoint = endpoint.trim_end_matches('/');
-    if endpoint.ends_with(TRACES_PATH) {
+    let path = signal.http_path();
+    if endpoint.ends_with(path) {
         endpoint.to_owned()
     } else {
-        format!("{endpoint}{TRACES_PATH}")
+        format!("{endpoint}{path}")
     }
 }
 
@@ -194,19 +295,16 @@ mod tests {
 
     #[cfg(feature = "otlp-http")]
     #[test]
-    fn http_endpoint_gets_the_traces_path_once() {
-        assert_eq!(
-            http_traces_url("http://collector:4318"),
-            "http://collector:4318/v1/traces"
-        );
-        assert_eq!(
-            http_traces_url("http://collector:4318/"),
-            "http://collector:4318/v1/traces"
-        );
-        assert_eq!(
-            http_traces_url("http://collector:4318/v1/traces"),
-            "http://collector:4318/v1/traces"
-        );
+    fn http_endpoint_gets_the_signal_path_once() {
+        for (signal, path) in [
+            (Signal::Traces, "/v1/traces"),
+            (Signal::Metrics, "/v1/metrics"),
+        ] {
+            let expected = format!("http://collector:4318{path}");
+            assert_eq!(http_url("http://collector:4318", signal), expected);
+            assert_eq!(http_url("http://collector:4318/", signal), expected);
+            assert_eq!(http_url(&expected, signal), expected);
+        }
     }
 
     #[test]
@@ -217,7 +315,7 @@ mod tests {
             ..Settings::default()
         };
         let vars = crate::pipeline::vars::MapVars::of(&[]);
-        let tls = tls_files(&settings, &vars).unwrap();
+        let tls = tls_files(&settings, Signal::Traces, &vars).unwrap();
         let err = span_exporter(&settings, OtlpProtocol::Grpc, tls, &vars).unwrap_err();
         assert!(err.to_string().contains("tokio runtime"), "{err}");
     }
@@ -226,8 +324,8 @@ mod tests {
     fn the_scheme_of_the_endpoint_in_use_decides_tls() {
         use crate::pipeline::vars::MapVars;
         let generic = MapVars::of(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "HTTPS://collector:4317")]);
-        assert!(uses_https(None, &generic).unwrap());
-        assert!(!uses_https(Some("http://collector:4317"), &generic).unwrap());
+        assert!(uses_https(None, Signal::Traces, &generic).unwrap());
+        assert!(!uses_https(Some("http://collector:4317"), Signal::Traces, &generic).unwrap());
         let traces = MapVars::of(&[
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector:4317"),
             (
@@ -235,7 +333,8 @@ mod tests {
                 "http://collector:4318/v1/traces",
             ),
         ]);
-        assert!(!uses_https(None, &traces).unwrap());
-        assert!(!uses_https(None, &MapVars::of(&[])).unwrap());
+        assert!(!uses_https(None, Signal::Traces, &traces).unwrap());
+        assert!(uses_https(None, Signal::Metrics, &traces).unwrap());
+        assert!(!uses_https(None, Signal::Traces, &MapVars::of(&[])).unwrap());
     }
 }

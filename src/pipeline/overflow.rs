@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Meter, ObservableCounter};
+use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
 
 use crate::names::{attr, metric};
@@ -24,12 +25,19 @@ pub(crate) const OVERFLOW_ATTRIBUTE: &str = "otel.metric.overflow";
 pub(crate) enum Source {
     /// A reader read on demand (`/metrics`, the summary): cumulative.
     Pull,
+    /// The periodic OTLP reader, cumulative or delta.
+    #[cfg_attr(
+        not(any(feature = "otlp-grpc", feature = "otlp-http")),
+        allow(dead_code)
+    )]
+    Push(Temporality),
 }
 
 /// Recordings folded into one instrument's overflow series, by source.
 #[derive(Debug, Default, Clone, Copy)]
 struct Folded {
     pull: u64,
+    push: u64,
 }
 
 #[derive(Debug)]
@@ -64,7 +72,7 @@ impl OverflowWatch {
     pub(crate) fn folded(&self) -> Vec<(String, u64)> {
         self.lock()
             .iter()
-            .map(|(name, folded)| (name.clone(), folded.pull))
+            .map(|(name, folded)| (name.clone(), folded.pull.max(folded.push)))
             .collect()
     }
 
@@ -91,6 +99,8 @@ impl OverflowWatch {
         let recordings = recordings.unwrap_or(0);
         match source {
             Source::Pull => entry.pull = entry.pull.max(recordings),
+            Source::Push(Temporality::Cumulative) => entry.push = entry.push.max(recordings),
+            Source::Push(_) => entry.push += recordings,
         }
     }
 

@@ -7,10 +7,14 @@ use opentelemetry::metrics::{Meter, MeterProvider};
 use opentelemetry::trace::TracerProvider;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::metrics::reader::MetricReader;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
 use super::export_failures::ExportStatus;
-use super::metrics_source::MetricsSource;
+use super::metrics_push::PushStatus;
+use super::metrics_source::{MetricsSource, Readers};
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+use super::otlp::Signal;
 use super::overflow::OverflowWatch;
 use super::settings::Settings;
 use super::traces::ProcessorFactory;
@@ -42,8 +46,9 @@ pub(crate) struct Pipelines {
     pub(crate) shutdown_timeout: Duration,
     /// The series each instrument keeps, which the HTTP layer binds up to.
     pub(crate) cardinality_limit: usize,
-    /// Reports the instruments past that limit; kept so that its callback lives as long as the pipelines.
-    _overflow_counter: opentelemetry::metrics::ObservableCounter<u64>,
+    /// The crate's own observable counters (folded series, pushed data points), kept so that
+    /// their callbacks live as long as the pipelines.
+    _observers: Vec<opentelemetry::metrics::ObservableCounter<u64>>,
 }
 
 impl Pipelines {
@@ -73,21 +78,34 @@ impl Pipelines {
 
         let cardinality_limit = env::cardinality_limit(settings.cardinality_limit, vars)?;
         let overflow = OverflowWatch::new(cardinality_limit);
+        let export = env::metrics_export(settings.metrics_export, vars)?;
+        let interval = env::metric_export_interval(settings.metric_export_interval, vars)?;
+        let temporality = env::metrics_temporality(settings.metrics_temporality, vars)?;
+        let export_status = Arc::new(ExportStatus::default());
+        let push_status = Arc::new(PushStatus::default());
+        let watchers = (push_status.clone(), export_status.clone(), overflow.clone());
+        let push = otlp_metrics_reader(&settings, export, vars, interval, temporality, watchers)?
+            .map(|reader| (reader, temporality));
+        let pushed = push.is_some();
 
         let provider = SdkMeterProvider::builder().with_resource(resource.clone());
         let provider = views::apply(provider, &settings.buckets, cardinality_limit)?;
-        let (provider, metrics) = MetricsSource::attach(
-            provider,
-            settings.namespace.as_deref(),
-            settings.prometheus_scope_labels,
-            settings.read_metrics,
-            &overflow,
-        )?;
+        let readers = Readers {
+            namespace: settings.namespace.as_deref(),
+            scope_labels: settings.prometheus_scope_labels,
+            scrape: export.scrape(),
+            push,
+            read: settings.read_metrics,
+        };
+        let (provider, metrics) = MetricsSource::attach(provider, readers, &overflow)?;
         let meter_provider = provider.build();
-        let overflow_counter = overflow.register(&meter_provider.meter_with_scope(crate::scope()));
+        let meter = meter_provider.meter_with_scope(crate::scope());
+        let mut observers = vec![overflow.register(&meter)];
+        if pushed {
+            observers.push(push_status.register(&meter));
+        }
         before_traces(&meter_provider);
 
-        let export_status = Arc::new(ExportStatus::default());
         let tracer_provider = processor.map(|processor| {
             let meter = meter_provider.meter_with_scope(crate::scope());
             let processor = processor(&meter, export_status.clone());
@@ -103,7 +121,7 @@ impl Pipelines {
             export_status,
             shutdown_timeout: settings.shutdown_timeout,
             cardinality_limit,
-            _overflow_counter: overflow_counter,
+            _observers: observers,
         })
     }
 
@@ -150,13 +168,64 @@ fn otlp_processor(
     settings: &Settings,
     vars: &impl Vars,
 ) -> Result<Option<ProcessorFactory>, Error> {
-    let tls = super::otlp::tls_files(&settings.otlp, vars)?;
+    let tls = super::otlp::tls_files(&settings.otlp, Signal::Traces, vars)?;
     if !env::traces_enabled(settings.otlp.endpoint.is_some(), vars)? {
         return Ok(None);
     }
-    let protocol = env::otlp_protocol(settings.otlp.protocol, vars)?;
+    let protocol = env::otlp_protocol(settings.otlp.protocol, Signal::Traces, vars)?;
     let exporter = super::otlp::span_exporter(&settings.otlp, protocol, tls, vars)?;
     Ok(Some(traces::processor(exporter)))
+}
+
+/// What a pushed metric export reports to.
+type PushWatchers = (
+    Arc<PushStatus>,
+    Arc<ExportStatus>,
+    Arc<super::overflow::OverflowWatch>,
+);
+
+/// The periodic reader pushing metrics over OTLP, when `export` pushes. The TLS files are
+/// checked either way.
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+fn otlp_metrics_reader(
+    settings: &Settings,
+    export: super::MetricsExport,
+    vars: &impl Vars,
+    interval: Duration,
+    temporality: opentelemetry_sdk::metrics::Temporality,
+    (status, export_status, overflow): PushWatchers,
+) -> Result<Option<Arc<dyn MetricReader>>, Error> {
+    let tls = super::otlp::tls_files(&settings.otlp, Signal::Metrics, vars)?;
+    if !export.push() {
+        return Ok(None);
+    }
+    let protocol = env::otlp_protocol(settings.otlp.protocol, Signal::Metrics, vars)?;
+    let exporter = super::otlp::metric_exporter(&settings.otlp, protocol, tls, temporality, vars)?;
+    Ok(Some(Arc::new(super::metrics_push::reader(
+        exporter,
+        interval,
+        status,
+        export_status,
+        overflow,
+    ))))
+}
+
+#[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
+fn otlp_metrics_reader(
+    _settings: &Settings,
+    export: super::MetricsExport,
+    _vars: &impl Vars,
+    _interval: Duration,
+    _temporality: opentelemetry_sdk::metrics::Temporality,
+    _watchers: PushWatchers,
+) -> Result<Option<Arc<dyn MetricReader>>, Error> {
+    if !export.push() {
+        return Ok(None);
+    }
+    Err(Error::config(
+        "metrics pushed over OTLP (OTEL_METRICS_EXPORTER=otlp or metrics_export(..)) need the \
+         `otlp` or `otlp-http` feature of tower-monitoring",
+    ))
 }
 
 /// Without the `otlp` feature an endpoint in the environment cannot be honoured; saying so

@@ -25,6 +25,12 @@ pub(crate) struct Settings {
     pub(crate) buckets: Vec<super::Buckets>,
     /// Series per instrument; `None` for `MONITORING_CARDINALITY_LIMIT` or the default.
     pub(crate) cardinality_limit: Option<usize>,
+    /// Where metrics go; `None` for `OTEL_METRICS_EXPORTER` or the scrape.
+    pub(crate) metrics_export: Option<super::MetricsExport>,
+    /// How often metrics are pushed; `None` for `OTEL_METRIC_EXPORT_INTERVAL` or 60 s.
+    pub(crate) metric_export_interval: Option<Duration>,
+    /// `None` for `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` or cumulative.
+    pub(crate) metrics_temporality: Option<opentelemetry_sdk::metrics::Temporality>,
     pub(crate) shutdown_timeout: Duration,
     /// Whether something reads the pipelines' own figures (the operator endpoints), so a
     /// reader is needed even without the Prometheus exporter.
@@ -48,6 +54,9 @@ impl Default for Settings {
             value_length_limit: None,
             buckets: Vec::new(),
             cardinality_limit: None,
+            metrics_export: None,
+            metric_export_interval: None,
+            metrics_temporality: None,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             read_metrics: false,
             #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
@@ -67,6 +76,7 @@ impl std::fmt::Debug for Settings {
             .field("sampler", &self.sampler)
             .field("buckets", &self.buckets)
             .field("cardinality_limit", &self.cardinality_limit)
+            .field("metrics_export", &self.metrics_export)
             .field("custom_span_exporter", &self.span_processor.is_some())
             .field("shutdown_timeout", &self.shutdown_timeout)
             .finish_non_exhaustive()

@@ -16,6 +16,7 @@
 
 use std::path::PathBuf;
 
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use super::vars::Vars;
 use crate::Error;
 
@@ -35,15 +36,21 @@ pub(crate) struct Named {
     pub(crate) by: String,
 }
 
-/// The files to use: each from the builder, else the traces variable, else the generic one.
+/// The files to use: each from the builder, else the signal's variable, else the generic one.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Resolved {
     pub(crate) certificate: Option<Named>,
     pub(crate) client: Option<(Named, Named)>,
 }
 
-/// Resolves the files; a client certificate without its key, or the reverse, is an error.
-pub(crate) fn resolve(configured: &TlsFiles, vars: &impl Vars) -> Result<Resolved, Error> {
+/// Resolves the files of `signal`; a client certificate without its key, or the reverse, is
+/// an error.
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+pub(crate) fn resolve(
+    configured: &TlsFiles,
+    signal: super::otlp::Signal,
+    vars: &impl Vars,
+) -> Result<Resolved, Error> {
     let pick = |builder: &Option<PathBuf>, setter: &str, suffix: &str| -> Result<_, Error> {
         if let Some(path) = builder {
             return Ok(Some(Named {
@@ -52,7 +59,7 @@ pub(crate) fn resolve(configured: &TlsFiles, vars: &impl Vars) -> Result<Resolve
             }));
         }
         for name in [
-            format!("OTEL_EXPORTER_OTLP_TRACES_{suffix}"),
+            signal.variable(suffix),
             format!("OTEL_EXPORTER_OTLP_{suffix}"),
         ] {
             if let Some(value) = vars.get(&name)? {
@@ -280,27 +287,33 @@ mod loaded {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "otlp-grpc", feature = "otlp-http")))]
 mod tests {
     use super::*;
+    use crate::pipeline::otlp::Signal::{Metrics, Traces};
     use crate::pipeline::vars::MapVars;
 
     #[test]
-    fn the_builder_wins_then_the_traces_variable_then_the_generic_one() {
+    fn the_builder_wins_then_the_signal_variable_then_the_generic_one() {
         let vars = MapVars::of(&[
             ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/generic.pem"),
             ("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "/traces.pem"),
         ]);
-        let resolved = resolve(&TlsFiles::default(), &vars).unwrap();
+        let resolved = resolve(&TlsFiles::default(), Traces, &vars).unwrap();
         let certificate = resolved.certificate.unwrap();
         assert_eq!(certificate.path, PathBuf::from("/traces.pem"));
         assert_eq!(certificate.by, "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE");
+        let metrics = resolve(&TlsFiles::default(), Metrics, &vars).unwrap();
+        assert_eq!(
+            metrics.certificate.unwrap().path,
+            PathBuf::from("/generic.pem")
+        );
 
         let configured = TlsFiles {
             certificate: Some("/builder.pem".into()),
             ..TlsFiles::default()
         };
-        let resolved = resolve(&configured, &vars).unwrap();
+        let resolved = resolve(&configured, Traces, &vars).unwrap();
         assert_eq!(
             resolved.certificate.unwrap().path,
             PathBuf::from("/builder.pem")
@@ -310,9 +323,9 @@ mod tests {
     #[test]
     fn a_client_certificate_needs_its_key() {
         let vars = MapVars::of(&[("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "/client.pem")]);
-        let err = resolve(&TlsFiles::default(), &vars).unwrap_err();
+        let err = resolve(&TlsFiles::default(), Traces, &vars).unwrap_err();
         assert!(err.to_string().contains("without its pair"), "{err}");
-        let none = resolve(&TlsFiles::default(), &MapVars::of(&[])).unwrap();
+        let none = resolve(&TlsFiles::default(), Metrics, &MapVars::of(&[])).unwrap();
         assert!(none.certificate.is_none() && none.client.is_none());
     }
 }

@@ -9,6 +9,7 @@ mod cardinality;
 mod conflicts;
 mod json_logs;
 mod metric_names;
+mod metrics_push;
 mod otlp_tls;
 mod pipeline;
 mod rotel;

@@ -1,7 +1,8 @@
-//! A real OTLP trace receiver for the tests, built from the official protobufs
-//! (`opentelemetry-proto`): the tonic `TraceService` for gRPC, and an HTTP handler that
-//! decodes `ExportTraceServiceRequest` for HTTP/protobuf. It listens on a loopback port and
-//! keeps every span it receives, flattened for assertions.
+//! A real OTLP receiver for the tests, built from the official protobufs
+//! (`opentelemetry-proto`): the tonic `TraceService` and `MetricsService` for gRPC, and HTTP
+//! handlers that decode `ExportTraceServiceRequest` and `ExportMetricsServiceRequest` for
+//! HTTP/protobuf. It listens on a loopback port and keeps every span and metric it
+//! receives, flattened for assertions.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -11,6 +12,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
+    MetricsService, MetricsServiceServer,
+};
+use opentelemetry_proto::tonic::collector::metrics::v1::{
+    ExportMetricsServiceRequest, ExportMetricsServiceResponse,
+};
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
 };
@@ -43,21 +50,159 @@ impl ReceivedSpan {
     }
 }
 
-/// The spans received so far, shared by both transports.
+/// One data point of a received metric.
+#[derive(Debug, Clone)]
+pub struct ReceivedPoint {
+    pub attributes: BTreeMap<String, String>,
+    /// The count of a histogram point.
+    pub count: Option<u64>,
+    /// The value of a sum or gauge point, or the sum of a histogram point.
+    pub value: f64,
+    /// The trace ids of its exemplars, in hex.
+    pub exemplar_trace_ids: Vec<String>,
+}
+
+impl ReceivedPoint {
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attributes.get(key).map(String::as_str)
+    }
+}
+
+/// One metric of one export, with what the tests look at.
+#[derive(Debug, Clone)]
+pub struct ReceivedMetric {
+    pub name: String,
+    pub unit: String,
+    /// `histogram`, `exponential_histogram`, `sum`, `gauge`.
+    pub kind: &'static str,
+    /// `AGGREGATION_TEMPORALITY_CUMULATIVE`, `..._DELTA`, empty for a gauge.
+    pub temporality: String,
+    pub points: Vec<ReceivedPoint>,
+    pub resource: BTreeMap<String, String>,
+}
+
+/// The spans and metrics received so far, shared by both transports.
 #[derive(Debug, Clone, Default)]
-pub struct Received(Arc<Mutex<Vec<ReceivedSpan>>>);
+pub struct Received {
+    spans: Arc<Mutex<Vec<ReceivedSpan>>>,
+    metrics: Arc<Mutex<Vec<ReceivedMetric>>>,
+}
 
 impl Received {
     pub fn spans(&self) -> Vec<ReceivedSpan> {
-        self.0.lock().unwrap().clone()
+        self.spans.lock().unwrap().clone()
+    }
+
+    /// Every metric of every export, in the order received.
+    pub fn metrics(&self) -> Vec<ReceivedMetric> {
+        self.metrics.lock().unwrap().clone()
+    }
+
+    /// The metric `name` of the last export that carried it.
+    pub fn last_metric(&self, name: &str) -> Option<ReceivedMetric> {
+        self.metrics()
+            .into_iter()
+            .rev()
+            .find(|metric| metric.name == name)
     }
 
     pub fn clear(&self) {
-        self.0.lock().unwrap().clear();
+        self.spans.lock().unwrap().clear();
+        self.metrics.lock().unwrap().clear();
+    }
+
+    fn add_metrics(&self, request: ExportMetricsServiceRequest) {
+        use opentelemetry_proto::tonic::metrics::v1::metric::Data;
+        let mut metrics = self.metrics.lock().unwrap();
+        for resource_metrics in request.resource_metrics {
+            let resource = resource_metrics
+                .resource
+                .map(|resource| flatten(resource.attributes))
+                .unwrap_or_default();
+            for scope_metrics in resource_metrics.scope_metrics {
+                for metric in scope_metrics.metrics {
+                    let number =
+                        |point: &opentelemetry_proto::tonic::metrics::v1::NumberDataPoint| {
+                            use opentelemetry_proto::tonic::metrics::v1::number_data_point::Value;
+                            ReceivedPoint {
+                                attributes: flatten(point.attributes.clone()),
+                                count: None,
+                                value: match point.value {
+                                    Some(Value::AsDouble(value)) => value,
+                                    Some(Value::AsInt(value)) => value as f64,
+                                    None => f64::NAN,
+                                },
+                                exemplar_trace_ids: point
+                                    .exemplars
+                                    .iter()
+                                    .map(|e| hex(&e.trace_id))
+                                    .collect(),
+                            }
+                        };
+                    let (kind, temporality, points) = match &metric.data {
+                        Some(Data::Histogram(histogram)) => (
+                            "histogram",
+                            histogram.aggregation_temporality().as_str_name().to_owned(),
+                            histogram
+                                .data_points
+                                .iter()
+                                .map(|point| ReceivedPoint {
+                                    attributes: flatten(point.attributes.clone()),
+                                    count: Some(point.count),
+                                    value: point.sum.unwrap_or_default(),
+                                    exemplar_trace_ids: point
+                                        .exemplars
+                                        .iter()
+                                        .map(|e| hex(&e.trace_id))
+                                        .collect(),
+                                })
+                                .collect(),
+                        ),
+                        Some(Data::ExponentialHistogram(histogram)) => (
+                            "exponential_histogram",
+                            histogram.aggregation_temporality().as_str_name().to_owned(),
+                            histogram
+                                .data_points
+                                .iter()
+                                .map(|point| ReceivedPoint {
+                                    attributes: flatten(point.attributes.clone()),
+                                    count: Some(point.count),
+                                    value: point.sum.unwrap_or_default(),
+                                    exemplar_trace_ids: point
+                                        .exemplars
+                                        .iter()
+                                        .map(|e| hex(&e.trace_id))
+                                        .collect(),
+                                })
+                                .collect(),
+                        ),
+                        Some(Data::Sum(sum)) => (
+                            "sum",
+                            sum.aggregation_temporality().as_str_name().to_owned(),
+                            sum.data_points.iter().map(number).collect(),
+                        ),
+                        Some(Data::Gauge(gauge)) => (
+                            "gauge",
+                            String::new(),
+                            gauge.data_points.iter().map(number).collect(),
+                        ),
+                        _ => ("other", String::new(), Vec::new()),
+                    };
+                    metrics.push(ReceivedMetric {
+                        name: metric.name,
+                        unit: metric.unit,
+                        kind,
+                        temporality,
+                        points,
+                        resource: resource.clone(),
+                    });
+                }
+            }
+        }
     }
 
     fn add(&self, request: ExportTraceServiceRequest) {
-        let mut spans = self.0.lock().unwrap();
+        let mut spans = self.spans.lock().unwrap();
         for resource_spans in request.resource_spans {
             let resource = resource_spans
                 .resource
@@ -226,6 +371,8 @@ impl Receiver {
         // Collectors compress by default (rotel does); real receivers accept it.
         let grpc_service = TraceServiceServer::new(Grpc(service.clone()))
             .accept_compressed(tonic::codec::CompressionEncoding::Gzip);
+        let grpc_metrics = MetricsServiceServer::new(Grpc(service.clone()))
+            .accept_compressed(tonic::codec::CompressionEncoding::Gzip);
         let (grpc_tls, http_tls) = tls.map(|tls| (tls.grpc, tls.http)).unzip();
         let mut server = tonic::transport::Server::builder();
         if let Some(config) = grpc_tls {
@@ -234,12 +381,14 @@ impl Receiver {
         tokio::spawn(async move {
             server
                 .add_service(grpc_service)
+                .add_service(grpc_metrics)
                 .serve_with_incoming(tonic::transport::server::TcpIncoming::from(grpc_listener))
                 .await
                 .expect("gRPC receiver");
         });
         let app = axum::Router::new()
             .route("/v1/traces", axum::routing::post(http_export))
+            .route("/v1/metrics", axum::routing::post(http_export_metrics))
             .with_state(service);
         tokio::spawn(async move {
             match http_tls {
@@ -321,6 +470,54 @@ impl TraceService for Grpc {
         Ok(tonic::Response::new(ExportTraceServiceResponse {
             partial_success: None,
         }))
+    }
+}
+
+#[tonic::async_trait]
+impl MetricsService for Grpc {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportMetricsServiceRequest>,
+    ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
+        match self.0.answer().await {
+            Some(429) => return Err(tonic::Status::resource_exhausted("slow down")),
+            Some(_) => return Err(tonic::Status::unavailable("overloaded")),
+            None => {}
+        }
+        self.0.received.add_metrics(request.into_inner());
+        Ok(tonic::Response::new(ExportMetricsServiceResponse {
+            partial_success: None,
+        }))
+    }
+}
+
+async fn http_export_metrics(
+    State(service): State<Service>,
+    body: Bytes,
+) -> axum::response::Response {
+    if let Some(status) = service.answer().await {
+        let status = StatusCode::from_u16(status).unwrap();
+        return (status, [(header::RETRY_AFTER, "1")], "try again later").into_response();
+    }
+    match ExportMetricsServiceRequest::decode(body) {
+        Ok(request) => {
+            service.received.add_metrics(request);
+            let response = ExportMetricsServiceResponse {
+                partial_success: None,
+            };
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/x-protobuf")],
+                response.encode_to_vec(),
+            )
+                .into_response()
+        }
+        Err(err) => (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "text/plain")],
+            format!("not an ExportMetricsServiceRequest: {err}").into_bytes(),
+        )
+            .into_response(),
     }
 }
 
