@@ -1,6 +1,7 @@
 //! End to end through a third-party collector: our OTLP/HTTP export goes to `rotel` (a Rust
 //! OpenTelemetry collector, `pip install rotel`), which forwards over OTLP/gRPC to the test
-//! receiver. Proves the spans are valid OTLP for someone else's decoder, not only ours.
+//! receiver. Proves the spans and pushed metrics are valid OTLP for someone else's decoder,
+//! not only ours.
 //!
 //! `scripts/test.sh` installs rotel; the test fails, with the command to run, when it is
 //! missing.
@@ -16,7 +17,7 @@ use axum::body::Body;
 use axum::http::Request;
 use axum::routing::get;
 use support::otlp::Receiver;
-use tower_monitoring::{Monitoring, OtlpProtocol};
+use tower_monitoring::{MetricsExport, Monitoring, OtlpProtocol, names};
 
 const TRACE_ID: &str = "0af7651916cd43dd8448eb211c80319c";
 const PARENT_ID: &str = "b7ad6b7169203331";
@@ -66,7 +67,7 @@ fn wait_until_listening(addr: SocketAddr, rotel: &mut Rotel) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn spans_pass_through_rotel() {
+async fn spans_and_metrics_pass_through_rotel() {
     let receiver = Receiver::start().await;
     let (rotel_grpc, rotel_http) = (support::otlp::free_port(), support::otlp::free_port());
     let run_dir = std::env::temp_dir().join(format!("rotel-test-{}", std::process::id()));
@@ -95,6 +96,8 @@ async fn spans_pass_through_rotel() {
         .service_name("through-rotel")
         .otlp_endpoint(format!("http://{rotel_http}"))
         .otlp_protocol(OtlpProtocol::HttpProtobuf)
+        .metrics_export(MetricsExport::Push)
+        .metric_export_interval(Duration::from_millis(100))
         .build()
         .unwrap();
     let app = Router::new()
@@ -123,6 +126,27 @@ async fn spans_pass_through_rotel() {
     assert_eq!(span.attr("http.route"), Some("/orders/{id}"));
     assert_eq!(
         span.resource.get("service.name").map(String::as_str),
+        Some("through-rotel")
+    );
+
+    let duration = loop {
+        let found = receiver
+            .received
+            .last_metric(names::HTTP_SERVER_REQUEST_DURATION)
+            .filter(|metric| metric.points.iter().any(|point| point.count == Some(1)));
+        if let Some(metric) = found {
+            break metric;
+        }
+        assert!(Instant::now() < deadline, "no metric came through rotel");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(duration.unit, "s");
+    assert_eq!(duration.kind, "histogram");
+    assert_eq!(duration.temporality, "AGGREGATION_TEMPORALITY_CUMULATIVE");
+    let point = &duration.points[0];
+    assert_eq!(point.attr("http.route"), Some("/orders/{id}"));
+    assert_eq!(
+        duration.resource.get("service.name").map(String::as_str),
         Some("through-rotel")
     );
     monitoring.shutdown().await.unwrap();
