@@ -203,6 +203,23 @@ fn http_layer(c: &mut Criterion) {
         ),
     );
 
+    // Metrics pushed over OTLP instead of scraped, and both: the interval outlasts the run,
+    // so what is measured is the recording, which with two readers happens twice.
+    let pushed = |export| {
+        Monitoring::builder()
+            .service_name("bench")
+            .otlp_endpoint("http://127.0.0.1:9")
+            .otlp_protocol(tower_monitoring::OtlpProtocol::HttpProtobuf)
+            .metrics_export(export)
+            .metric_export_interval(std::time::Duration::from_secs(3600))
+            .build()
+            .expect("pipeline")
+    };
+    let push_only = pushed(tower_monitoring::MetricsExport::Push);
+    let ours_push_only = served(app().layer(push_only.layer().traces(false)));
+    let pull_and_push = pushed(tower_monitoring::MetricsExport::ScrapeAndPush);
+    let ours_pull_and_push = served(app().layer(pull_and_push.layer().traces(false)));
+
     let mut group = c.benchmark_group("http_layer");
     for (name, router) in [
         ("bare_axum", &bare),
@@ -213,6 +230,8 @@ fn http_layer(c: &mut Criterion) {
         ("floor_without_histograms", &floor_without_histograms),
         ("floor_without_in_flight", &floor_without_in_flight),
         ("tower_monitoring", &ours),
+        ("tower_monitoring_push_only", &ours_push_only),
+        ("tower_monitoring_pull_and_push", &ours_pull_and_push),
         ("tower_monitoring_traces_sampler_off", &ours_traces_off),
         ("tower_monitoring_traces_ratio_0.1", &ours_traces_ratio),
         ("tower_monitoring_traces_always_on", &ours_traces_on),

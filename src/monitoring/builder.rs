@@ -131,6 +131,32 @@ impl MonitoringBuilder {
         self
     }
 
+    /// Base-2 exponential buckets for these histograms (OpenTelemetry names, such as
+    /// `tower_monitoring::names::HTTP_SERVER_REQUEST_DURATION`; `"*"` for every histogram)
+    /// when metrics are pushed over OTLP: finer quantiles at any scale, no bounds to choose.
+    /// Without it, `OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION=
+    /// base2_exponential_bucket_histogram` makes them all exponential.
+    ///
+    /// Only with the scrape off ([`MetricsExport::Push`](crate::MetricsExport::Push)):
+    /// Prometheus's text format has no exponential histograms (its native histograms need
+    /// protobuf scrapes), the exporter drops them, and the SDK applies one choice to every
+    /// reader, so `install()` refuses the pair rather than lose the histograms. Explicit
+    /// buckets stay the default for that reason.
+    pub fn exponential_histograms<I>(mut self, instruments: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        use crate::pipeline::views::Exponential;
+        let names: Vec<String> = instruments.into_iter().map(Into::into).collect();
+        self.pipeline.exponential_histograms = Some(if names.iter().any(|name| name == "*") {
+            Exponential::All
+        } else {
+            Exponential::Only(names)
+        });
+        self
+    }
+
     /// The head sampler. Without it, `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`
     /// (`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`,
     /// `parentbased_always_off`, `parentbased_traceidratio`), else parent-based always-on.

@@ -259,6 +259,28 @@ pub(super) fn metrics_temporality(
     Ok(configured.or(from_variable).unwrap_or_default())
 }
 
+/// Which histograms are exponential: the builder, else
+/// `OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION`
+/// (`base2_exponential_bucket_histogram` for all, `explicit_bucket_histogram`), else none.
+pub(super) fn exponential_histograms(
+    configured: Option<super::views::Exponential>,
+    vars: &impl Vars,
+) -> Result<super::views::Exponential, Error> {
+    use super::views::Exponential;
+    let from_variable = parse(
+        vars,
+        "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
+        "is not supported; use \"explicit_bucket_histogram\" or \
+         \"base2_exponential_bucket_histogram\"",
+        |value| match value {
+            "explicit_bucket_histogram" => Some(Exponential::None),
+            "base2_exponential_bucket_histogram" => Some(Exponential::All),
+            _ => None,
+        },
+    )?;
+    Ok(configured.or(from_variable).unwrap_or_default())
+}
+
 /// The log format: the builder, else `LOG_FORMAT` (`json`, or `text`), else text.
 #[cfg(feature = "subscriber")]
 pub(super) fn log_format(

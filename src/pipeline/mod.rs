@@ -48,7 +48,7 @@ mod shutdown;
 pub(crate) mod tls;
 mod traces;
 pub(crate) mod vars;
-mod views;
+pub(crate) mod views;
 
 pub(crate) use buckets::Buckets;
 pub(crate) use install::install;

@@ -89,7 +89,15 @@ impl Pipelines {
         let pushed = push.is_some();
 
         let provider = SdkMeterProvider::builder().with_resource(resource.clone());
-        let provider = views::apply(provider, &settings.buckets, cardinality_limit)?;
+        let exponential =
+            env::exponential_histograms(settings.exponential_histograms.take(), vars)?;
+        let provider = views::apply(
+            provider,
+            &settings.buckets,
+            exponential,
+            export.scrape(),
+            cardinality_limit,
+        )?;
         let readers = Readers {
             namespace: settings.namespace.as_deref(),
             scope_labels: settings.prometheus_scope_labels,

@@ -29,6 +29,8 @@ pub(crate) struct Settings {
     pub(crate) metrics_export: Option<super::MetricsExport>,
     /// How often metrics are pushed; `None` for `OTEL_METRIC_EXPORT_INTERVAL` or 60 s.
     pub(crate) metric_export_interval: Option<Duration>,
+    /// Histograms pushed with exponential buckets; `None` for the variable or none.
+    pub(crate) exponential_histograms: Option<super::views::Exponential>,
     /// `None` for `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` or cumulative.
     pub(crate) metrics_temporality: Option<opentelemetry_sdk::metrics::Temporality>,
     pub(crate) shutdown_timeout: Duration,
@@ -57,6 +59,7 @@ impl Default for Settings {
             metrics_export: None,
             metric_export_interval: None,
             metrics_temporality: None,
+            exponential_histograms: None,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             read_metrics: false,
             #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]

@@ -265,3 +265,67 @@ async fn a_collector_that_is_down_is_counted_as_failed_points() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exponential_histograms_are_pushed_for_the_instruments_named() {
+    let receiver = Receiver::start().await;
+    let monitoring = Monitoring::builder()
+        .otlp_endpoint(receiver.grpc_endpoint())
+        .metrics_export(MetricsExport::Push)
+        .exponential_histograms([names::HTTP_SERVER_REQUEST_DURATION])
+        .metric_export_interval(INTERVAL)
+        .build()
+        .unwrap();
+    hit(&app(&monitoring), 3).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let (duration, body) = loop {
+        let duration = receiver
+            .received
+            .last_metric(names::HTTP_SERVER_REQUEST_DURATION);
+        let body = receiver
+            .received
+            .last_metric(names::HTTP_SERVER_RESPONSE_BODY_SIZE);
+        if let (Some(duration), Some(body)) = (duration, body) {
+            if count_of(&duration) == 3 {
+                break (duration, body);
+            }
+        }
+        assert!(Instant::now() < deadline, "no exponential histogram pushed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(duration.kind, "exponential_histogram");
+    assert_eq!(
+        body.kind, "histogram",
+        "the others keep their explicit buckets"
+    );
+    // What the summary reads from the same reader still counts the requests and reads a
+    // latency out of the exponential buckets (in-process requests take well under 5 ms).
+    let summary = monitoring.summary();
+    assert_eq!(summary.requests.total, 3.0);
+    assert_eq!(
+        summary.latency_ms.p95_at_most,
+        Some(5.0),
+        "{:?}",
+        summary.latency_ms
+    );
+}
+
+#[tokio::test]
+async fn exponential_histograms_beside_the_scrape_are_refused() {
+    let err = Monitoring::builder()
+        .exponential_histograms(["*"])
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("exponential histograms reach only an OTLP push"),
+        "{err}"
+    );
+    let err = Monitoring::builder()
+        .metrics_export(MetricsExport::Off)
+        .histogram_buckets(names::HTTP_SERVER_REQUEST_DURATION, [0.1, 1.0])
+        .exponential_histograms([names::HTTP_SERVER_REQUEST_DURATION])
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("keep one"), "{err}");
+}

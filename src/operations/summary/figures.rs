@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use opentelemetry::KeyValue;
 use opentelemetry_sdk::metrics::data::{
-    AggregatedMetrics, HistogramDataPoint, Metric, MetricData, ResourceMetrics,
+    AggregatedMetrics, ExponentialHistogramDataPoint, HistogramDataPoint, Metric, MetricData,
+    ResourceMetrics,
 };
 
 use crate::failure::Verdict;
@@ -34,6 +35,41 @@ impl Series {
                 .zip(point.bucket_counts())
                 .map(|(bound, count)| {
                     cumulative += count as f64;
+                    (bound, cumulative)
+                })
+                .collect(),
+        }
+    }
+
+    /// An exponential histogram's point, its buckets folded onto `bounds` (each to the first
+    /// bound at or above its upper edge), so that its series add up with each other whatever
+    /// scale the SDK chose at each collection. Values are durations and sizes: the negative
+    /// buckets are empty.
+    fn of_exponential<T: Copy>(
+        point: &ExponentialHistogramDataPoint<T>,
+        float: fn(T) -> f64,
+        bounds: &[f64],
+    ) -> Self {
+        let mut counts = vec![0.0; bounds.len() + 1];
+        let slot = |upper: f64| bounds.iter().position(|bound| upper <= *bound);
+        counts[slot(0.0).unwrap_or(bounds.len())] += point.zero_count() as f64;
+        let base = 2f64.powf(2f64.powi(-i32::from(point.scale())));
+        let positive = point.positive_bucket();
+        for (i, count) in positive.counts().enumerate() {
+            let upper = base.powi(positive.offset() + i as i32 + 1);
+            counts[slot(upper).unwrap_or(bounds.len())] += count as f64;
+        }
+        let mut cumulative = 0.0;
+        Self {
+            count: point.count() as f64,
+            sum: float(point.sum()),
+            buckets: bounds
+                .iter()
+                .copied()
+                .chain([f64::INFINITY])
+                .zip(counts)
+                .map(|(bound, count)| {
+                    cumulative += count;
                     (bound, cumulative)
                 })
                 .collect(),
@@ -211,7 +247,8 @@ fn label<'a>(attributes: impl IntoIterator<Item = &'a KeyValue>, key: &str) -> O
         .filter(|value| !value.is_empty())
 }
 
-/// Every point of a histogram, of any number type, with its attributes.
+/// Every point of a histogram, of any number type, with its attributes; the points of an
+/// exponential one are read on the semantic-convention duration bounds.
 fn histogram(data: &AggregatedMetrics) -> Vec<(Vec<KeyValue>, Series)> {
     fn points<T: Copy>(data: &MetricData<T>, float: fn(T) -> f64) -> Vec<(Vec<KeyValue>, Series)> {
         match data {
@@ -222,6 +259,13 @@ fn histogram(data: &AggregatedMetrics) -> Vec<(Vec<KeyValue>, Series)> {
                         point.attributes().cloned().collect(),
                         Series::of(point, float),
                     )
+                })
+                .collect(),
+            MetricData::ExponentialHistogram(histogram) => histogram
+                .data_points()
+                .map(|point| {
+                    let series = Series::of_exponential(point, float, names::DURATION_BUCKETS);
+                    (point.attributes().cloned().collect(), series)
                 })
                 .collect(),
             _ => Vec::new(),
