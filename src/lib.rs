@@ -245,5 +245,6 @@ pub use opentelemetry_sdk;
 fn scope() -> opentelemetry::InstrumentationScope {
     opentelemetry::InstrumentationScope::builder(names::SCOPE)
         .with_version(env!("CARGO_PKG_VERSION"))
+        .with_schema_url(names::SCHEMA_URL)
         .build()
 }

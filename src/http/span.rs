@@ -116,7 +116,7 @@ fn attributes<B>(
     ));
     if series.method() == MethodLabel::Other {
         attributes.push(KeyValue::new(
-            "http.request.method_original",
+            attr::HTTP_REQUEST_METHOD_ORIGINAL,
             client(request.method().as_str()),
         ));
     }

@@ -13,4 +13,5 @@ mod metrics_push;
 mod otlp_tls;
 mod pipeline;
 mod rotel;
+mod semantic_conventions;
 mod traces_otlp;
