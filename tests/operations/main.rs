@@ -8,6 +8,8 @@ mod support;
 mod buckets;
 #[cfg(feature = "certificates")]
 mod certificates;
+#[cfg(all(unix, feature = "reqwest", feature = "sqlx"))]
+mod example_scrapes;
 #[cfg(feature = "testing")]
 mod exposure;
 mod failure_definition;
