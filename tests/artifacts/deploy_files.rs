@@ -194,3 +194,94 @@ fn the_local_prometheus_config_passes_promtool() {
         "scrapes the demo's default port"
     );
 }
+
+fn yaml_file(path: &str) -> Yaml {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    YamlLoader::load_from_str(&text)
+        .unwrap_or_else(|err| panic!("{path} is valid YAML: {err}"))
+        .remove(0)
+}
+
+#[test]
+fn the_push_variant_sends_both_instances_through_a_collector_to_prometheus_and_jaeger() {
+    let push = yaml_file("deploy/docker-compose.push.yml");
+    let services = &push["services"];
+    for name in ["orders-a", "orders-b"] {
+        let env = &services[name]["environment"];
+        assert_eq!(
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"].as_str(),
+            Some("http://otel-collector:4317"),
+            "{name}"
+        );
+        let exporters = env["OTEL_METRICS_EXPORTER"].as_str().unwrap_or_default();
+        assert!(
+            exporters.split(',').any(|e| e == "otlp"),
+            "{name} pushes: {exporters}"
+        );
+        assert!(strings(&services[name]["depends_on"]).contains(&"otel-collector"));
+        // The base file's instances exist for the override to apply to.
+        assert!(!compose()["services"][name].is_badvalue(), "{name}");
+    }
+
+    let collector = &services["otel-collector"];
+    let image = collector["image"].as_str().unwrap();
+    assert!(
+        image.starts_with("otel/opentelemetry-collector-contrib:") && !image.ends_with(":latest"),
+        "a pinned contrib image (it has prometheusremotewrite): {image}"
+    );
+    for volume in strings(&collector["volumes"])
+        .into_iter()
+        .chain(strings(&services["prometheus"]["volumes"]))
+    {
+        let host = volume.split(':').next().unwrap();
+        assert!(root().join("deploy").join(host).exists(), "{host}");
+    }
+    let prometheus_command = strings(&services["prometheus"]["command"]);
+    assert!(prometheus_command.contains(&"--web.enable-remote-write-receiver"));
+
+    let config = yaml_file("deploy/otel-collector/config.yaml");
+    let protocols = &config["receivers"]["otlp"]["protocols"];
+    assert_eq!(protocols["grpc"]["endpoint"].as_str(), Some("0.0.0.0:4317"));
+    assert_eq!(protocols["http"]["endpoint"].as_str(), Some("0.0.0.0:4318"));
+    assert_eq!(
+        config["exporters"]["prometheusremotewrite"]["endpoint"].as_str(),
+        Some("http://prometheus:9090/api/v1/write")
+    );
+    assert_eq!(
+        config["exporters"]["otlp/jaeger"]["endpoint"].as_str(),
+        Some("jaeger:4317")
+    );
+    let pipelines = &config["service"]["pipelines"];
+    for (pipeline, exporter) in [
+        ("metrics", "prometheusremotewrite"),
+        ("traces", "otlp/jaeger"),
+    ] {
+        assert_eq!(strings(&pipelines[pipeline]["receivers"]), ["otlp"]);
+        assert_eq!(strings(&pipelines[pipeline]["exporters"]), [exporter]);
+        for processor in strings(&pipelines[pipeline]["processors"]) {
+            assert!(
+                !config["processors"][processor].is_badvalue(),
+                "{pipeline} uses {processor}, which is defined"
+            );
+        }
+    }
+    // The pushed series carry the scrape job's name, which the rules and dashboards use.
+    let renamed = &config["processors"]["resource/job"]["attributes"][0];
+    assert_eq!(renamed["key"].as_str(), Some("service.name"));
+    assert_eq!(renamed["value"].as_str(), Some("tower-monitoring"));
+
+    let report = checker_accepts(
+        "promtool",
+        &["check", "config", "prometheus/prometheus.push.yml"],
+        &root().join("deploy"),
+        "prometheus",
+    );
+    assert!(report.contains("2 rule files found"), "{report}");
+    let prometheus =
+        std::fs::read_to_string(root().join("deploy/prometheus/prometheus.push.yml")).unwrap();
+    assert!(prometheus.contains("job_name: tower-monitoring"));
+    assert!(
+        prometheus.contains("action: drop"),
+        "the scrape keeps `up` alone"
+    );
+}
