@@ -60,6 +60,7 @@ impl MonitoringLayer {
                 defaults: true,
                 ..Exclusions::default()
             },
+            record_query: true,
             ..Config::default()
         })
     }
@@ -159,10 +160,11 @@ impl MonitoringLayer {
         self.map_config(|config| config.traces_off = !record)
     }
 
-    /// Records the query string as `url.query` on server spans (default: off, since query
-    /// strings often carry personal data). Values of parameters whose names look like
-    /// credentials (`token`, `password`, `key`, `sig`, `auth`, `session`, `code`, ...) are
-    /// replaced by `REDACTED`. Metrics never carry the query.
+    /// Whether server spans carry the query string as `url.query` (default: yes, as the
+    /// semantic conventions require). Values of parameters whose names look like
+    /// credentials (`token`, `password`, `key`, `sig`, `auth`, `session`, `code`, ...,
+    /// percent-encoded or not) are replaced by `REDACTED`; `false` leaves the query out, for
+    /// a service whose queries carry personal data. Metrics never carry the query.
     pub fn record_url_query(self, record: bool) -> Self {
         self.map_config(|config| config.record_query = record)
     }

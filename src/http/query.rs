@@ -1,4 +1,4 @@
-//! The query string as a server span records it, when asked to: credentials redacted.
+//! The query string as a server span records it: credentials redacted.
 
 /// Parameter names (compared without case, as substrings) whose values never leave the
 /// process: tokens, passwords, keys, signatures, session ids, OAuth codes.
@@ -37,9 +37,39 @@ pub(crate) fn redacted(query: &str) -> String {
     out
 }
 
+/// Whether `name` looks like a credential, read as a server decodes it: `%74oken` and
+/// `pass+word` are `token` and `pass word` to the application, so they are to this check.
 fn is_sensitive(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
+    let name = decoded(name).to_ascii_lowercase();
     SENSITIVE.iter().any(|word| name.contains(word))
+}
+
+/// `name` with `+` as a space and every valid `%XX` escape decoded (invalid ones kept).
+fn decoded(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match (bytes[i], escaped) {
+            (_, Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (byte, None) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -55,5 +85,15 @@ mod tests {
         assert_eq!(redacted("api_key=1&flag"), "api_key=REDACTED&flag");
         assert_eq!(redacted("q=rust"), "q=rust");
         assert_eq!(redacted(""), "");
+    }
+
+    #[test]
+    fn percent_encoded_names_are_read_as_the_server_reads_them() {
+        assert_eq!(
+            redacted("%74oken=abc&pass%57ord=x&api%5Fkey=k&q=%74oken"),
+            "%74oken=REDACTED&pass%57ord=REDACTED&api%5Fkey=REDACTED&q=%74oken"
+        );
+        assert_eq!(redacted("%zz=1&%=2&%4=3"), "%zz=1&%=2&%4=3");
+        assert_eq!(decoded("a+b%2Bc%e2%82%ac"), "a b+c\u{20ac}");
     }
 }

@@ -109,7 +109,7 @@ fn attributes<B>(
 ) -> Vec<KeyValue> {
     let client = |value: &str| truncated(value, limit).into_owned();
     let uri = request.uri();
-    let mut attributes = Vec::with_capacity(10);
+    let mut attributes = Vec::with_capacity(14);
     attributes.push(KeyValue::new(
         attr::HTTP_REQUEST_METHOD,
         series.method().as_str(),
@@ -144,13 +144,37 @@ fn attributes<B>(
     {
         attributes.push(KeyValue::new(attr::USER_AGENT_ORIGINAL, client(agent)));
     }
+    // The server as the client addressed it (`Host`, or the authority of an HTTP/2 request).
+    let authority = uri
+        .authority()
+        .map(|authority| authority.as_str())
+        .or_else(|| {
+            request
+                .headers()
+                .get(http::header::HOST)
+                .and_then(|host| host.to_str().ok())
+        });
+    if let Some(authority) = authority.and_then(|value| value.parse::<http::uri::Authority>().ok())
+    {
+        attributes.push(KeyValue::new(
+            attr::SERVER_ADDRESS,
+            client(authority.host()),
+        ));
+        if let Some(port) = authority.port_u16() {
+            attributes.push(KeyValue::new(attr::SERVER_PORT, i64::from(port)));
+        }
+    }
     #[cfg(feature = "axum")]
     if let Some(axum::extract::ConnectInfo(peer)) = request
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
     {
-        attributes.push(KeyValue::new(attr::CLIENT_ADDRESS, peer.ip().to_string()));
-        attributes.push(KeyValue::new(attr::CLIENT_PORT, i64::from(peer.port())));
+        // The socket's peer; `client.*` is the same until a proxy header says otherwise.
+        let (address, port) = (peer.ip().to_string(), i64::from(peer.port()));
+        attributes.push(KeyValue::new(attr::CLIENT_ADDRESS, address.clone()));
+        attributes.push(KeyValue::new(attr::CLIENT_PORT, port));
+        attributes.push(KeyValue::new(attr::NETWORK_PEER_ADDRESS, address));
+        attributes.push(KeyValue::new(attr::NETWORK_PEER_PORT, port));
     }
     attributes
 }

@@ -335,6 +335,12 @@ pub mod attr {
     pub const CLIENT_PORT: &str = "client.port";
     /// Host of an outbound request.
     pub const SERVER_ADDRESS: &str = "server.address";
+    /// The port the client addressed, when it named one.
+    pub const SERVER_PORT: &str = "server.port";
+    /// The socket peer's address, on server spans.
+    pub const NETWORK_PEER_ADDRESS: &str = "network.peer.address";
+    /// The socket peer's port, on server spans.
+    pub const NETWORK_PEER_PORT: &str = "network.peer.port";
     /// The third-party platform an outbound request goes to, named by the application.
     pub const PLATFORM_NAME: &str = "platform.name";
     /// The platform endpoint, named by the application (never the raw URL).

@@ -69,24 +69,61 @@ async fn futures_poll_once<F: std::future::Future + Unpin>(future: &mut F) -> bo
 }
 
 #[tokio::test]
-async fn query_strings_are_recorded_only_when_asked_and_then_redacted() {
+async fn query_strings_are_recorded_redacted_unless_left_out() {
     let (monitoring, exporter) = traced();
     let route = || Router::new().route("/search", get(|| async { "found" }));
-    let uri = "/search?q=rust&access_token=abc123&page=2";
+    let uri = "/search?q=rust&access_token=abc123&%74oken=xyz&page=2";
 
     let default = route().layer(monitoring.layer());
     support::send(&default, Request::get(uri).body(Body::empty()).unwrap()).await;
-    let with_query = route().layer(monitoring.layer().record_url_query(true));
-    support::send(&with_query, Request::get(uri).body(Body::empty()).unwrap()).await;
+    let without = route().layer(monitoring.layer().record_url_query(false));
+    support::send(&without, Request::get(uri).body(Body::empty()).unwrap()).await;
 
     let spans = finished(&monitoring, &exporter);
     assert_eq!(spans.len(), 2);
-    assert_eq!(attr(&spans[0], "url.query"), None);
     assert_eq!(
-        attr(&spans[1], "url.query").as_deref(),
-        Some("q=rust&access_token=REDACTED&page=2")
+        attr(&spans[0], "url.query").as_deref(),
+        Some("q=rust&access_token=REDACTED&%74oken=REDACTED&page=2")
     );
-    assert_eq!(attr(&spans[1], "url.path").as_deref(), Some("/search"));
+    assert_eq!(attr(&spans[0], "url.path").as_deref(), Some("/search"));
+    assert_eq!(attr(&spans[1], "url.query"), None);
+}
+
+#[tokio::test]
+async fn spans_name_the_server_addressed_and_the_socket_peer_and_keep_the_status_bare() {
+    let (monitoring, exporter) = traced();
+    let app = Router::new()
+        .route(
+            "/fail",
+            get(|| async { axum::http::StatusCode::BAD_GATEWAY }),
+        )
+        .layer(monitoring.layer());
+    let peer: std::net::SocketAddr = "192.0.2.7:51000".parse().unwrap();
+    let mut request = Request::get("/fail")
+        .header("host", "orders.example:8443")
+        .body(Body::empty())
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    support::send(&app, request).await;
+
+    let spans = finished(&monitoring, &exporter);
+    let span = &spans[0];
+    assert_eq!(
+        attr(span, "server.address").as_deref(),
+        Some("orders.example")
+    );
+    assert_eq!(attr(span, "server.port").as_deref(), Some("8443"));
+    assert_eq!(
+        attr(span, "network.peer.address").as_deref(),
+        Some("192.0.2.7")
+    );
+    assert_eq!(attr(span, "network.peer.port").as_deref(), Some("51000"));
+    assert_eq!(attr(span, "client.address").as_deref(), Some("192.0.2.7"));
+    assert_eq!(attr(span, "error.type").as_deref(), Some("502"));
+    // The code and error.type say it all: no description repeating them.
+    assert_eq!(span.status, Status::error(""));
 }
 
 #[tokio::test]
