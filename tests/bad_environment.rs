@@ -98,6 +98,11 @@ fn bad_values() -> Vec<(&'static str, OsString, bool)> {
             true,
         ),
         (
+            "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
+            text("exponential"),
+            false,
+        ),
+        (
             "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
             text("http/json"),
             false,

@@ -58,6 +58,24 @@ impl ExportStatus {
     }
 }
 
+/// `error` with what to do about it when it is one whose cure is known: today, the
+/// certificate that `openssl req -x509` makes by default (marked as an authority), presented
+/// by the collector as its own, which rustls refuses as `CaUsedAsEndEntity`.
+pub(super) fn explained(error: String) -> String {
+    if error.contains("CaUsedAsEndEntity") {
+        format!(
+            "{error}: the collector presents a certificate marked as a certificate authority \
+             (what `openssl req -x509` makes unless told otherwise) as its own, which TLS \
+             refuses; give the collector a server certificate signed by that authority, or \
+             make the self-signed one a leaf: `openssl req -x509 -newkey rsa:2048 -nodes \
+             -keyout collector.key -out collector.pem -subj /CN=collector -addext \
+             basicConstraints=critical,CA:FALSE -addext subjectAltName=DNS:collector`"
+        )
+    } else {
+        error
+    }
+}
+
 /// Wraps a span exporter; see the module docs.
 #[derive(Debug)]
 pub(super) struct CountedExporter<E> {
@@ -91,12 +109,13 @@ impl<E: SpanExporter> SpanExporter for CountedExporter<E> {
             Ok(()) => self.exported.add(spans, &[]),
             Err(err) => {
                 self.exported.add(spans, &self.failed);
-                self.status.failed(err.to_string());
+                let error = explained(err.to_string());
+                self.status.failed(error.clone());
                 let mut log = self.log.lock().unwrap_or_else(|poison| poison.into_inner());
                 if let Some(suppressed) = log.admit(Instant::now()) {
                     tracing::warn!(
                         target: "tower_monitoring::export",
-                        error = %err,
+                        error = %error,
                         spans,
                         suppressed_failures = suppressed,
                         "span export failed; spans are dropped until the collector answers"
@@ -146,6 +165,14 @@ impl RateLimit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_certificate_authority_presented_as_the_server_is_explained() {
+        let raw = "invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))".to_owned();
+        let told = explained(raw.clone());
+        assert!(told.starts_with(&raw) && told.contains("basicConstraints=critical,CA:FALSE"));
+        assert_eq!(explained("connection refused".into()), "connection refused");
+    }
 
     #[test]
     fn admits_one_event_per_interval_and_counts_the_rest() {

@@ -72,7 +72,7 @@ impl PushStatus {
             }
             Err(err) => {
                 self.failed.fetch_add(points, Ordering::Relaxed);
-                let error = err.to_string();
+                let error = super::export_failures::explained(err.to_string());
                 if failing.as_deref() != Some(error.as_str()) {
                     tracing::warn!(
                         target: "tower_monitoring::export",
@@ -105,7 +105,8 @@ impl<E: PushMetricExporter> PushMetricExporter for WatchedExporter<E> {
         let points = data_points(metrics);
         let result = self.inner.export(metrics).await;
         if let Err(err) = &result {
-            self.export_status.failed(format!("metric export: {err}"));
+            let error = super::export_failures::explained(err.to_string());
+            self.export_status.failed(format!("metric export: {error}"));
         }
         self.status.record(points, &result);
         result
