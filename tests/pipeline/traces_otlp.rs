@@ -112,8 +112,8 @@ async fn spans_reach_the_receiver(protocol: OtlpProtocol) {
     }
     assert_eq!(
         server.attr("url.query"),
-        None,
-        "query strings are off by default"
+        Some("token=REDACTED"),
+        "query strings are recorded, credentials redacted"
     );
     assert_eq!(
         server.resource.get("service.name").map(String::as_str),
