@@ -7,7 +7,14 @@
 //! cargo bench --bench render
 //! ```
 //!
-//! Figures: see the README's "Overhead" section (compare within one run).
+//! Latest figures (2 shared cores, 2026-12-07, `--warm-up-time 1 --measurement-time 5`,
+//! while a CI build shared the cores; compare within one run):
+//!
+//! | label sets | ours | axum-prometheus |
+//! |---|---|---|
+//! | 400 | 7.9 ms, 1.26 MB | 8.3 ms, 0.58 MB |
+//! | 1 000 | 19.3 ms, 3.16 MB | 25.5 ms, 1.44 MB |
+//! | 10 000 | 307 ms, 31.8 MB | 225 ms, 14.6 MB |
 
 use axum::Router;
 use axum::body::Body;
