@@ -136,9 +136,13 @@ pub(crate) use loaded::Tls;
 mod loaded {
     use std::sync::Arc;
 
+    use rustls::client::WebPkiServerVerifier;
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
     use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    use rustls::{ClientConfig, RootCertStore};
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+    use rustls::{
+        CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    };
 
     use super::{Named, Resolved};
     use crate::Error;
@@ -212,22 +216,32 @@ mod loaded {
             }
         }
 
-        /// For rustls clients (HTTP/protobuf, the alert webhook).
+        /// For rustls clients (HTTP/protobuf, the alert webhook). A named authority is
+        /// trusted as such, and also pinned: a server presenting exactly that certificate as
+        /// its own is accepted (see [`Pinned`]).
         #[cfg_attr(not(any(feature = "otlp-http", feature = "reqwest")), allow(dead_code))]
         pub(crate) fn rustls(&self) -> Result<ClientConfig, Error> {
-            let roots = match &self.authority {
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+            let builder = ClientConfig::builder_with_provider(provider.clone())
+                .with_safe_default_protocol_versions()
+                .map_err(|err| Error::config(format!("TLS: {err}")))?;
+            let builder = match &self.authority {
                 Some((_, certificates)) => {
                     let mut roots = RootCertStore::empty();
                     roots.add_parsable_certificates(certificates.iter().cloned());
-                    roots
+                    let webpki =
+                        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                            .build()
+                            .map_err(|err| Error::config(format!("TLS: {err}")))?;
+                    builder
+                        .dangerous()
+                        .with_custom_certificate_verifier(Arc::new(Pinned {
+                            webpki,
+                            pinned: certificates.clone(),
+                        }))
                 }
-                None => default_roots()?,
+                None => builder.with_root_certificates(default_roots()?),
             };
-            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-            let builder = ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|err| Error::config(format!("TLS: {err}")))?
-                .with_root_certificates(roots);
             match &self.client {
                 Some(client) => builder
                     .with_client_auth_cert(client.chain.clone(), client.key.clone_key())
@@ -248,6 +262,70 @@ mod loaded {
                 authority: None,
                 client: None,
             }
+        }
+    }
+
+    /// The authority's verification, and one exception: the server presents, as its own,
+    /// exactly a certificate the operator named as the authority. That is what
+    /// `openssl req -x509` makes by default (a self-signed certificate marked as an
+    /// authority), which verification refuses as `CaUsedAsEndEntity`; trusting the very
+    /// certificate named is pinning it, as SSH trusts a known host key.
+    #[derive(Debug)]
+    struct Pinned {
+        webpki: Arc<WebPkiServerVerifier>,
+        pinned: Vec<CertificateDer<'static>>,
+    }
+
+    impl ServerCertVerifier for Pinned {
+        fn verify_server_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            intermediates: &[CertificateDer<'_>],
+            server_name: &ServerName<'_>,
+            ocsp_response: &[u8],
+            now: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            let verified = self.webpki.verify_server_cert(
+                end_entity,
+                intermediates,
+                server_name,
+                ocsp_response,
+                now,
+            );
+            match verified {
+                // webpki's error is only reachable through `Debug` without depending on it.
+                Err(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
+                    if format!("{other:?}").contains("CaUsedAsEndEntity")
+                        && self.pinned.iter().any(|pinned| pinned == end_entity) =>
+                {
+                    Ok(ServerCertVerified::assertion())
+                }
+                verified => verified,
+            }
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            certificate: &CertificateDer<'_>,
+            signature: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            self.webpki
+                .verify_tls12_signature(message, certificate, signature)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            certificate: &CertificateDer<'_>,
+            signature: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            self.webpki
+                .verify_tls13_signature(message, certificate, signature)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.webpki.supported_verify_schemes()
         }
     }
 

@@ -100,6 +100,55 @@ async fn mutual_tls_needs_the_client_certificate() {
     }
 }
 
+/// The certificate `openssl req -x509` makes by default, presented by the collector and
+/// named as the authority, which verification refuses (`CaUsedAsEndEntity`). Over
+/// HTTP/protobuf, whose TLS client is ours, that exact certificate is pinned and the spans
+/// arrive; over gRPC (tonic's client) the failure the operator reads on `/ready` says how to
+/// make a certificate that works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_signed_authority_as_the_collector_is_pinned_or_explained() {
+    let pki = Pki::self_signed_authority("ca-as-server");
+    let receiver = Receiver::with_tls(&pki, false).await;
+
+    let pinned = builder(receiver.https_endpoint("http"), OtlpProtocol::HttpProtobuf)
+        .otlp_certificate(pki.path("ca.pem"));
+    assert_eq!(one_request(pinned, &receiver).await, ["GET /orders/{id}"]);
+
+    // Pinning is that certificate only: another self-signed one is still refused.
+    let stranger = Pki::self_signed_authority("ca-as-server-stranger");
+    receiver.received.clear();
+    let refused = builder(receiver.https_endpoint("http"), OtlpProtocol::HttpProtobuf)
+        .otlp_certificate(stranger.path("ca.pem"));
+    assert!(one_request(refused, &receiver).await.is_empty());
+
+    let monitoring = builder(receiver.https_endpoint("grpc"), OtlpProtocol::Grpc)
+        .otlp_certificate(pki.path("ca.pem"))
+        .metrics_token("t0ken")
+        .build()
+        .unwrap();
+    let app = Router::new()
+        .route("/orders/{id}", get(|| async { "order" }))
+        .layer(monitoring.layer())
+        .merge(monitoring.routes());
+    support::send(&app, Request::get("/orders/7").body(Body::empty()).unwrap()).await;
+    let _ = monitoring.tracer_provider().unwrap().force_flush();
+    let ready = Request::get("/ready")
+        .header("authorization", "Bearer t0ken")
+        .body(Body::empty())
+        .unwrap();
+    let (_, body) = support::send(&app, ready).await;
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let error = body["last_export_failure"]["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no export failure in {body:#}"));
+    assert!(error.contains("CaUsedAsEndEntity"), "{error}");
+    assert!(
+        error.contains("basicConstraints=critical,CA:FALSE"),
+        "{error}"
+    );
+    assert!(receiver.received.spans().is_empty());
+}
+
 #[tokio::test]
 async fn a_certificate_file_that_cannot_be_used_is_refused_at_start_naming_it() {
     let pki = Pki::new("bad-files");

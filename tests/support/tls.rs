@@ -70,6 +70,31 @@ impl Pki {
         pki
     }
 
+    /// What `openssl req -x509` makes by default: one self-signed certificate marked as an
+    /// authority, which the server presents as its own and the client is told to trust.
+    pub fn self_signed_authority(test: &str) -> Self {
+        let mut params =
+            CertificateParams::new(vec!["127.0.0.1".into(), "localhost".into()]).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "collector");
+        let key = KeyPair::generate().unwrap();
+        let certificate = params.self_signed(&key).unwrap();
+        let mut pki = Self::new(test);
+        pki.ca_pem = certificate.pem();
+        pki.server_pem = certificate.pem();
+        pki.server_key_pem = key.serialize_pem();
+        for (name, pem) in [
+            ("ca.pem", &pki.ca_pem),
+            ("server.pem", &pki.server_pem),
+            ("server.key", &pki.server_key_pem),
+        ] {
+            std::fs::write(pki.dir.join(name), pem).unwrap();
+        }
+        pki
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
