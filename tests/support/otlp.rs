@@ -285,6 +285,16 @@ struct Service {
 }
 
 impl Service {
+    /// [`answer`](Self::answer) as a gRPC status: `RESOURCE_EXHAUSTED` for a 429,
+    /// `UNAVAILABLE` for a 503.
+    async fn grpc_answer(&self) -> Result<(), tonic::Status> {
+        match self.answer().await {
+            Some(429) => Err(tonic::Status::resource_exhausted("slow down")),
+            Some(_) => Err(tonic::Status::unavailable("overloaded")),
+            None => Ok(()),
+        }
+    }
+
     /// Waits as the answer says; `Some(status)` when the export is to be refused.
     async fn answer(&self) -> Option<u16> {
         match self.answer {
@@ -461,11 +471,7 @@ impl TraceService for Grpc {
         &self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
-        match self.0.answer().await {
-            Some(429) => return Err(tonic::Status::resource_exhausted("slow down")),
-            Some(_) => return Err(tonic::Status::unavailable("overloaded")),
-            None => {}
-        }
+        self.0.grpc_answer().await?;
         self.0.received.add(request.into_inner());
         Ok(tonic::Response::new(ExportTraceServiceResponse {
             partial_success: None,
@@ -479,11 +485,7 @@ impl MetricsService for Grpc {
         &self,
         request: tonic::Request<ExportMetricsServiceRequest>,
     ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
-        match self.0.answer().await {
-            Some(429) => return Err(tonic::Status::resource_exhausted("slow down")),
-            Some(_) => return Err(tonic::Status::unavailable("overloaded")),
-            None => {}
-        }
+        self.0.grpc_answer().await?;
         self.0.received.add_metrics(request.into_inner());
         Ok(tonic::Response::new(ExportMetricsServiceResponse {
             partial_success: None,
@@ -495,43 +497,34 @@ async fn http_export_metrics(
     State(service): State<Service>,
     body: Bytes,
 ) -> axum::response::Response {
-    if let Some(status) = service.answer().await {
-        let status = StatusCode::from_u16(status).unwrap();
-        return (status, [(header::RETRY_AFTER, "1")], "try again later").into_response();
-    }
-    match ExportMetricsServiceRequest::decode(body) {
-        Ok(request) => {
-            service.received.add_metrics(request);
-            let response = ExportMetricsServiceResponse {
-                partial_success: None,
-            };
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/x-protobuf")],
-                response.encode_to_vec(),
-            )
-                .into_response()
-        }
-        Err(err) => (
-            StatusCode::BAD_REQUEST,
-            [(header::CONTENT_TYPE, "text/plain")],
-            format!("not an ExportMetricsServiceRequest: {err}").into_bytes(),
-        )
-            .into_response(),
-    }
+    let response = ExportMetricsServiceResponse {
+        partial_success: None,
+    };
+    http_answer(&service, body, response, Received::add_metrics).await
 }
 
 async fn http_export(State(service): State<Service>, body: Bytes) -> axum::response::Response {
+    let response = ExportTraceServiceResponse {
+        partial_success: None,
+    };
+    http_answer(&service, body, response, Received::add).await
+}
+
+/// Answers an HTTP/protobuf export as the receiver is told to: refused, or the request
+/// decoded, kept by `keep` and acknowledged with `response`.
+async fn http_answer<Q: Message + Default, A: Message>(
+    service: &Service,
+    body: Bytes,
+    response: A,
+    keep: fn(&Received, Q),
+) -> axum::response::Response {
     if let Some(status) = service.answer().await {
         let status = StatusCode::from_u16(status).unwrap();
         return (status, [(header::RETRY_AFTER, "1")], "try again later").into_response();
     }
-    match ExportTraceServiceRequest::decode(body) {
+    match Q::decode(body) {
         Ok(request) => {
-            service.received.add(request);
-            let response = ExportTraceServiceResponse {
-                partial_success: None,
-            };
+            keep(&service.received, request);
             (
                 StatusCode::OK,
                 [(header::CONTENT_TYPE, "application/x-protobuf")],
@@ -542,7 +535,7 @@ async fn http_export(State(service): State<Service>, body: Bytes) -> axum::respo
         Err(err) => (
             StatusCode::BAD_REQUEST,
             [(header::CONTENT_TYPE, "text/plain")],
-            format!("not an ExportTraceServiceRequest: {err}").into_bytes(),
+            format!("not an export request: {err}").into_bytes(),
         )
             .into_response(),
     }
