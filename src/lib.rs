@@ -141,8 +141,10 @@
 //! Every label value comes from a closed set or from the application's route templates:
 //! 10 methods, 2 schemes, a handful of protocol versions, status codes, and routes. Requests
 //! that match no route share one series, so a scanner cannot add series. Nothing is taken
-//! from client-controlled headers (`Host`, `X-Forwarded-*`). At most 2 000 series are bound
-//! per layer; past that recording continues through the SDK's own cardinality limit.
+//! from client-controlled headers (`Host`, `X-Forwarded-*`) for metrics. Each instrument keeps
+//! at most [`DEFAULT_CARDINALITY_LIMIT`] series ([`MonitoringBuilder::cardinality_limit`]);
+//! past it new label sets fold into one overflow series, named in a warning and counted in
+//! `monitoring.metric.overflow`.
 //!
 //! # Features
 //!
@@ -152,7 +154,7 @@
 //! | `prometheus` | yes | the Prometheus exporter, [`Monitoring::render_prometheus`] |
 //! | `operations` | yes | the operator endpoints ([`Monitoring::routes`]), the summary, the in-process [`alerting`], bearer tokens |
 //! | `subscriber` | yes | the `tracing` subscriber, [`JsonFormat`], [`tracing_layer`] for a subscriber of your own |
-//! | `otlp` | yes | the OTLP span exporter over gRPC, [`MonitoringBuilder::otlp_endpoint`] |
+//! | `otlp` | yes | the OTLP exporters over gRPC: spans, [`MonitoringBuilder::otlp_endpoint`], and metrics when pushed, [`MonitoringBuilder::metrics_export`] |
 //! | `macros` | yes | `#[monitor_db]` and `#[monitor_cache]` |
 //! | `system` | yes | process, system and tokio runtime metrics, see [`system`] |
 //! | `otlp-http` | no | OTLP over HTTP/protobuf too |

@@ -146,15 +146,9 @@ impl Received {
                             histogram
                                 .data_points
                                 .iter()
-                                .map(|point| ReceivedPoint {
-                                    attributes: flatten(point.attributes.clone()),
-                                    count: Some(point.count),
-                                    value: point.sum.unwrap_or_default(),
-                                    exemplar_trace_ids: point
-                                        .exemplars
-                                        .iter()
-                                        .map(|e| hex(&e.trace_id))
-                                        .collect(),
+                                .map(|point| {
+                                    let (count, sum) = (point.count, point.sum);
+                                    counted(&point.attributes, count, sum, &point.exemplars)
                                 })
                                 .collect(),
                         ),
@@ -164,15 +158,9 @@ impl Received {
                             histogram
                                 .data_points
                                 .iter()
-                                .map(|point| ReceivedPoint {
-                                    attributes: flatten(point.attributes.clone()),
-                                    count: Some(point.count),
-                                    value: point.sum.unwrap_or_default(),
-                                    exemplar_trace_ids: point
-                                        .exemplars
-                                        .iter()
-                                        .map(|e| hex(&e.trace_id))
-                                        .collect(),
+                                .map(|point| {
+                                    let (count, sum) = (point.count, point.sum);
+                                    counted(&point.attributes, count, sum, &point.exemplars)
                                 })
                                 .collect(),
                         ),
@@ -227,6 +215,21 @@ impl Received {
                 }
             }
         }
+    }
+}
+
+/// A histogram point of either kind, as the tests look at it.
+fn counted(
+    attributes: &[opentelemetry_proto::tonic::common::v1::KeyValue],
+    count: u64,
+    sum: Option<f64>,
+    exemplars: &[opentelemetry_proto::tonic::metrics::v1::Exemplar],
+) -> ReceivedPoint {
+    ReceivedPoint {
+        attributes: flatten(attributes.to_vec()),
+        count: Some(count),
+        value: sum.unwrap_or_default(),
+        exemplar_trace_ids: exemplars.iter().map(|e| hex(&e.trace_id)).collect(),
     }
 }
 
