@@ -196,6 +196,7 @@ mod monitoring;
 mod operations;
 mod panic_guard;
 mod pipeline;
+mod query;
 mod setters;
 #[cfg(feature = "axum")]
 mod signal;

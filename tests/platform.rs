@@ -95,7 +95,7 @@ async fn a_call_under_a_request_is_measured_traced_and_propagated() {
     let (monitoring, exporter) = installed();
     let (platform_url, seen) = platform().await;
 
-    let tickets = format!("{platform_url}/api/tickets");
+    let tickets = format!("{platform_url}/api/tickets?access_token=s3cret&queue=1");
     let app = Router::new()
         .route(
             "/orders/{id}",
@@ -129,6 +129,22 @@ async fn a_call_under_a_request_is_measured_traced_and_propagated() {
         .find(|span| span.name == "POST tickets.create")
         .unwrap_or_else(|| panic!("{spans:#?}"));
     assert_eq!(client_span.parent_span_id, server.span_context.span_id());
+    let attribute = |key: &str| {
+        client_span
+            .attributes
+            .iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| kv.value.to_string())
+    };
+    let port = platform_url.rsplit(':').next().unwrap().to_owned();
+    assert_eq!(attribute("server.port"), Some(port.clone()));
+    assert_eq!(
+        attribute("url.full"),
+        Some(format!(
+            "{platform_url}/api/tickets?access_token=REDACTED&queue=1"
+        )),
+        "the URL, its credentials redacted"
+    );
     let traceparent = seen.lock().unwrap()[0].clone();
     assert_eq!(
         traceparent,
@@ -146,6 +162,7 @@ async fn a_call_under_a_request_is_measured_traced_and_propagated() {
         "http_response_status_code=\"201\"",
         "http_route=\"/orders/{id}\"",
         "server_address=\"127.0.0.1\"",
+        &format!("server_port=\"{port}\""),
     ];
     assert_eq!(sample(&text, &created), Some(1.0), "{text}");
 }

@@ -16,6 +16,15 @@ pub trait ClientRequest {
     fn method(&self) -> &Method;
     /// The host the request goes to (`server.address`).
     fn host(&self) -> Option<&str>;
+    /// The port it goes to, the scheme's default when the URL names none (`server.port`).
+    fn port(&self) -> Option<u16> {
+        None
+    }
+    /// The absolute URL, for the client span's `url.full`; credentials are removed from it
+    /// before it is recorded.
+    fn url(&self) -> Option<String> {
+        None
+    }
     /// The path, for naming the endpoint; never recorded itself.
     fn path(&self) -> &str;
     /// The headers, to inject the trace context into.
@@ -36,6 +45,19 @@ impl<B> ClientRequest for http::Request<B> {
     }
     fn host(&self) -> Option<&str> {
         self.uri().host()
+    }
+    fn port(&self) -> Option<u16> {
+        let uri = self.uri();
+        uri.port_u16().or(match uri.scheme_str()? {
+            "https" => Some(443),
+            "http" => Some(80),
+            _ => None,
+        })
+    }
+    fn url(&self) -> Option<String> {
+        let uri = self.uri();
+        uri.scheme_str()?;
+        Some(uri.to_string())
     }
     fn path(&self) -> &str {
         self.uri().path()
@@ -61,6 +83,12 @@ impl ClientRequest for reqwest::Request {
     }
     fn host(&self) -> Option<&str> {
         self.url().host_str()
+    }
+    fn port(&self) -> Option<u16> {
+        self.url().port_or_known_default()
+    }
+    fn url(&self) -> Option<String> {
+        Some(self.url().as_str().to_owned())
     }
     fn path(&self) -> &str {
         self.url().path()

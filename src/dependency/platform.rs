@@ -236,6 +236,9 @@ impl PendingCall {
         if let Some(host) = request.host() {
             attributes.push(KeyValue::new(attr::SERVER_ADDRESS, host.to_owned()));
         }
+        if let Some(port) = request.port() {
+            attributes.push(KeyValue::new(attr::SERVER_PORT, i64::from(port)));
+        }
         if let Some(endpoint) = &endpoint {
             attributes.push(KeyValue::new(attr::PLATFORM_ENDPOINT, endpoint.clone()));
         }
@@ -250,9 +253,17 @@ impl PendingCall {
                 Some(endpoint) => format!("{method} {endpoint}"),
                 None => method.to_owned(),
             };
+            // The full URL goes on the span only: metrics keep the endpoint's name.
+            let mut span_attributes = attributes.clone();
+            if let Some(url) = request.url() {
+                span_attributes.push(KeyValue::new(
+                    attr::URL_FULL,
+                    crate::query::redacted_url(&url),
+                ));
+            }
             let builder = SpanBuilder::from_name(name)
                 .with_kind(SpanKind::Client)
-                .with_attributes(attributes.clone());
+                .with_attributes(span_attributes);
             parent.with_span(tracer.build_with_context(builder, &parent))
         });
         // Without a tracer of our own, the caller's context (if any) still travels on.

@@ -39,7 +39,6 @@ mod instruments;
 mod labels;
 mod layer;
 mod operation;
-mod query;
 mod recorder;
 mod request_body;
 mod route;

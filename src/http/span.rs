@@ -19,9 +19,9 @@ use opentelemetry::trace::{Link, Span as _, SpanBuilder, SpanKind, TraceContextE
 use opentelemetry::{Context, KeyValue};
 
 use super::labels::{MethodLabel, SchemeLabel, VersionLabel};
-use super::query;
 use super::series::RouteSeries;
 use crate::names::attr;
+use crate::query;
 use crate::trace::server_tracer::{ServerTracer, truncated};
 
 pub(crate) struct ServerSpan {

@@ -327,6 +327,8 @@ pub mod attr {
     pub const URL_PATH: &str = "url.path";
     /// Query of the request URI, credentials redacted (server spans, when enabled).
     pub const URL_QUERY: &str = "url.query";
+    /// The absolute URL of a client call, credentials removed, on client spans only.
+    pub const URL_FULL: &str = "url.full";
     /// The `User-Agent` header (server spans only).
     pub const USER_AGENT_ORIGINAL: &str = "user_agent.original";
     /// Peer address of the connection, when the server provides it (server spans only).

@@ -94,6 +94,7 @@ fn every_attribute_with_a_counterpart_is_spelled_as_the_conventions_spell_it() {
         (attr::SERVICE_NAME, a::SERVICE_NAME),
         (attr::URL_PATH, a::URL_PATH),
         (attr::URL_QUERY, a::URL_QUERY),
+        (attr::URL_FULL, a::URL_FULL),
         (attr::USER_AGENT_ORIGINAL, a::USER_AGENT_ORIGINAL),
         (attr::CLIENT_ADDRESS, a::CLIENT_ADDRESS),
         (attr::CLIENT_PORT, a::CLIENT_PORT),

@@ -1,4 +1,4 @@
-//! The query string as a server span records it: credentials redacted.
+//! Query strings as spans record them, server and client alike: credentials redacted.
 
 /// Parameter names (compared without case, as substrings) whose values never leave the
 /// process: tokens, passwords, keys, signatures, session ids, OAuth codes.
@@ -17,6 +17,42 @@ const SENSITIVE: &[&str] = &[
 ];
 
 pub(crate) const REDACTED: &str = "REDACTED";
+
+/// An absolute URL as a client span records it (`url.full`): user and password removed from
+/// its authority, and its query [`redacted`].
+pub(crate) fn redacted_url(url: &str) -> String {
+    let (before_query, query) = match url.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (url, None),
+    };
+    let (before_query, fragment) = match query {
+        Some(_) => (before_query, None),
+        None => match before_query.split_once('#') {
+            Some((before, fragment)) => (before, Some(fragment)),
+            None => (before_query, None),
+        },
+    };
+    let mut out = match before_query.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host);
+            format!("{scheme}://{host}{path}")
+        }
+        None => before_query.to_owned(),
+    };
+    if let Some(query) = query {
+        // The fragment, if any, rides in the last value; it never reaches the server anyway.
+        out.push('?');
+        out.push_str(&redacted(query));
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
 
 /// `query` with the value of every sensitive parameter replaced by `REDACTED`.
 pub(crate) fn redacted(query: &str) -> String {
@@ -85,6 +121,19 @@ mod tests {
         assert_eq!(redacted("api_key=1&flag"), "api_key=REDACTED&flag");
         assert_eq!(redacted("q=rust"), "q=rust");
         assert_eq!(redacted(""), "");
+    }
+
+    #[test]
+    fn full_urls_lose_their_credentials() {
+        assert_eq!(
+            redacted_url("https://user:pa55@api.example:8443/v1/x?api_key=k&q=1"),
+            "https://api.example:8443/v1/x?api_key=REDACTED&q=1"
+        );
+        assert_eq!(
+            redacted_url("http://api.example/v1"),
+            "http://api.example/v1"
+        );
+        assert_eq!(redacted_url("http://a@b/c#frag"), "http://b/c#frag");
     }
 
     #[test]
