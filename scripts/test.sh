@@ -34,23 +34,25 @@ if ! command -v amtool >/dev/null 2>&1; then
   apt_install prometheus-alertmanager
 fi
 
-# rotel, the third-party OTLP collector of tests/pipeline/rotel.rs.
+# rotel, the third-party OTLP collector of tests/pipeline/rotel.rs, and prometheus-client,
+# whose OpenMetrics parser (the format's reference) reads our OpenMetrics text.
+venv=target/test-tools/venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" 2>/dev/null || {
+    apt_install python3 python3-venv python3-pip
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+  }
+fi
+if ! "$venv/bin/python" -c "import rotel, prometheus_client" 2>/dev/null; then
+  echo "installing rotel and prometheus-client (PyPI)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check rotel prometheus-client
+fi
 if [ -z "${ROTEL_AGENT:-}" ]; then
-  venv=target/test-tools/venv
-  if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv" 2>/dev/null || {
-      apt_install python3 python3-venv python3-pip
-      rm -rf "$venv"
-      python3 -m venv "$venv"
-    }
-  fi
-  if ! "$venv/bin/python" -c "import rotel" 2>/dev/null; then
-    echo "installing rotel (PyPI)"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check rotel
-  fi
   ROTEL_AGENT="$("$venv/bin/python" -c 'import os, rotel; print(os.path.join(os.path.dirname(rotel.__file__), "rotel-agent"))')"
   export ROTEL_AGENT
 fi
+export OPENMETRICS_PYTHON="${OPENMETRICS_PYTHON:-$venv/bin/python}"
 
 # The example binaries first: tests/sigterm.rs runs them, and scripts/e2e.py runs full_stack.
 cargo build --quiet --all-features --examples

@@ -12,7 +12,8 @@
 //! system/       process and machine figures
 //! pipeline/     MeterProvider, TracerProvider, Prometheus reader, OTLP, logs, shutdown
 //! trace/        trace context and trust, server tracer, span ends, install defaults
-//! names, failure, classify, endpoints, alert_policy, method, panic_guard   (ground)
+//! names, failure, classify, endpoints, alert_policy, method, panic_guard,
+//! exemplars, query                                                        (ground)
 //! ```
 //!
 //! At install time:
@@ -188,6 +189,7 @@ pub mod classify;
 pub mod dependency;
 mod endpoints;
 mod error;
+mod exemplars;
 pub mod failure;
 mod http;
 mod method;

@@ -86,6 +86,7 @@ fn bad_values() -> Vec<(&'static str, OsString, bool)> {
             false,
         ),
         ("OTEL_METRICS_EXPORTER", text("statsd"), false),
+        ("OTEL_METRICS_EXEMPLAR_FILTER", text("always_on"), false),
         ("OTEL_METRIC_EXPORT_INTERVAL", text("60s"), false),
         (
             "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",

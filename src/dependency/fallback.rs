@@ -44,12 +44,14 @@ pub(super) fn get() -> Arc<DependencyInstruments> {
     if let Some(instruments) = fresh(&current) {
         return instruments;
     }
-    let tracer = installed::get().and_then(|installed| installed.tracer);
+    let installed = installed::get().unwrap_or_default();
+    let tracer = installed.tracer;
     let instruments = DependencyInstruments::new(
         &provider.meter_with_scope(crate::scope()),
         tracer.as_ref().map(|server| server.tracer.clone()),
         tracer.map_or_else(Propagation::w3c, |server| server.propagation),
         POOLS.get_or_init(Arc::default).clone(),
+        installed.exemplars.as_deref(),
     );
     *current = Some(Fallback {
         provider,

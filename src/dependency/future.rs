@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use super::instruments::{DependencyInstruments, Kind};
 use super::outcome::{ErrorNames, FromOutcome, MapErrors};
+use crate::exemplars::TraceIds;
 use crate::names::{attr, error_type};
 
 /// What is being called.
@@ -284,7 +285,9 @@ impl Started {
         self.finished = true;
         let call = self.call;
         let seconds = self.at.elapsed().as_secs_f64();
+        let mut trace = None;
         if let Some(cx) = &self.cx {
+            trace = TraceIds::of(cx);
             let span = cx.span();
             if let Some(hit) = hit {
                 span.set_attribute(KeyValue::new(
@@ -305,6 +308,7 @@ impl Started {
             call.attributes(),
             self.route,
             error,
+            trace,
         );
     }
 }

@@ -13,6 +13,7 @@ use super::pools::{PoolReaders, PoolUsage};
 use super::request_scope;
 use super::workflow::Workflow;
 use super::{ClientLayer, PlatformLayer, fallback};
+use crate::exemplars::Exemplars;
 use crate::trace::propagation::Propagation;
 
 /// What the dependency calls of one `Monitoring` record into: its meter provider, its tracer
@@ -29,18 +30,21 @@ use crate::trace::propagation::Propagation;
 pub struct Dependencies(pub(super) Arc<DependencyInstruments>);
 
 impl Dependencies {
-    /// A handle on `meter`, tracing with `tracer` when there is one. Requests of a layer
+    /// A handle on `meter`, tracing with `tracer` when there is one, keeping the exemplars
+    /// of sampled calls in `exemplars`. Requests of a layer
     /// carrying it record into it.
     pub(crate) fn on_meter(
         meter: &Meter,
         tracer: Option<SdkTracer>,
         propagation: Propagation,
+        exemplars: Option<&Exemplars>,
     ) -> Self {
         Self(DependencyInstruments::new(
             meter,
             tracer,
             propagation,
             Arc::new(PoolReaders::default()),
+            exemplars,
         ))
     }
 

@@ -12,6 +12,7 @@ use opentelemetry::metrics::{
 use opentelemetry_sdk::trace::SdkTracer;
 
 use super::pools::{self, PoolReaders};
+use crate::exemplars::{ExemplarTable, Exemplars, TraceIds};
 use crate::names::{Metric, attr, metric};
 use crate::trace::propagation::Propagation;
 
@@ -41,6 +42,8 @@ const DURATIONS: [Metric; 7] = [
 pub(crate) struct DependencyInstruments {
     /// By [`Kind`].
     durations: [Histogram<f64>; 7],
+    /// The exemplars of each duration, by [`Kind`]; `None` where none are kept.
+    exemplars: [Option<Arc<ExemplarTable>>; 7],
     cache_lookups: Counter<u64>,
     tools_active: UpDownCounter<i64>,
     tool_queue: Gauge<i64>,
@@ -70,8 +73,9 @@ impl DependencyInstruments {
         tracer: Option<SdkTracer>,
         propagation: Propagation,
         pools: Arc<PoolReaders>,
+        exemplars: Option<&Exemplars>,
     ) -> Arc<Self> {
-        Arc::new(Self::made(meter, tracer, propagation, pools))
+        Arc::new(Self::made(meter, tracer, propagation, pools, exemplars))
     }
 
     fn made(
@@ -79,8 +83,10 @@ impl DependencyInstruments {
         tracer: Option<SdkTracer>,
         propagation: Propagation,
         pools: Arc<PoolReaders>,
+        exemplars: Option<&Exemplars>,
     ) -> Self {
         Self {
+            exemplars: DURATIONS.map(|duration| exemplars?.table(duration.name).cloned()),
             _pool_observers: pools::observe(meter, pools.clone()),
             pools,
             durations: DURATIONS.map(|duration| duration.f64_histogram(meter)),
@@ -123,7 +129,8 @@ impl DependencyInstruments {
     }
 
     /// Records one call's duration in the histogram of its kind, with the inbound route and
-    /// the `error.type`, if any, added to its attributes.
+    /// the `error.type`, if any, added to its attributes; `trace`, the call's span when it
+    /// was sampled, makes it an exemplar.
     pub(super) fn record(
         &self,
         kind: Kind,
@@ -131,10 +138,14 @@ impl DependencyInstruments {
         mut attributes: Vec<KeyValue>,
         route: Option<&'static str>,
         error: Option<Cow<'static, str>>,
+        trace: Option<TraceIds>,
     ) {
         let histogram = &self.durations[kind as usize];
         push_common(&mut attributes, route, error);
         histogram.record(seconds, &attributes);
+        if let (Some(trace), Some(table)) = (trace, &self.exemplars[kind as usize]) {
+            table.offer(&attributes, seconds, trace);
+        }
     }
 
     pub(super) fn record_lookup(&self, name: &'static str, hit: bool, route: Option<&'static str>) {

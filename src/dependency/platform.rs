@@ -19,6 +19,7 @@ use super::client_request::{ClientRequest, ClientResponse};
 use super::handle::Dependencies;
 use super::instruments::{DependencyInstruments, Kind};
 use crate::classify::{Classify, ClientErrors};
+use crate::exemplars::TraceIds;
 use crate::method::MethodLabel;
 use crate::names::{attr, error_type};
 use crate::trace::propagation::HeadersMut;
@@ -290,7 +291,9 @@ impl PendingCall {
                 i64::from(status),
             ));
         }
+        let mut trace = None;
         if let Some(cx) = &self.cx {
+            trace = TraceIds::of(cx);
             let span = cx.span();
             if let Some(status) = status {
                 span.set_attribute(KeyValue::new(
@@ -301,8 +304,14 @@ impl PendingCall {
             crate::trace::span_end::end(span, error.clone());
         }
         let attributes = std::mem::take(&mut self.attributes);
-        self.instruments
-            .record(Kind::Platform, seconds, attributes, self.route, error);
+        self.instruments.record(
+            Kind::Platform,
+            seconds,
+            attributes,
+            self.route,
+            error,
+            trace,
+        );
     }
 }
 

@@ -3,13 +3,14 @@
 //! Recording with an attribute slice makes the SDK hash and look up the set on every call,
 //! so the series are bound once instead (see `series.rs` and `route_table.rs`).
 
-use std::sync::OnceLock;
 use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, OnceLock};
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{BoundUpDownCounter, Histogram, Meter, UpDownCounter};
 
 use super::labels::{MethodLabel, SchemeLabel};
+use crate::exemplars::ExemplarTable;
 use crate::names::{attr, metric};
 
 /// The three histograms, shared by every [`RouteSeries`] that binds them.
@@ -24,6 +25,8 @@ pub(crate) struct Histograms {
     /// path, which the SDK folds into that series while the limit is reached and gives a
     /// series of its own once delta collections have freed room.
     pub(crate) bind_limit: usize,
+    /// Where the duration of sampled requests is kept as exemplars; `None` without them.
+    pub(crate) duration_exemplars: Option<Arc<ExemplarTable>>,
 }
 
 /// The SDK's cardinality limit, for a provider the crate did not build.
@@ -65,13 +68,18 @@ impl ActiveRequests {
 }
 
 /// The instruments on `meter`, whose provider keeps `bind_limit` series per instrument.
-pub(crate) fn new(meter: &Meter, bind_limit: usize) -> (Histograms, ActiveRequests) {
+pub(crate) fn new(
+    meter: &Meter,
+    bind_limit: usize,
+    duration_exemplars: Option<Arc<ExemplarTable>>,
+) -> (Histograms, ActiveRequests) {
     let histograms = Histograms {
         duration: metric::HTTP_SERVER_REQUEST_DURATION.f64_histogram(meter),
         request_size: metric::HTTP_SERVER_REQUEST_BODY_SIZE.u64_histogram(meter),
         response_size: metric::HTTP_SERVER_RESPONSE_BODY_SIZE.u64_histogram(meter),
         bound: AtomicUsize::new(0),
         bind_limit,
+        duration_exemplars,
     };
     let active = ActiveRequests {
         counter: metric::HTTP_SERVER_ACTIVE_REQUESTS.i64_up_down_counter(meter),

@@ -16,6 +16,7 @@ use super::shared::{Config, Shared, Traces};
 use crate::TraceContextTrust;
 use crate::classify::Classify;
 use crate::dependency::Dependencies;
+use crate::exemplars::Exemplars;
 use crate::trace::propagation::Propagation;
 use crate::trace::server_tracer::{DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, ServerTracer};
 
@@ -74,6 +75,12 @@ impl MonitoringLayer {
     /// Binds series up to `limit`, the cardinality limit of the provider it records into.
     pub(crate) fn with_cardinality_limit(self, limit: usize) -> Self {
         self.map_config(|config| config.cardinality_limit = Some(limit))
+    }
+
+    /// Keeps exemplars of sampled requests in `exemplars`, those of the provider it records
+    /// into.
+    pub(crate) fn with_exemplars(self, exemplars: Option<Arc<Exemplars>>) -> Self {
+        self.map_config(|config| config.exemplars = exemplars)
     }
 
     fn from_config(config: Config) -> Self {

@@ -162,13 +162,16 @@ impl Recorder {
             version: self.version,
             error,
         };
+        let mut trace = None;
         if let Some(span) = self.span.take() {
+            trace = span.sampled();
             span.end(self.status, error.value(self.status));
         }
         let observation = Observation {
             duration_seconds,
             request_bytes: self.request_bytes.get(),
             response_bytes: self.response_bytes,
+            trace,
         };
         self.series.record(end, observation);
     }

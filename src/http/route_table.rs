@@ -15,6 +15,8 @@ use super::operation::FallbackRoute;
 use super::series::{RouteSeries, SeriesShared};
 use crate::classify::Classify;
 use crate::dependency::Dependencies;
+use crate::exemplars::Exemplars;
+use crate::names;
 
 /// (route, method) as stored, and as looked up without allocating.
 #[derive(PartialEq, Eq, Hash)]
@@ -52,11 +54,19 @@ pub(crate) struct TableOptions {
     pub(crate) max_operations: usize,
     /// The cardinality limit of the meter's provider.
     pub(crate) cardinality_limit: usize,
+    /// The exemplars of the meter's provider, when it keeps them.
+    pub(crate) exemplars: Option<Arc<Exemplars>>,
 }
 
 impl RouteTable {
     pub(crate) fn new(meter: &Meter, clock: quanta::Clock, options: TableOptions) -> Self {
-        let (histograms, active) = instruments::new(meter, options.cardinality_limit);
+        let duration_exemplars = options
+            .exemplars
+            .as_ref()
+            .and_then(|exemplars| exemplars.table(names::HTTP_SERVER_REQUEST_DURATION))
+            .cloned();
+        let (histograms, active) =
+            instruments::new(meter, options.cardinality_limit, duration_exemplars);
         Self {
             shared: Arc::new(SeriesShared {
                 histograms: Arc::new(histograms),

@@ -12,6 +12,7 @@ use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
 use super::operation::{MAX_OPERATION_NAME_LEN, OTHER_OPERATION, OperationName};
 use crate::classify::{Classify, Failure, ServerErrors};
 use crate::dependency::request_scope::RequestScope;
+use crate::exemplars::{SeriesExemplars, TraceIds};
 use crate::names::attr;
 
 /// How a request ended, everything about it that is not its route or method: what each
@@ -33,6 +34,8 @@ pub(crate) struct Observation {
     pub(crate) request_bytes: Option<u64>,
     /// `None` when the response carried no body.
     pub(crate) response_bytes: Option<u64>,
+    /// The request's trace when it was sampled: its duration may become an exemplar.
+    pub(crate) trace: Option<TraceIds>,
 }
 
 /// The bound histograms of one outcome. The size histograms are bound on the first body
@@ -43,12 +46,18 @@ struct BoundOutcome {
     duration: BoundHistogram<f64>,
     request_size: OnceLock<BoundHistogram<u64>>,
     response_size: OnceLock<BoundHistogram<u64>>,
+    /// The duration's exemplars, looked up on the first sampled request (`None` inside
+    /// when the pipelines keep none, or their table is full).
+    exemplars: OnceLock<Option<Arc<SeriesExemplars>>>,
 }
 
 impl BoundOutcome {
     #[inline]
     fn record(&self, histograms: &Histograms, observation: Observation) {
         self.duration.record(observation.duration_seconds);
+        if let Some(trace) = observation.trace {
+            self.exemplar(histograms, observation.duration_seconds, trace);
+        }
         if let Some(bytes) = observation.request_bytes {
             self.request_size
                 .get_or_init(|| histograms.request_size.bind(&self.attributes))
@@ -58,6 +67,19 @@ impl BoundOutcome {
             self.response_size
                 .get_or_init(|| histograms.response_size.bind(&self.attributes))
                 .record(bytes);
+        }
+    }
+}
+
+impl BoundOutcome {
+    #[cold]
+    fn exemplar(&self, histograms: &Histograms, seconds: f64, trace: TraceIds) {
+        let exemplars = self.exemplars.get_or_init(|| {
+            let table = histograms.duration_exemplars.as_ref()?;
+            table.series(&self.attributes).cloned()
+        });
+        if let Some(exemplars) = exemplars {
+            exemplars.offer(seconds, trace);
         }
     }
 }
@@ -327,6 +349,11 @@ impl RouteSeries {
                 self.histograms
                     .duration
                     .record(observation.duration_seconds, &attributes);
+                if let (Some(trace), Some(table)) =
+                    (observation.trace, &self.histograms.duration_exemplars)
+                {
+                    table.offer(&attributes, observation.duration_seconds, trace);
+                }
                 if let Some(bytes) = observation.request_bytes {
                     self.histograms.request_size.record(bytes, &attributes);
                 }
@@ -346,6 +373,7 @@ impl RouteSeries {
             duration: self.histograms.duration.bind(&attributes),
             request_size: OnceLock::new(),
             response_size: OnceLock::new(),
+            exemplars: OnceLock::new(),
             attributes,
         })
     }
@@ -418,6 +446,7 @@ mod tests {
         duration_seconds: 0.01,
         request_bytes: None,
         response_bytes: Some(0),
+        trace: None,
     };
 
     #[test]

@@ -13,6 +13,7 @@ use super::route_table::{RouteTable, TableOptions};
 use crate::TraceContextTrust;
 use crate::classify::Classify;
 use crate::dependency::Dependencies;
+use crate::exemplars::Exemplars;
 use crate::trace::propagation::{Inbound, Propagation};
 use crate::trace::server_tracer::ServerTracer;
 
@@ -39,6 +40,9 @@ pub(crate) struct Config {
     /// The cardinality limit of [`meter`](Self::meter)'s provider; `None` for the installed
     /// pipelines' when recording through the global provider, else the SDK's default.
     pub(crate) cardinality_limit: Option<usize>,
+    /// Where the exemplars of [`meter`](Self::meter)'s provider are kept; `None` for the
+    /// installed pipelines' when recording through the global provider, else none.
+    pub(crate) exemplars: Option<Arc<Exemplars>>,
 }
 
 impl std::fmt::Debug for Config {
@@ -146,6 +150,7 @@ impl Shared {
                     fallbacks: self.config.fallbacks.clone(),
                     max_operations: self.config.max_operations.unwrap_or(DEFAULT_MAX_OPERATIONS),
                     cardinality_limit: self.cardinality_limit(),
+                    exemplars: self.exemplars(),
                 },
             )
         })
@@ -163,6 +168,13 @@ impl Shared {
             .cardinality_limit
             .or_else(installed)
             .unwrap_or(super::instruments::SDK_CARDINALITY_LIMIT)
+    }
+
+    fn exemplars(&self) -> Option<Arc<Exemplars>> {
+        if self.config.exemplars.is_some() || self.config.meter.is_some() {
+            return self.config.exemplars.clone();
+        }
+        crate::trace::installed::get().and_then(|installed| installed.exemplars)
     }
 
     /// The tracer for server spans and the propagators for the incoming context, `None`
@@ -198,6 +210,7 @@ impl Shared {
                     meter,
                     tracer.map(|server| server.tracer.clone()),
                     tracer.map_or_else(Propagation::w3c, |server| server.propagation.clone()),
+                    self.config.exemplars.as_deref(),
                 ))
             })
             .as_ref()

@@ -20,6 +20,7 @@ use opentelemetry::{Context, KeyValue};
 
 use super::labels::{MethodLabel, SchemeLabel, VersionLabel};
 use super::series::RouteSeries;
+use crate::exemplars::TraceIds;
 use crate::names::attr;
 use crate::query;
 use crate::trace::server_tracer::{ServerTracer, truncated};
@@ -70,6 +71,16 @@ impl ServerSpan {
     /// The context to make current while the request is served.
     pub(crate) fn context(&self) -> &Context {
         &self.cx
+    }
+
+    /// The span's trace and id when it is sampled, for an exemplar.
+    #[inline]
+    pub(crate) fn sampled(&self) -> Option<TraceIds> {
+        if self.recording {
+            TraceIds::of(&self.cx)
+        } else {
+            None
+        }
     }
 
     /// Adds the operation the handler named.

@@ -120,6 +120,16 @@ impl MonitoringBuilder {
         self
     }
 
+    /// Whether the duration histograms (HTTP requests, dependency calls) keep, per series
+    /// and bucket, the trace of a recent sampled request: the exemplars `/metrics` shows to
+    /// an OpenMetrics scrape (default on; it costs nothing without tracing, or on an
+    /// unsampled request). Without it, `OTEL_METRICS_EXEMPLAR_FILTER` (`trace_based`,
+    /// `always_off`).
+    pub fn exemplars(mut self, on: bool) -> Self {
+        self.pipeline.exemplars = Some(on);
+        self
+    }
+
     /// The temporality of pushed metrics: cumulative (the default, what Prometheus and
     /// most backends expect), delta or low-memory. Without it,
     /// `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`. The scrape is always cumulative.
@@ -271,6 +281,7 @@ impl MonitoringBuilder {
             tracer: pipelines.server_tracer(),
             endpoint_prefix: resolved.endpoint_prefix.clone(),
             cardinality_limit: pipelines.cardinality_limit,
+            exemplars: pipelines.exemplars.clone(),
         });
         Monitoring::assemble(pipelines, resolved)
     }

@@ -65,6 +65,7 @@ impl Monitoring {
             &pipelines.meter(),
             tracer.as_ref().map(|server| server.tracer.clone()),
             pipelines.propagation.clone(),
+            pipelines.exemplars.as_deref(),
         );
         #[cfg(feature = "operations")]
         let operations = crate::operations::Operations::start(
@@ -122,6 +123,7 @@ impl Monitoring {
         let layer = MonitoringLayer::new()
             .with_meter_provider(self.meter_provider())
             .with_cardinality_limit(pipelines.cardinality_limit)
+            .with_exemplars(pipelines.exemplars.clone())
             .with_endpoint_prefix(self.endpoint_prefix())
             .with_dependencies(&self.inner.dependencies);
         match self.tracer_provider() {
@@ -185,6 +187,18 @@ impl Monitoring {
             .pipelines
             .metrics
             .render_prometheus()
+            .unwrap_or_default()
+    }
+
+    /// The current metrics in the OpenMetrics text format, with the exemplars of the
+    /// duration histograms (what `/metrics` answers `Accept: application/openmetrics-text`);
+    /// empty with the scrape switched off.
+    #[cfg(feature = "prometheus")]
+    pub fn render_open_metrics(&self) -> String {
+        self.inner
+            .pipelines
+            .metrics
+            .render_open_metrics()
             .unwrap_or_default()
     }
 

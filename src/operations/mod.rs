@@ -165,4 +165,10 @@ impl Operations {
     pub(crate) fn render_prometheus(&self) -> Option<String> {
         self.metrics.render_prometheus()
     }
+
+    /// The current metrics in the OpenMetrics text format, with exemplars.
+    #[cfg(feature = "prometheus")]
+    pub(crate) fn render_open_metrics(&self) -> Option<String> {
+        self.metrics.render_open_metrics()
+    }
 }

@@ -259,6 +259,25 @@ pub(super) fn metrics_temporality(
     Ok(configured.or(from_variable).unwrap_or_default())
 }
 
+/// Whether duration histograms keep exemplars: the builder, else
+/// `OTEL_METRICS_EXEMPLAR_FILTER` (`trace_based`, `always_off`), else on. `always_on` is
+/// refused rather than taken for `trace_based`: an exemplar for every measurement would put
+/// work on the path of every unsampled request, for exemplars that link to no trace.
+pub(super) fn exemplars(configured: Option<bool>, vars: &impl Vars) -> Result<bool, Error> {
+    let from_variable = parse(
+        vars,
+        "OTEL_METRICS_EXEMPLAR_FILTER",
+        "is not supported; use \"trace_based\" (exemplars of sampled spans, the default) or \
+         \"always_off\" (\"always_on\" would record one for every unsampled request too)",
+        |value| match value.to_ascii_lowercase().as_str() {
+            "trace_based" => Some(true),
+            "always_off" => Some(false),
+            _ => None,
+        },
+    )?;
+    Ok(configured.or(from_variable).unwrap_or(true))
+}
+
 /// Which histograms are exponential: the builder, else
 /// `OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION`
 /// (`base2_exponential_bucket_histogram` for all, `explicit_bucket_histogram`), else none.

@@ -17,6 +17,7 @@ use opentelemetry_sdk::metrics::{InstrumentKind, MeterProviderBuilder, Pipeline,
 
 use super::overflow::{OverflowWatch, Source};
 use crate::Error;
+use crate::exemplars::Exemplars;
 
 /// A reader registered with the provider and also kept here.
 #[derive(Debug)]
@@ -62,6 +63,11 @@ pub(crate) struct MetricsSource {
     reader: Option<Arc<dyn MetricReader>>,
     /// Told of every collection read here.
     overflow: Option<Arc<OverflowWatch>>,
+    /// The exemplars the OpenMetrics text joins to the histograms.
+    exemplars: Option<Arc<Exemplars>>,
+    /// The Prometheus exporter's spelling, which the OpenMetrics text follows.
+    #[cfg(feature = "prometheus")]
+    naming: super::open_metrics::Naming,
     #[cfg(feature = "prometheus")]
     prometheus: Option<super::prometheus::PrometheusRegistry>,
 }
@@ -91,6 +97,13 @@ impl MetricsSource {
             let reader = Arc::new(exporter);
             source.reader = Some(reader.clone());
             source.prometheus = Some(registry);
+            source.naming = super::open_metrics::Naming {
+                namespace: readers.namespace.map(|namespace| {
+                    let separator = if namespace.ends_with('_') { "" } else { "_" };
+                    format!("{namespace}{separator}")
+                }),
+                scope_labels: readers.scope_labels,
+            };
             provider = provider.with_reader(Shared(reader));
         }
         #[cfg(not(feature = "prometheus"))]
@@ -121,6 +134,24 @@ impl MetricsSource {
             overflow.observe_metrics(Source::Pull, &metrics);
         }
         metrics
+    }
+
+    /// Joins `exemplars` to the histograms of the OpenMetrics text.
+    pub(crate) fn show_exemplars(&mut self, exemplars: Option<Arc<Exemplars>>) {
+        self.exemplars = exemplars;
+    }
+
+    /// The current metrics in the OpenMetrics text format, with exemplars; `None` when the
+    /// scrape is off.
+    #[cfg(feature = "prometheus")]
+    pub(crate) fn render_open_metrics(&self) -> Option<String> {
+        self.prometheus.as_ref()?;
+        let metrics = self.collect();
+        Some(super::open_metrics::render(
+            &metrics,
+            self.exemplars.as_deref(),
+            &self.naming,
+        ))
     }
 
     /// The current metrics in the Prometheus text format, `None` when the scrape is off.

@@ -2,7 +2,8 @@
 //!
 //! - [`Pipelines`](pipelines.rs): the SDK `MeterProvider` and `TracerProvider` with the
 //!   resource they share (`resource.rs`), the propagators, the reader their own figures
-//!   are read through (`metrics_source.rs`, the Prometheus registry in `prometheus.rs`),
+//!   are read through (`metrics_source.rs`, the Prometheus registry in `prometheus.rs`, the
+//!   OpenMetrics text with exemplars in `open_metrics.rs`),
 //!   the view every instrument goes through (`views.rs`: the cardinality limit and the
 //!   bucket bounds the application chose, `buckets.rs`) and the watch on series folded past
 //!   that limit (`overflow.rs`);
@@ -35,6 +36,8 @@ mod logs;
 mod metrics_export;
 mod metrics_push;
 mod metrics_source;
+#[cfg(feature = "prometheus")]
+mod open_metrics;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp;
 mod overflow;

@@ -21,6 +21,8 @@ use super::traces::ProcessorFactory;
 use super::vars::Vars;
 use super::{env, resource, sdk_variables, shutdown, traces, views};
 use crate::Error;
+use crate::exemplars::Exemplars;
+use crate::names::{METRICS, MetricKind};
 use crate::trace::propagation::Propagation;
 use crate::trace::server_tracer::ServerTracer;
 
@@ -46,6 +48,8 @@ pub(crate) struct Pipelines {
     pub(crate) shutdown_timeout: Duration,
     /// The series each instrument keeps, which the HTTP layer binds up to.
     pub(crate) cardinality_limit: usize,
+    /// Where the duration histograms keep exemplars, when they do (tracing on).
+    pub(crate) exemplars: Option<Arc<Exemplars>>,
     /// The crate's own observable counters (folded series, pushed data points), kept so that
     /// their callbacks live as long as the pipelines.
     _observers: Vec<opentelemetry::metrics::ObservableCounter<u64>>,
@@ -105,7 +109,12 @@ impl Pipelines {
             push,
             read: settings.read_metrics,
         };
-        let (provider, metrics) = MetricsSource::attach(provider, readers, &overflow)?;
+        let (provider, mut metrics) = MetricsSource::attach(provider, readers, &overflow)?;
+        // Checked with tracing off too: a bad value fails whatever else is set.
+        let keep_exemplars = env::exemplars(settings.exemplars, vars)?;
+        let exemplars = (processor.is_some() && keep_exemplars)
+            .then(|| Arc::new(exemplar_tables(&settings.buckets, cardinality_limit)));
+        metrics.show_exemplars(exemplars.clone());
         let meter_provider = provider.build();
         let meter = meter_provider.meter_with_scope(crate::scope());
         let mut observers = vec![overflow.register(&meter)];
@@ -129,6 +138,7 @@ impl Pipelines {
             export_status,
             shutdown_timeout: settings.shutdown_timeout,
             cardinality_limit,
+            exemplars,
             _observers: observers,
         })
     }
@@ -264,6 +274,22 @@ fn validate_namespace(namespace: &str) -> Result<(), Error> {
             "metric namespace {namespace:?} must match [a-zA-Z_][a-zA-Z0-9_]*"
         )))
     }
+}
+
+/// A table for each duration histogram of the crate (the histograms in seconds: requests,
+/// dependency calls, tools, steps, jobs), with the bounds it records with.
+fn exemplar_tables(buckets: &[super::Buckets], series: usize) -> Exemplars {
+    let durations = METRICS
+        .iter()
+        .filter(|metric| metric.kind == MetricKind::Histogram && metric.unit == "s");
+    Exemplars::new(
+        durations.map(|metric| {
+            let chosen = buckets.iter().find(|b| b.instrument == metric.name);
+            let bounds = chosen.map_or(metric.buckets.unwrap_or(&[]), |b| &b.bounds[..]);
+            (metric.name, bounds)
+        }),
+        series,
+    )
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub(crate) struct Settings {
     pub(crate) exponential_histograms: Option<super::views::Exponential>,
     /// `None` for `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` or cumulative.
     pub(crate) metrics_temporality: Option<opentelemetry_sdk::metrics::Temporality>,
+    /// Whether duration histograms keep exemplars of sampled spans; `None` for
+    /// `OTEL_METRICS_EXEMPLAR_FILTER` or on.
+    pub(crate) exemplars: Option<bool>,
     pub(crate) shutdown_timeout: Duration,
     /// Whether something reads the pipelines' own figures (the operator endpoints), so a
     /// reader is needed even without the Prometheus exporter.
@@ -60,6 +63,7 @@ impl Default for Settings {
             metric_export_interval: None,
             metrics_temporality: None,
             exponential_histograms: None,
+            exemplars: None,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             read_metrics: false,
             #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]

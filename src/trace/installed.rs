@@ -6,9 +6,10 @@
 //! `Monitoring::layer()` and the calls made under it never read it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use super::server_tracer::ServerTracer;
+use crate::exemplars::Exemplars;
 
 /// The installed defaults.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +20,8 @@ pub(crate) struct Installed {
     pub(crate) endpoint_prefix: String,
     /// The series each instrument of the global provider keeps.
     pub(crate) cardinality_limit: usize,
+    /// Where the global provider's exemplars are kept, when the pipelines keep them.
+    pub(crate) exemplars: Option<Arc<Exemplars>>,
 }
 
 static INSTALLED: RwLock<Option<Installed>> = RwLock::new(None);

@@ -1,4 +1,5 @@
-//! Prometheus's linter on the `/metrics` of every example service, as a user first sees it:
+//! Prometheus's linter on the `/metrics` of every example service, in both formats, as a
+//! user first sees it:
 //! each example is started, asked a few requests and scraped, and `promtool check metrics`
 //! may report nothing but the written exceptions (`support::prometheus::ACCEPTED_LINT`),
 //! each of which some example must still produce, so the list cannot go stale.
@@ -67,6 +68,20 @@ async fn every_example_scrape_passes_promtool_with_only_the_written_exceptions()
             "{name} recorded its requests:\n{text}"
         );
         findings.extend(support::prometheus::promtool_accepts(&text));
+        // The OpenMetrics text too, by the OpenMetrics reference parser: promtool's parser
+        // reads the classic format only (an exemplar is `expected integer as timestamp`, a
+        // counter family named without `_total` has `no help text`).
+        let open_metrics = reqwest::Client::new()
+            .get(format!("http://{metrics}/metrics"))
+            .header("accept", "application/openmetrics-text;version=1.0.0")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(open_metrics.ends_with("# EOF\n"), "{name}:\n{open_metrics}");
+        support::prometheus::open_metrics_parser_accepts(&open_metrics);
         let (status, _) = running.terminate();
         assert!(
             status.success(),

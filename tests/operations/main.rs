@@ -10,6 +10,8 @@ mod buckets;
 mod certificates;
 #[cfg(all(unix, feature = "reqwest", feature = "sqlx"))]
 mod example_scrapes;
+#[cfg(all(unix, feature = "reqwest", feature = "sqlx"))]
+mod exemplar_storage;
 #[cfg(feature = "testing")]
 mod exposure;
 mod failure_definition;

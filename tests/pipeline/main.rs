@@ -7,6 +7,7 @@ mod support;
 
 mod cardinality;
 mod conflicts;
+mod exemplars;
 mod json_logs;
 mod metric_names;
 mod metrics_push;

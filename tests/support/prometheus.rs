@@ -86,6 +86,57 @@ pub fn checker_accepts(tool: &str, args: &[&str], dir: &std::path::Path, package
     report
 }
 
+/// The Python interpreter that has `prometheus_client`, the OpenMetrics reference parser:
+/// `$OPENMETRICS_PYTHON`, else the virtualenv scripts/test.sh makes.
+fn open_metrics_python() -> std::path::PathBuf {
+    if let Some(python) = std::env::var_os("OPENMETRICS_PYTHON") {
+        return python.into();
+    }
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv/bin/python")
+}
+
+/// Parses `text` with the OpenMetrics reference parser (`prometheus_client.openmetrics`,
+/// strict: `# EOF`, `_total` on counters, bucket order, exemplars inside their buckets);
+/// fails the test, loudly, when the parser is missing or rejects the text. Returns the
+/// number of exemplars it read.
+pub fn open_metrics_parser_accepts(text: &str) -> usize {
+    const PARSE: &str = "import sys\n\
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families\n\
+        families = list(text_string_to_metric_families(sys.stdin.read()))\n\
+        print(sum(1 for f in families for s in f.samples if s.exemplar))\n";
+    let python = open_metrics_python();
+    let mut child = Command::new(&python)
+        .args(["-c", PARSE])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| {
+            panic!(
+                "{} is needed to parse OpenMetrics ({err}): run scripts/test.sh, which installs \
+                 `prometheus-client` (PyPI) into target/test-tools/venv, or point \
+                 OPENMETRICS_PYTHON at a Python that has it",
+                python.display()
+            )
+        });
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "the OpenMetrics parser rejected the text:\n{}\n--- text ---\n{text}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .unwrap()
+}
+
 /// Every sample of the metric `name` (that exact name) whose line carries all of `labels`.
 pub fn samples<'a>(
     text: &'a str,
