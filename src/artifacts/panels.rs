@@ -33,11 +33,16 @@ impl<'a> Builder<'a> {
         self.options.metric(name)
     }
 
-    /// Adds a latency panel: a panel linking to the service's traces in Jaeger.
+    /// Adds a latency panel: a panel linking to the service's traces in Jaeger, whose
+    /// queries also fetch the buckets' exemplars (the trace of a recent sampled request,
+    /// linked to the Jaeger data source by its `trace_id`).
     pub(super) fn latency_panel(&mut self, title: &str, queries: Vec<Query<'_>>) {
         self.panel(title, "timeseries", "s", queries);
         if let Some(panel) = self.panels.last_mut() {
             panel["links"] = json!([jaeger_link()]);
+            for target in panel["targets"].as_array_mut().into_iter().flatten() {
+                target["exemplar"] = true.into();
+            }
         }
     }
 

@@ -64,6 +64,17 @@ fn committed_dashboards_are_the_generators_output_and_well_formed() {
                 "{name}: {expr}"
             );
         }
+        // Every latency panel (the ones linked to Jaeger) shows its exemplars.
+        for panel in generated["panels"].as_array().unwrap() {
+            if panel["links"]
+                .as_array()
+                .is_some_and(|links| !links.is_empty())
+            {
+                for target in panel["targets"].as_array().unwrap() {
+                    assert_eq!(target["exemplar"], true, "{name}: {}", panel["title"]);
+                }
+            }
+        }
     }
 }
 

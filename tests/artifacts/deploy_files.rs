@@ -177,6 +177,26 @@ fn the_stacks_prometheus_and_alertmanager_configs_pass_their_checkers() {
             "{kind}"
         );
     }
+    // Exemplars link to Jaeger by the label the crate writes, and Prometheus keeps them.
+    let datasources = YamlLoader::load_from_str(&datasources).unwrap();
+    let list = datasources[0]["datasources"].as_vec().unwrap();
+    let jaeger = list
+        .iter()
+        .find(|d| d["type"].as_str() == Some("jaeger"))
+        .unwrap();
+    let prometheus = list
+        .iter()
+        .find(|d| d["type"].as_str() == Some("prometheus"))
+        .unwrap();
+    let destination = &prometheus["jsonData"]["exemplarTraceIdDestinations"][0];
+    assert_eq!(destination["name"].as_str(), Some("trace_id"));
+    assert_eq!(destination["datasourceUid"], jaeger["uid"]);
+    let compose = yaml_file("deploy/docker-compose.yml");
+    let command = strings(&compose["services"]["prometheus"]["command"]);
+    assert!(
+        command.contains(&"--enable-feature=exemplar-storage"),
+        "{command:?}"
+    );
 }
 
 #[test]
