@@ -87,10 +87,16 @@ impl SpanExporter for DiscardSpans {
 
 /// Our pipelines with tracing on, sampling with `sampler`.
 fn traced(sampler: Sampler) -> Monitoring {
+    traced_keeping(sampler, true)
+}
+
+/// [`traced`], keeping exemplars of sampled requests or not.
+fn traced_keeping(sampler: Sampler, exemplars: bool) -> Monitoring {
     Monitoring::builder()
         .service_name("bench")
         .sampler(sampler)
         .span_exporter(DiscardSpans)
+        .exemplars(exemplars)
         .build()
         .expect("pipeline")
 }
@@ -185,6 +191,12 @@ fn http_layer(c: &mut Criterion) {
     let ours_traces_ratio = served(app().layer(traced_ratio.layer()));
     let traced_on = traced(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
     let ours_traces_on = served(app().layer(traced_on.layer()));
+    // Exemplars cost a sampled request a slot write, an unsampled one a branch: the same
+    // two samplers without them.
+    let traced_off_plain = traced_keeping(Sampler::AlwaysOff, false);
+    let ours_traces_off_no_exemplars = served(app().layer(traced_off_plain.layer()));
+    let traced_on_plain = traced_keeping(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)), false);
+    let ours_traces_on_no_exemplars = served(app().layer(traced_on_plain.layer()));
 
     // The other way to get a server span: a `tracing` span per request (tower-http's
     // TraceLayer) bridged by tracing-opentelemetry, its sampler dropping every span.
@@ -245,6 +257,14 @@ fn http_layer(c: &mut Criterion) {
         ("tower_monitoring_traces_sampler_off", &ours_traces_off),
         ("tower_monitoring_traces_ratio_0.1", &ours_traces_ratio),
         ("tower_monitoring_traces_always_on", &ours_traces_on),
+        (
+            "tower_monitoring_traces_sampler_off_no_exemplars",
+            &ours_traces_off_no_exemplars,
+        ),
+        (
+            "tower_monitoring_traces_always_on_no_exemplars",
+            &ours_traces_on_no_exemplars,
+        ),
         ("axum_prometheus", &axum_prometheus),
         ("axum_otel_metrics", &axum_otel_metrics),
     ] {
@@ -255,6 +275,16 @@ fn http_layer(c: &mut Criterion) {
     for (name, router, path) in [
         ("bare_axum_db_route", &bare, "/plain/42"),
         ("tower_monitoring_db_call", &ours, "/orders/42"),
+        (
+            "tower_monitoring_db_call_traced",
+            &ours_traces_on,
+            "/orders/42",
+        ),
+        (
+            "tower_monitoring_db_call_traced_no_exemplars",
+            &ours_traces_on_no_exemplars,
+            "/orders/42",
+        ),
     ] {
         group.bench_function(name, |b| {
             b.to_async(&runtime).iter(|| call_path(router, path))

@@ -1,6 +1,8 @@
 //! What a scrape costs as the label sets grow: the time to render `/metrics` and its size,
 //! for 400, 1 000 and 10 000 label sets of the request-duration histogram (routes x 2
-//! methods x 4 status codes), ours beside axum-prometheus fed the same requests. With the
+//! methods x 4 status codes), ours in both formats (the classic text is the Prometheus
+//! exporter's, the OpenMetrics text the crate's own) beside axum-prometheus fed the same
+//! requests. With the
 //! cardinality limit at 10 000 every one of our series is present; the bench asserts it.
 //!
 //! ```sh
@@ -98,16 +100,25 @@ fn render(c: &mut Criterion) {
         let text = monitoring.render_prometheus();
         let kept = series(&text, "http_server_request_duration_seconds_count{");
         assert_eq!(kept, label_sets, "every label set is its own series");
+        let open_metrics = monitoring.render_open_metrics();
+        let kept = series(&open_metrics, "http_server_request_duration_seconds_count{");
+        assert_eq!(kept, label_sets, "every label set is its own series");
         let their_text = handle.render();
         eprintln!(
-            "{label_sets} label sets: ours {} bytes ({} lines), axum-prometheus {} bytes ({} lines)",
+            "{label_sets} label sets: ours {} bytes ({} lines), OpenMetrics {} bytes ({} lines), \
+             axum-prometheus {} bytes ({} lines)",
             text.len(),
             text.lines().count(),
+            open_metrics.len(),
+            open_metrics.lines().count(),
             their_text.len(),
             their_text.lines().count(),
         );
         group.bench_function(format!("tower_monitoring/{label_sets}"), |b| {
             b.iter(|| monitoring.render_prometheus())
+        });
+        group.bench_function(format!("tower_monitoring_open_metrics/{label_sets}"), |b| {
+            b.iter(|| monitoring.render_open_metrics())
         });
         group.bench_function(format!("axum_prometheus/{label_sets}"), |b| {
             b.iter(|| handle.render())

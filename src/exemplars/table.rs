@@ -7,7 +7,7 @@
 //! cardinality limit and allocated on the first sampled recording; when the probes find no
 //! free slot (more series than the SDK itself keeps), the recording gets no exemplar.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::{Arc, OnceLock};
 
 use opentelemetry::KeyValue;
@@ -26,6 +26,8 @@ struct Entry {
 
 pub(crate) struct ExemplarTable {
     bounds: Arc<[f64]>,
+    /// One hasher for the table's life, so a set hashes the same on every lookup.
+    hasher: hashbrown::DefaultHashBuilder,
     /// A power of two.
     capacity: usize,
     slots: OnceLock<Box<[OnceLock<Box<Entry>>]>>,
@@ -45,6 +47,7 @@ impl ExemplarTable {
     pub(super) fn new(bounds: &[f64], series: usize) -> Self {
         Self {
             bounds: Arc::from(bounds),
+            hasher: hashbrown::DefaultHashBuilder::default(),
             capacity: (series.max(1) * 2).next_power_of_two(),
             slots: OnceLock::new(),
         }
@@ -64,7 +67,7 @@ impl ExemplarTable {
         let slots = self
             .slots
             .get_or_init(|| (0..self.capacity).map(|_| OnceLock::new()).collect());
-        let hash = hash(attributes.iter());
+        let hash = self.hash(attributes.iter());
         for probe in 0..MAX_PROBES {
             let slot = &slots[(hash as usize).wrapping_add(probe) & (self.capacity - 1)];
             // Two threads may race for a free slot; the loser finds the winner's series
@@ -90,7 +93,7 @@ impl ExemplarTable {
         attributes: impl Iterator<Item = &'a KeyValue> + Clone,
     ) -> Option<&SeriesExemplars> {
         let slots = self.slots.get()?;
-        let hash = hash(attributes.clone());
+        let hash = self.hash(attributes.clone());
         for probe in 0..MAX_PROBES {
             let slot = &slots[(hash as usize).wrapping_add(probe) & (self.capacity - 1)];
             let entry = slot.get()?;
@@ -102,17 +105,34 @@ impl ExemplarTable {
     }
 }
 
-/// A hash of the attribute set that does not depend on the order of its attributes: the
-/// SDK hands them back sorted by key, the recording side has its own order.
-fn hash<'a>(attributes: impl Iterator<Item = &'a KeyValue>) -> u64 {
-    attributes.fold(0u64, |sum, attribute| {
-        let mut hasher = DefaultHasher::new();
-        attribute.hash(&mut hasher);
-        sum.wrapping_add(hasher.finish())
-    })
+impl ExemplarTable {
+    /// A hash of the attribute set that does not depend on the order of its attributes: the
+    /// SDK hands them back sorted by key, the recording side has its own order.
+    fn hash<'a>(&self, attributes: impl Iterator<Item = &'a KeyValue>) -> u64 {
+        attributes.fold(0u64, |sum, attribute| {
+            sum.wrapping_add(self.hasher.hash_one(attribute))
+        })
+    }
 }
 
-fn same_set<'a>(stored: &[KeyValue], attributes: impl Iterator<Item = &'a KeyValue>) -> bool {
+/// Whether `attributes` are the set `stored`: in the stored order (a recording side always
+/// passes its attributes in one order), else in any.
+fn same_set<'a>(
+    stored: &[KeyValue],
+    attributes: impl Iterator<Item = &'a KeyValue> + Clone,
+) -> bool {
+    let mut in_order = true;
+    let mut count = 0;
+    for (at, attribute) in attributes.clone().enumerate() {
+        if stored.get(at) != Some(attribute) {
+            in_order = false;
+            break;
+        }
+        count = at + 1;
+    }
+    if in_order {
+        return count == stored.len();
+    }
     let mut count = 0;
     for attribute in attributes {
         if !stored.contains(attribute) {
