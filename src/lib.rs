@@ -215,8 +215,8 @@ pub use error::{Error, ErrorKind};
 #[cfg(feature = "axum")]
 pub use http::{ConnectionListener, CountedIo};
 pub use http::{
-    MonitoringLayer, MonitoringService, OperationName, ResponseBody, ResponseFuture, RouteTemplate,
-    UrlScheme,
+    CustomAttribute, MonitoringLayer, MonitoringService, OperationName, RequestHead, ResponseBody,
+    ResponseFuture, RouteTemplate, UrlScheme,
 };
 pub use monitoring::{Monitoring, MonitoringBuilder};
 #[cfg(feature = "operations")]

@@ -8,6 +8,7 @@ use opentelemetry::trace::TracerProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tower_layer::Layer;
 
+use super::custom::{CustomAttribute, CustomSpec, MAX_CUSTOM_ATTRIBUTES, RequestHead};
 use super::exclusions::Exclusions;
 use super::labels::UrlScheme;
 use super::operation::FallbackRoute;
@@ -221,10 +222,48 @@ impl MonitoringLayer {
 
     /// The most operations handlers of this layer may name with
     /// [`OperationName`](crate::OperationName) before new names are recorded as `_OTHER`;
-    /// 100 by default. Each (route, method, name) counts once, so one name on two routes
-    /// counts twice.
+    /// 100 by default. Each distinct name counts once, on whichever routes it is named.
     pub fn max_operations(self, max: usize) -> Self {
         self.map_config(|config| config.max_operations = Some(max))
+    }
+
+    /// Adds `attribute` to the HTTP metrics and server span of every request, as `extract`
+    /// reads it from the request; a request it finds nothing in goes without. On the
+    /// metrics, values outside the attribute's closed set or past its cap are `_OTHER`, so
+    /// no client can grow the series count; the span carries the value as read. At most 4
+    /// attributes per layer (each multiplies a route's series); further ones are ignored,
+    /// with an error logged.
+    ///
+    /// ```
+    /// use tower_monitoring::{CustomAttribute, MonitoringLayer};
+    ///
+    /// let layer = MonitoringLayer::new()
+    ///     .with_attribute(
+    ///         CustomAttribute::one_of("tenant.tier", ["free", "pro", "enterprise"]),
+    ///         |request| request.header("x-tenant-tier"),
+    ///     )
+    ///     .with_attribute(CustomAttribute::capped("api.version", 8), |request| {
+    ///         request.uri().path().split('/').nth(1)
+    ///     });
+    /// ```
+    pub fn with_attribute<F>(self, attribute: CustomAttribute, extract: F) -> Self
+    where
+        F: for<'a> Fn(&'a RequestHead<'a>) -> Option<&'a str> + Send + Sync + 'static,
+    {
+        self.map_config(|config| {
+            if config.custom.len() >= MAX_CUSTOM_ATTRIBUTES {
+                tracing::error!(
+                    attribute = attribute.key(),
+                    "a layer takes at most {MAX_CUSTOM_ATTRIBUTES} custom attributes: this one \
+                     is ignored"
+                );
+                return;
+            }
+            config.custom.push(CustomSpec {
+                attribute: Arc::new(attribute),
+                extract: Arc::new(extract),
+            });
+        })
     }
 
     /// Whether the operator endpoints ([`DEFAULT_EXCLUDED_PATHS`](crate::DEFAULT_EXCLUDED_PATHS),

@@ -33,7 +33,9 @@
 mod body;
 #[cfg(feature = "axum")]
 mod connections;
+mod custom;
 mod exclusions;
+mod fold;
 mod future;
 mod instruments;
 mod labels;
@@ -52,6 +54,7 @@ mod span;
 pub use body::ResponseBody;
 #[cfg(feature = "axum")]
 pub use connections::{ConnectionListener, CountedIo};
+pub use custom::{CustomAttribute, RequestHead};
 pub use future::ResponseFuture;
 pub use labels::UrlScheme;
 pub use layer::MonitoringLayer;

@@ -4,17 +4,10 @@
 //! Both are decided when the response head is produced, so both move the request from the
 //! series it started in to another one of the same method (`series.rs`). Both are bounded: a
 //! layer names at most [`MAX_OPERATIONS`](crate::MonitoringLayer::max_operations) operations
-//! and folds the rest into `_OTHER`, and a fallback route is a template the application
+//! and folds the rest into `_OTHER` (`fold.rs`), and a fallback route is a template the application
 //! wrote, never the request path.
 
 use std::borrow::Cow;
-
-/// The value of `operation.name` for names past a layer's cap, or too long to be a name.
-pub(crate) const OTHER_OPERATION: &str = "_OTHER";
-
-/// Names longer than this are folded into `_OTHER`: no method name is this long, and a
-/// client-chosen string must not become a large label value.
-pub(crate) const MAX_OPERATION_NAME_LEN: usize = 64;
 
 /// Operations a layer names by default before folding new ones into `_OTHER`.
 pub(crate) const DEFAULT_MAX_OPERATIONS: usize = 100;

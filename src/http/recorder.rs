@@ -17,6 +17,7 @@ use std::sync::Arc;
 use http::{Request, Response, StatusCode};
 use http_body::Body;
 
+use super::custom::CustomValues;
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
 use super::request_body::RequestBytes;
 use super::series::{Observation, RequestEnd, RouteSeries};
@@ -30,6 +31,7 @@ pub(crate) struct Recorder {
     start: u64,
     scheme: SchemeLabel,
     version: VersionLabel,
+    custom: CustomValues,
     status: u16,
     request_bytes: RequestBytes,
     /// `None` until a response with a body starts streaming.
@@ -52,6 +54,7 @@ impl Recorder {
         scheme: SchemeLabel,
         request_bytes: RequestBytes,
         span: Option<ServerSpan>,
+        custom: CustomValues,
     ) -> Self {
         let start = series.start(scheme);
         Self {
@@ -59,6 +62,7 @@ impl Recorder {
             start,
             scheme,
             version: VersionLabel::of(request.version()),
+            custom,
             status: 0,
             request_bytes,
             response_bytes: None,
@@ -161,6 +165,7 @@ impl Recorder {
             scheme: self.scheme,
             version: self.version,
             error,
+            custom: self.custom,
         };
         let mut trace = None;
         if let Some(span) = self.span.take() {

@@ -3,12 +3,13 @@
 //! its bound histograms. The table is only consulted when a service sees a route for the
 //! first time; afterwards the service's own cache answers (see `route_cache.rs`).
 
-use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use hashbrown::{Equivalent, HashMap};
 use opentelemetry::metrics::Meter;
 
+use super::custom::{CustomAttributes, CustomSpec};
+use super::fold::Fold;
 use super::instruments;
 use super::labels::MethodLabel;
 use super::operation::FallbackRoute;
@@ -52,6 +53,8 @@ pub(crate) struct TableOptions {
     pub(crate) classifier: Option<Arc<dyn Classify>>,
     pub(crate) fallbacks: Vec<FallbackRoute>,
     pub(crate) max_operations: usize,
+    /// The layer's custom attributes.
+    pub(crate) custom: Vec<CustomSpec>,
     /// The cardinality limit of the meter's provider.
     pub(crate) cardinality_limit: usize,
     /// The exemplars of the meter's provider, when it keeps them.
@@ -74,8 +77,8 @@ impl RouteTable {
                 clock,
                 dependencies: options.dependencies,
                 classifier: options.classifier,
-                operations: AtomicUsize::new(0),
-                max_operations: options.max_operations,
+                operation_names: Fold::capped(options.max_operations),
+                custom: CustomAttributes::new(&options.custom),
             }),
             routes: RwLock::new(HashMap::new()),
             fallbacks: options

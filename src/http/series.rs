@@ -1,15 +1,17 @@
 //! The bound series of one (route, method): one set of bound histograms per outcome.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use hashbrown::HashMap;
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::BoundHistogram;
 
+use super::custom::{CustomAttributes, CustomValues};
+use super::fold::{Fold, OTHER};
 use super::instruments::{ActiveRequests, Histograms};
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
-use super::operation::{MAX_OPERATION_NAME_LEN, OTHER_OPERATION, OperationName};
+use super::operation::OperationName;
 use crate::classify::{Classify, Failure, ServerErrors};
 use crate::dependency::request_scope::RequestScope;
 use crate::exemplars::{SeriesExemplars, TraceIds};
@@ -24,6 +26,8 @@ pub(crate) struct RequestEnd {
     pub(crate) scheme: SchemeLabel,
     pub(crate) version: VersionLabel,
     pub(crate) error: ErrorLabel,
+    /// The layer's custom attributes, folded.
+    pub(crate) custom: CustomValues,
 }
 
 /// What one finished request reports.
@@ -109,9 +113,10 @@ pub(crate) struct SeriesShared {
     pub(crate) clock: quanta::Clock,
     pub(crate) dependencies: Option<crate::dependency::Dependencies>,
     pub(crate) classifier: Option<Arc<dyn Classify>>,
-    /// Operation series made so far, across routes, checked against `max_operations`.
-    pub(crate) operations: AtomicUsize,
-    pub(crate) max_operations: usize,
+    /// The operation names kept, across routes; the rest are `_OTHER`.
+    pub(crate) operation_names: Fold,
+    /// The layer's custom attributes and the values each has kept.
+    pub(crate) custom: CustomAttributes,
 }
 
 pub(crate) struct RouteSeries {
@@ -214,10 +219,9 @@ impl RouteSeries {
     /// be one, the series of `_OTHER`.
     #[cold]
     fn operation_series(&self, name: &str) -> Arc<RouteSeries> {
-        let name = if name.len() > MAX_OPERATION_NAME_LEN {
-            OTHER_OPERATION
-        } else {
-            name
+        let name = match self.shared.operation_names.index(name) {
+            Some(_) => name,
+            None => OTHER,
         };
         if let Some(series) = self
             .operations
@@ -231,10 +235,6 @@ impl RouteSeries {
             .operations
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        let named = operations.contains_key(name)
-            || name == OTHER_OPERATION
-            || self.shared.operations.fetch_add(1, Ordering::Relaxed) < self.shared.max_operations;
-        let name = if named { name } else { OTHER_OPERATION };
         if let Some(series) = operations.get(name) {
             return series.clone();
         }
@@ -258,6 +258,12 @@ impl RouteSeries {
     #[inline]
     pub(crate) fn scope(&self) -> Arc<RequestScope> {
         self.scope.clone()
+    }
+
+    /// The layer's custom attributes.
+    #[inline]
+    pub(crate) fn custom(&self) -> &CustomAttributes {
+        &self.shared.custom
     }
 
     /// The failure a response head reports, by the layer's classifier.
@@ -405,6 +411,9 @@ impl RouteSeries {
         if let Some(error) = error {
             attributes.push(KeyValue::new(attr::ERROR_TYPE, error));
         }
+        self.shared
+            .custom
+            .push_attributes(outcome.custom, &mut attributes);
         attributes
     }
 }
@@ -423,6 +432,7 @@ mod tests {
             scheme: SchemeLabel::Http,
             version: VersionLabel::of(http::Version::HTTP_11),
             error: ErrorLabel::None,
+            custom: CustomValues::default(),
         }
     }
 

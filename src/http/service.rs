@@ -6,12 +6,14 @@ use http_body::Body;
 use tower_service::Service;
 
 use super::body::ResponseBody;
+use super::custom::{CustomValues, RequestHead};
 use super::future::ResponseFuture;
 use super::labels::MethodLabel;
 use super::recorder::Recorder;
 use super::request_body;
 use super::route::RouteRef;
 use super::route_cache::RouteCache;
+use super::series::RouteSeries;
 use super::shared::Shared;
 use super::span::ServerSpan;
 
@@ -75,10 +77,31 @@ where
         let span = shared.tracer().map(|tracer| {
             ServerSpan::start(tracer, &request, &series, scheme, shared.record_query())
         });
-        let recorder = Recorder::start(series, &request, scheme, request_bytes, span);
+        let custom = if series.custom().is_empty() {
+            CustomValues::default()
+        } else {
+            read_custom(&series, &request, span.as_ref())
+        };
+        let recorder = Recorder::start(series, &request, scheme, request_bytes, span, custom);
         // Handlers may open their spans as soon as they are called, before the first poll.
         let _entered = recorder.trace_context().map(|cx| cx.clone().attach());
         let future = self.inner.call(request);
         ResponseFuture::new(future, Some(recorder))
     }
+}
+
+/// The request's custom attributes, folded for the metrics and, as read, on the span.
+#[cold]
+fn read_custom<B>(
+    series: &RouteSeries,
+    request: &Request<B>,
+    span: Option<&ServerSpan>,
+) -> CustomValues {
+    series
+        .custom()
+        .read(&RequestHead::of(request), |key, value| {
+            if let Some(span) = span {
+                span.add_attribute(key, value);
+            }
+        })
 }

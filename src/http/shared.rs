@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use opentelemetry::metrics::Meter;
 
+use super::custom::CustomSpec;
 use super::exclusions::Exclusions;
 use super::labels::UrlScheme;
 use super::operation::{DEFAULT_MAX_OPERATIONS, FallbackRoute};
@@ -37,6 +38,8 @@ pub(crate) struct Config {
     pub(crate) fallbacks: Vec<FallbackRoute>,
     /// `None` for the default cap on named operations.
     pub(crate) max_operations: Option<usize>,
+    /// Labels the application reads from the request, with the values each may take.
+    pub(crate) custom: Vec<CustomSpec>,
     /// The cardinality limit of [`meter`](Self::meter)'s provider; `None` for the installed
     /// pipelines' when recording through the global provider, else the SDK's default.
     pub(crate) cardinality_limit: Option<usize>,
@@ -58,6 +61,7 @@ impl std::fmt::Debug for Config {
             .field("classified", &self.classifier.is_some())
             .field("fallbacks", &self.fallbacks)
             .field("max_operations", &self.max_operations)
+            .field("custom", &self.custom)
             .finish_non_exhaustive()
     }
 }
@@ -149,6 +153,7 @@ impl Shared {
                     classifier: self.config.classifier.clone(),
                     fallbacks: self.config.fallbacks.clone(),
                     max_operations: self.config.max_operations.unwrap_or(DEFAULT_MAX_OPERATIONS),
+                    custom: self.config.custom.clone(),
                     cardinality_limit: self.cardinality_limit(),
                     exemplars: self.exemplars(),
                 },

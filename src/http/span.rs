@@ -30,6 +30,8 @@ pub(crate) struct ServerSpan {
     /// its span context, so that children know not to record either).
     cx: Context,
     recording: bool,
+    /// The longest value of an attribute taken from the client.
+    value_length_limit: usize,
 }
 
 impl ServerSpan {
@@ -52,6 +54,7 @@ impl ServerSpan {
             return Self {
                 cx: parent.with_remote_span_context(span_context),
                 recording: false,
+                value_length_limit: server.value_length_limit,
             };
         }
         span.update_name(series.span_name().to_owned());
@@ -65,6 +68,7 @@ impl ServerSpan {
         Self {
             cx: parent.with_span(span),
             recording: true,
+            value_length_limit: server.value_length_limit,
         }
     }
 
@@ -80,6 +84,14 @@ impl ServerSpan {
             TraceIds::of(&self.cx)
         } else {
             None
+        }
+    }
+
+    /// Adds a custom attribute, as read from the request (cut to the value length limit).
+    pub(crate) fn add_attribute(&self, key: &'static str, value: &str) {
+        if self.recording {
+            let value = truncated(value, self.value_length_limit).into_owned();
+            self.cx.span().set_attribute(KeyValue::new(key, value));
         }
     }
 

@@ -9,6 +9,7 @@ mod body_sizes;
 mod classify;
 mod completion;
 mod connections;
+mod custom_attributes;
 mod fuzz_corpus;
 mod hostile_requests;
 mod http_metrics;
