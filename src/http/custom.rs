@@ -55,6 +55,25 @@ impl<'a> RequestHead<'a> {
     pub fn header(&self, name: &str) -> Option<&'a str> {
         self.headers.get(name)?.to_str().ok()
     }
+
+    /// The server as the client addressed it, `host[:port]`: the authority of an HTTP/2
+    /// request (or of an absolute URI), else the `Host` header.
+    pub fn authority(&self) -> Option<&'a str> {
+        match self.uri.authority() {
+            Some(authority) => Some(authority.as_str()),
+            None => self.header("host"),
+        }
+    }
+}
+
+/// `authority` as host and port (`[::1]:8080` is `[::1]` and `8080`).
+pub(crate) fn host_and_port(authority: &str) -> (&str, Option<&str>) {
+    let host_end = match authority.strip_prefix('[') {
+        Some(rest) => rest.find(']').map_or(authority.len(), |at| at + 2),
+        None => authority.find(':').unwrap_or(authority.len()),
+    };
+    let (host, rest) = authority.split_at(host_end);
+    (host, rest.strip_prefix(':').filter(|port| !port.is_empty()))
 }
 
 /// A label [`MonitoringLayer::with_attribute`](crate::MonitoringLayer::with_attribute) adds
@@ -66,6 +85,10 @@ impl<'a> RequestHead<'a> {
 pub struct CustomAttribute {
     key: &'static str,
     values: Values,
+    /// Recorded as an integer (`server.port`), its folded `_OTHER` as text.
+    integer: bool,
+    /// Told to the span too; not for attributes the span carries anyway.
+    on_span: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +103,8 @@ impl CustomAttribute {
         Self {
             key,
             values: Values::OneOf(values.into_iter().map(Into::into).collect()),
+            integer: false,
+            on_span: true,
         }
     }
 
@@ -89,6 +114,24 @@ impl CustomAttribute {
         Self {
             key,
             values: Values::Capped(max_values),
+            integer: false,
+            on_span: true,
+        }
+    }
+
+    /// Recorded as an integer where the value is one.
+    pub(crate) fn integer(self) -> Self {
+        Self {
+            integer: true,
+            ..self
+        }
+    }
+
+    /// On the metrics only: the server span sets this attribute itself.
+    pub(crate) fn metrics_only(self) -> Self {
+        Self {
+            on_span: false,
+            ..self
         }
     }
 
@@ -122,7 +165,16 @@ pub(crate) struct CustomValues([u16; MAX_CUSTOM_ATTRIBUTES]);
 /// The custom attributes of one layer, with the values each has kept.
 #[derive(Default)]
 pub(crate) struct CustomAttributes {
-    attributes: Box<[(&'static str, Fold, Extract)]>,
+    attributes: Box<[Kept]>,
+}
+
+/// One attribute of a layer: its key, whether it is an integer, its values, its reader.
+struct Kept {
+    key: &'static str,
+    integer: bool,
+    on_span: bool,
+    fold: Fold,
+    extract: Extract,
 }
 
 impl CustomAttributes {
@@ -136,7 +188,13 @@ impl CustomAttributes {
                         Values::OneOf(values) => Fold::one_of(values.iter().map(String::as_str)),
                         Values::Capped(cap) => Fold::capped(*cap),
                     };
-                    (spec.attribute.key, fold, spec.extract.clone())
+                    Kept {
+                        key: spec.attribute.key,
+                        integer: spec.attribute.integer,
+                        on_span: spec.attribute.on_span,
+                        fold,
+                        extract: spec.extract.clone(),
+                    }
                 })
                 .collect(),
         }
@@ -154,10 +212,12 @@ impl CustomAttributes {
         mut span: impl FnMut(&'static str, &str),
     ) -> CustomValues {
         let mut values = CustomValues::default();
-        for (slot, (key, fold, extract)) in values.0.iter_mut().zip(self.attributes.iter()) {
-            if let Some(value) = extract(head) {
-                span(key, value);
-                *slot = fold.index(value).map_or(1, |at| at + 2);
+        for (slot, kept) in values.0.iter_mut().zip(self.attributes.iter()) {
+            if let Some(value) = (kept.extract)(head) {
+                if kept.on_span {
+                    span(kept.key, value);
+                }
+                *slot = kept.fold.index(value).map_or(1, |at| at + 2);
             }
         }
         values
@@ -165,11 +225,32 @@ impl CustomAttributes {
 
     /// The attributes `values` stand for, added to a series' attributes when it is bound.
     pub(crate) fn push_attributes(&self, values: CustomValues, attributes: &mut Vec<KeyValue>) {
-        for (&value, (key, fold, _)) in values.0.iter().zip(self.attributes.iter()) {
+        for (&value, kept) in values.0.iter().zip(self.attributes.iter()) {
             if value != 0 {
-                let index = value.checked_sub(2);
-                attributes.push(KeyValue::new(*key, fold.value(index).to_string()));
+                let value = kept.fold.value(value.checked_sub(2));
+                let attribute = match value.parse::<i64>() {
+                    Ok(number) if kept.integer => KeyValue::new(kept.key, number),
+                    _ => KeyValue::new(kept.key, value.to_string()),
+                };
+                attributes.push(attribute);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_and_port;
+
+    #[test]
+    fn an_authority_splits_into_host_and_port() {
+        assert_eq!(host_and_port("api.example.com"), ("api.example.com", None));
+        assert_eq!(
+            host_and_port("api.example.com:8443"),
+            ("api.example.com", Some("8443"))
+        );
+        assert_eq!(host_and_port("[::1]:8080"), ("[::1]", Some("8080")));
+        assert_eq!(host_and_port("[::1]"), ("[::1]", None));
+        assert_eq!(host_and_port("host:"), ("host", None));
     }
 }

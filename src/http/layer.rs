@@ -8,7 +8,9 @@ use opentelemetry::trace::TracerProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tower_layer::Layer;
 
-use super::custom::{CustomAttribute, CustomSpec, MAX_CUSTOM_ATTRIBUTES, RequestHead};
+use super::custom::{
+    CustomAttribute, CustomSpec, MAX_CUSTOM_ATTRIBUTES, RequestHead, host_and_port,
+};
 use super::exclusions::Exclusions;
 use super::labels::UrlScheme;
 use super::operation::FallbackRoute;
@@ -225,6 +227,43 @@ impl MonitoringLayer {
     /// 100 by default. Each distinct name counts once, on whichever routes it is named.
     pub fn max_operations(self, max: usize) -> Self {
         self.map_config(|config| config.max_operations = Some(max))
+    }
+
+    /// Adds `server.address` and `server.port` to the HTTP metrics (opt-in in the semantic
+    /// conventions; the server span always carries them): the host and port the client
+    /// addressed (the HTTP/2 authority or `Host`). The `Host` header is the client's to
+    /// write, so only the names in `addresses` are kept, any other is `_OTHER`, and at most
+    /// 8 ports; a request that names no port records none. Takes two of the layer's four
+    /// custom attributes.
+    ///
+    /// ```
+    /// let layer = tower_monitoring::MonitoringLayer::new()
+    ///     .record_server_address(["api.example.com", "api.example.net"]);
+    /// ```
+    pub fn record_server_address<I, S>(self, addresses: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        use crate::names::attr;
+        self.with_attribute(
+            CustomAttribute::one_of(attr::SERVER_ADDRESS, addresses).metrics_only(),
+            |request| {
+                request
+                    .authority()
+                    .map(|authority| host_and_port(authority).0)
+            },
+        )
+        .with_attribute(
+            CustomAttribute::capped(attr::SERVER_PORT, 8)
+                .integer()
+                .metrics_only(),
+            |request| {
+                request
+                    .authority()
+                    .and_then(|authority| host_and_port(authority).1)
+            },
+        )
     }
 
     /// Adds `attribute` to the HTTP metrics and server span of every request, as `extract`

@@ -115,3 +115,49 @@ async fn the_span_carries_the_value_as_read() {
     assert_eq!(value("gen_ai.request.model").as_deref(), Some("m9"));
     assert_eq!(series(&metrics)[0].0, "_OTHER", "the metrics fold it");
 }
+
+#[tokio::test]
+async fn server_address_and_port_are_opt_in_and_bounded() {
+    let metrics = TestMetrics::new();
+    let app = Router::new()
+        .route("/a", get(|| async { "a" }))
+        .layer(metrics.layer().record_server_address(["api.example.com"]));
+    for host in [
+        "api.example.com:8443",
+        "api.example.com",
+        "evil.example:1",
+        "[::1]:80",
+    ] {
+        let request = Request::get("/a")
+            .header("host", host)
+            .body(Body::empty())
+            .unwrap();
+        support::send(&app, request).await;
+    }
+    let mut found: Vec<(String, String)> = metrics
+        .durations_where(&[(attr::HTTP_ROUTE, "/a")])
+        .into_iter()
+        .map(|point| {
+            let get = |key: &str| point.attributes.get(key).cloned().unwrap_or("-".into());
+            (get(attr::SERVER_ADDRESS), get(attr::SERVER_PORT))
+        })
+        .collect();
+    found.sort();
+    let expected = [
+        ("_OTHER", "1"),
+        ("_OTHER", "80"),
+        ("api.example.com", "-"),
+        ("api.example.com", "8443"),
+    ];
+    assert_eq!(found, expected.map(|(a, p)| (a.to_owned(), p.to_owned())));
+    // Without the setting, neither is on the metrics (the conventions make them opt-in).
+    let plain = TestMetrics::new();
+    let app = Router::new()
+        .route("/a", get(|| async { "a" }))
+        .layer(plain.layer());
+    let request = Request::get("/a").header("host", "api.example.com:8443");
+    support::send(&app, request.body(Body::empty()).unwrap()).await;
+    let point = &plain.durations_where(&[(attr::HTTP_ROUTE, "/a")])[0];
+    assert!(!point.attributes.contains_key(attr::SERVER_ADDRESS));
+    assert!(!point.attributes.contains_key(attr::SERVER_PORT));
+}
