@@ -21,6 +21,8 @@ use std::sync::Arc;
 use opentelemetry::Context;
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceId};
 
+// Exemplars are read back only to render the OpenMetrics text.
+#[cfg_attr(not(feature = "prometheus"), allow(unused_imports))]
 pub(crate) use series::{Exemplar, SeriesExemplars};
 pub(crate) use table::ExemplarTable;
 

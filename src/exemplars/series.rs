@@ -49,6 +49,7 @@ impl SeriesExemplars {
     }
 
     /// The exemplars kept, at most one per bucket, in bucket order.
+    #[cfg_attr(not(feature = "prometheus"), allow(dead_code))]
     pub(crate) fn exemplars(&self) -> Vec<Exemplar> {
         let Some(slots) = self.slots.get() else {
             return Vec::new();

@@ -88,6 +88,7 @@ impl ExemplarTable {
 
     /// The exemplars of the series `attributes` (any order), if it has had a sampled
     /// recording.
+    #[cfg_attr(not(feature = "prometheus"), allow(dead_code))]
     pub(crate) fn find<'a>(
         &self,
         attributes: impl Iterator<Item = &'a KeyValue> + Clone,

@@ -295,7 +295,9 @@ impl MonitoringBuilder {
     pub fn build(self) -> Result<Monitoring, Error> {
         let vars = ProcessEnv;
         let (settings, resolved) = self.split(&vars)?;
-        Monitoring::assemble(Pipelines::build(settings, &vars, |_| {})?, resolved)
+        let pipelines = Pipelines::build(settings, &vars, |_| {})?;
+        pipelines.announce();
+        Monitoring::assemble(pipelines, resolved)
     }
 
     /// The pipelines' settings, and everything above them checked and resolved against the

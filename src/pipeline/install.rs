@@ -27,6 +27,7 @@ pub(crate) fn install(settings: Settings, vars: &impl Vars) -> Result<Pipelines,
             return Err(err);
         }
     }
+    pipelines.announce();
     if let Some(tracer_provider) = &pipelines.tracer_provider {
         opentelemetry::global::set_tracer_provider(tracer_provider.clone());
     }

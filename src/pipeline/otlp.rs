@@ -83,6 +83,28 @@ pub(super) fn tls_files(
     tls::Tls::load(&tls::resolve(&settings.tls, signal, vars)?)
 }
 
+/// What to tell the operator at start about `signal`'s TLS: today, a certificate that gRPC
+/// will refuse when the collector presents it (see `Tls::grpc_notice`).
+#[cfg_attr(
+    not(all(feature = "otlp-grpc", feature = "tls")),
+    allow(unused_variables)
+)]
+pub(super) fn certificate_notice(
+    settings: &Settings,
+    signal: Signal,
+    protocol: OtlpProtocol,
+    tls: &tls::Tls,
+    vars: &impl Vars,
+) -> Result<Option<String>, Error> {
+    #[cfg(all(feature = "otlp-grpc", feature = "tls"))]
+    if protocol == OtlpProtocol::Grpc {
+        if let Some(host) = https_host(settings.endpoint.as_deref(), signal, vars)? {
+            return Ok(tls.grpc_notice(&host));
+        }
+    }
+    Ok(None)
+}
+
 /// The span exporter for `protocol`; see [`transport`].
 pub(super) fn span_exporter(
     settings: &Settings,
@@ -229,6 +251,16 @@ impl<'a> Transport<'a> {
 /// Whether the endpoint `signal` goes to is `https://`: the builder's, else the signal's
 /// variable, else the generic one (the default, `http://localhost:4317`, is not).
 fn uses_https(endpoint: Option<&str>, signal: Signal, vars: &impl Vars) -> Result<bool, Error> {
+    Ok(https_host(endpoint, signal, vars)?.is_some())
+}
+
+/// The host of `signal`'s endpoint when it is `https://`: the builder's, else the signal's
+/// variable, else the generic one.
+fn https_host(
+    endpoint: Option<&str>,
+    signal: Signal,
+    vars: &impl Vars,
+) -> Result<Option<String>, Error> {
     let endpoint = match endpoint {
         Some(endpoint) => Some(endpoint.to_owned()),
         None => match vars.get(&signal.variable("ENDPOINT"))? {
@@ -236,12 +268,23 @@ fn uses_https(endpoint: Option<&str>, signal: Signal, vars: &impl Vars) -> Resul
             None => vars.get("OTEL_EXPORTER_OTLP_ENDPOINT")?,
         },
     };
-    Ok(endpoint.is_some_and(|endpoint| {
-        endpoint
-            .trim()
-            .get(..8)
-            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
-    }))
+    let Some(endpoint) = endpoint else {
+        return Ok(None);
+    };
+    let endpoint = endpoint.trim();
+    let https = endpoint
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+    if !https {
+        return Ok(None);
+    }
+    let authority = endpoint[8..].split(['/', '?']).next().unwrap_or_default();
+    let authority = authority.rsplit('@').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    Ok(Some(host.to_owned()))
 }
 
 /// The export timeout a client of our own must enforce: the signal's

@@ -50,6 +50,8 @@ pub(crate) struct Pipelines {
     pub(crate) cardinality_limit: usize,
     /// Where the duration histograms keep exemplars, when they do (tracing on).
     pub(crate) exemplars: Option<Arc<Exemplars>>,
+    /// What to tell the operator once logging is set up (see [`announce`](Self::announce)).
+    notices: Vec<String>,
     /// The crate's own observable counters (folded series, pushed data points), kept so that
     /// their callbacks live as long as the pipelines.
     _observers: Vec<opentelemetry::metrics::ObservableCounter<u64>>,
@@ -75,9 +77,10 @@ impl Pipelines {
         let propagation = env::propagator(vars)?.with_inbound(settings.inbound);
         let value_length_limit =
             env::attribute_value_length_limit(settings.value_length_limit, vars)?;
+        let mut notices = Vec::new();
         let processor = match settings.span_processor.take() {
             Some(custom) => Some(custom),
-            None => otlp_processor(&settings, vars)?,
+            None => otlp_processor(&settings, vars, &mut notices)?,
         };
 
         let cardinality_limit = env::cardinality_limit(settings.cardinality_limit, vars)?;
@@ -88,8 +91,15 @@ impl Pipelines {
         let export_status = Arc::new(ExportStatus::default());
         let push_status = Arc::new(PushStatus::default());
         let watchers = (push_status.clone(), export_status.clone(), overflow.clone());
-        let push = otlp_metrics_reader(&settings, export, vars, interval, temporality, watchers)?
-            .map(|reader| (reader, temporality));
+        let push = otlp_metrics_reader(
+            &settings,
+            export,
+            vars,
+            (interval, temporality),
+            watchers,
+            &mut notices,
+        )?
+        .map(|reader| (reader, temporality));
         let pushed = push.is_some();
 
         let provider = SdkMeterProvider::builder().with_resource(resource.clone());
@@ -139,8 +149,18 @@ impl Pipelines {
             shutdown_timeout: settings.shutdown_timeout,
             cardinality_limit,
             exemplars,
+            notices,
             _observers: observers,
         })
+    }
+
+    /// Logs, as warnings, what the operator should know about the configuration (a
+    /// certificate gRPC will refuse): after `install()` has set up logging, or at once for
+    /// pipelines built beside the application's own subscriber.
+    pub(crate) fn announce(&self) {
+        for notice in &self.notices {
+            tracing::warn!("{notice}");
+        }
     }
 
     /// The meter of this crate's instruments.
@@ -185,12 +205,16 @@ impl Pipelines {
 fn otlp_processor(
     settings: &Settings,
     vars: &impl Vars,
+    notices: &mut Vec<String>,
 ) -> Result<Option<ProcessorFactory>, Error> {
     let tls = super::otlp::tls_files(&settings.otlp, Signal::Traces, vars)?;
     if !env::traces_enabled(settings.otlp.endpoint.is_some(), vars)? {
         return Ok(None);
     }
     let protocol = env::otlp_protocol(settings.otlp.protocol, Signal::Traces, vars)?;
+    let notice =
+        super::otlp::certificate_notice(&settings.otlp, Signal::Traces, protocol, &tls, vars)?;
+    notices.extend(notice.map(|notice| format!("trace export: {notice}")));
     let exporter = super::otlp::span_exporter(&settings.otlp, protocol, tls, vars)?;
     Ok(Some(traces::processor(exporter)))
 }
@@ -209,15 +233,18 @@ fn otlp_metrics_reader(
     settings: &Settings,
     export: super::MetricsExport,
     vars: &impl Vars,
-    interval: Duration,
-    temporality: opentelemetry_sdk::metrics::Temporality,
+    (interval, temporality): (Duration, opentelemetry_sdk::metrics::Temporality),
     (status, export_status, overflow): PushWatchers,
+    notices: &mut Vec<String>,
 ) -> Result<Option<Arc<dyn MetricReader>>, Error> {
     let tls = super::otlp::tls_files(&settings.otlp, Signal::Metrics, vars)?;
     if !export.push() {
         return Ok(None);
     }
     let protocol = env::otlp_protocol(settings.otlp.protocol, Signal::Metrics, vars)?;
+    let notice =
+        super::otlp::certificate_notice(&settings.otlp, Signal::Metrics, protocol, &tls, vars)?;
+    notices.extend(notice.map(|notice| format!("metric export: {notice}")));
     let exporter = super::otlp::metric_exporter(&settings.otlp, protocol, tls, temporality, vars)?;
     Ok(Some(Arc::new(super::metrics_push::reader(
         exporter,
@@ -233,9 +260,9 @@ fn otlp_metrics_reader(
     _settings: &Settings,
     export: super::MetricsExport,
     _vars: &impl Vars,
-    _interval: Duration,
-    _temporality: opentelemetry_sdk::metrics::Temporality,
+    _schedule: (Duration, opentelemetry_sdk::metrics::Temporality),
     _watchers: PushWatchers,
+    _notices: &mut Vec<String>,
 ) -> Result<Option<Arc<dyn MetricReader>>, Error> {
     if !export.push() {
         return Ok(None);
@@ -252,6 +279,7 @@ fn otlp_metrics_reader(
 fn otlp_processor(
     _settings: &Settings,
     vars: &impl Vars,
+    _notices: &mut Vec<String>,
 ) -> Result<Option<ProcessorFactory>, Error> {
     if env::traces_enabled(false, vars)? {
         return Err(Error::config(

@@ -216,6 +216,54 @@ mod loaded {
             }
         }
 
+        /// What to tell the operator at start when gRPC (whose TLS takes no custom verifier,
+        /// so nothing can be pinned) is to trust a certificate that looks like the
+        /// collector's own, made by `openssl req -x509`: marked as an authority and valid for
+        /// the collector's `host`. Presented by the collector, it fails every export with
+        /// `CaUsedAsEndEntity`; the notice says how to make one that works. (A real
+        /// authority is rarely valid for the collector's name, so this seldom speaks
+        /// wrongly, and it only warns.)
+        #[cfg(feature = "otlp-grpc")]
+        pub(crate) fn grpc_notice(&self, host: &str) -> Option<String> {
+            let (_, certificates) = self.authority.as_ref()?;
+            let name = ServerName::try_from(host.to_owned()).ok()?;
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+            let suspect = certificates.iter().any(|certificate| {
+                let valid_for_host = webpki::EndEntityCert::try_from(certificate)
+                    .is_ok_and(|cert| cert.verify_is_valid_for_subject_name(&name).is_ok());
+                let mut roots = RootCertStore::empty();
+                roots.add_parsable_certificates([(*certificate).clone()]);
+                let Ok(verifier) =
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .build()
+                else {
+                    return false;
+                };
+                let presented = verifier.verify_server_cert(
+                    certificate,
+                    &[],
+                    &name,
+                    &[],
+                    UnixTime::now(),
+                );
+                valid_for_host
+                    && matches!(presented, Err(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
+                        if format!("{other:?}").contains("CaUsedAsEndEntity"))
+            });
+            suspect.then(|| {
+                format!(
+                    "the certificate trusted for the collector at {host} is marked as a \
+                 certificate authority and named for {host}: if the collector presents it as its \
+                 own (what `openssl req -x509` makes unless told otherwise), every gRPC export \
+                 fails with CaUsedAsEndEntity. Give the collector a server certificate signed by \
+                 that authority, or make the self-signed one a leaf: `openssl req -x509 -newkey \
+                 rsa:2048 -nodes -keyout collector.key -out collector.pem -subj /CN={host} \
+                 -addext basicConstraints=critical,CA:FALSE -addext subjectAltName=DNS:{host}` \
+                 (or use http/protobuf, which accepts that exact certificate)"
+                )
+            })
+        }
+
         /// For rustls clients (HTTP/protobuf, the alert webhook). A named authority is
         /// trusted as such, and also pinned: a server presenting exactly that certificate as
         /// its own is accepted (see [`Pinned`]).

@@ -54,8 +54,19 @@ async fn spans_reach_an_https_collector_that_the_named_authority_signed() {
     let receiver = Receiver::with_tls(&pki, false).await;
     for (name, protocol) in PROTOCOLS {
         receiver.received.clear();
-        let builder =
-            builder(receiver.https_endpoint(name), protocol).otlp_certificate(pki.path("ca.pem"));
+        let trusting = || {
+            builder(receiver.https_endpoint(name), protocol).otlp_certificate(pki.path("ca.pem"))
+        };
+        // A real authority that signed the collector's certificate: nothing to warn about.
+        let logs = support::LogCapture::start();
+        drop(trusting().build().unwrap());
+        assert!(
+            !logs.text().contains("CaUsedAsEndEntity"),
+            "{}",
+            logs.text()
+        );
+        drop(logs);
+        let builder = trusting();
         let spans = one_request(builder, &receiver).await;
         assert_eq!(spans, ["GET /orders/{id}"], "over {name}");
     }
@@ -121,11 +132,26 @@ async fn a_self_signed_authority_as_the_collector_is_pinned_or_explained() {
         .otlp_certificate(stranger.path("ca.pem"));
     assert!(one_request(refused, &receiver).await.is_empty());
 
+    // Over gRPC nothing can be pinned: building says at once what will fail and how to
+    // make a certificate that works, and the failures say it again.
+    let logs = support::LogCapture::start();
     let monitoring = builder(receiver.https_endpoint("grpc"), OtlpProtocol::Grpc)
         .otlp_certificate(pki.path("ca.pem"))
         .metrics_token("t0ken")
         .build()
         .unwrap();
+    let told = logs.text();
+    drop(logs);
+    assert!(
+        told.contains("WARN")
+            && told.contains("trace export:")
+            && told.contains("CaUsedAsEndEntity"),
+        "{told}"
+    );
+    assert!(
+        told.contains("basicConstraints=critical,CA:FALSE"),
+        "{told}"
+    );
     let app = Router::new()
         .route("/orders/{id}", get(|| async { "order" }))
         .layer(monitoring.layer())
