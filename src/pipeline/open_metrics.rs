@@ -8,6 +8,7 @@
 //! switches format keeps its series): dots to underscores, the unit's suffix, `_total` on
 //! counters, `target_info` for the resource, attributes as labels sorted by name.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::UNIX_EPOCH;
@@ -86,10 +87,9 @@ pub(crate) fn render(
                 Some(&at) => &mut families[at],
                 None => {
                     by_name.insert(name.clone(), families.len());
-                    families.push(Family {
-                        kind,
-                        text: header(&name, kind, metric),
-                    });
+                    let mut text = header(&name, kind, metric);
+                    text.reserve(estimated_size(metric));
+                    families.push(Family { kind, text });
                     families.last_mut().expect("just pushed")
                 }
             };
@@ -102,6 +102,15 @@ pub(crate) fn render(
             write_points(&mut family.text, &name, metric.data(), &extra, table);
         }
     }
+    // One allocation for the whole text: at 10 000 series it is tens of megabytes, and
+    // growing it by doubling would copy it several times.
+    out.reserve(
+        families
+            .iter()
+            .map(|family| family.text.len())
+            .sum::<usize>()
+            + 6,
+    );
     for family in families {
         out.push_str(&family.text);
     }
@@ -125,6 +134,28 @@ fn kind(metric: &Metric) -> Option<Kind> {
         AggregatedMetrics::U64(data) => of(data),
         AggregatedMetrics::I64(data) => of(data),
     }
+}
+
+/// About how many bytes `metric`'s samples take, so its text is allocated once: a line of
+/// some 200 bytes per sample.
+fn estimated_size(metric: &Metric) -> usize {
+    fn lines<T>(data: &MetricData<T>) -> usize {
+        match data {
+            MetricData::Histogram(histogram) => histogram
+                .data_points()
+                .map(|point| point.bucket_counts().count() + 2)
+                .sum(),
+            MetricData::Gauge(gauge) => gauge.data_points().count(),
+            MetricData::Sum(sum) => sum.data_points().count(),
+            MetricData::ExponentialHistogram(_) => 0,
+        }
+    }
+    let lines = match metric.data() {
+        AggregatedMetrics::F64(data) => lines(data),
+        AggregatedMetrics::U64(data) => lines(data),
+        AggregatedMetrics::I64(data) => lines(data),
+    };
+    lines * 200
 }
 
 fn header(name: &str, kind: Kind, metric: &Metric) -> String {
@@ -235,22 +266,24 @@ fn scope_labels(scope: &InstrumentationScope) -> Vec<(String, String)> {
     for attribute in scope.attributes() {
         if !matches!(attribute.key.as_str(), "name" | "version" | "schema_url") {
             let key = format!("otel_scope_{}", attribute.key);
-            labels.push((sanitize_label(&key), attribute.value.to_string()));
+            labels.push((
+                sanitize_label(&key).into_owned(),
+                attribute.value.to_string(),
+            ));
         }
     }
     labels
 }
 
-fn sanitize_label(key: &str) -> String {
+fn sanitize_label(key: &str) -> Cow<'_, str> {
+    let valid = |c: char| c.is_ascii_alphanumeric() || c == ':' || c == '_';
+    if key.chars().all(valid) {
+        return key.into();
+    }
     key.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == ':' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+        .map(|c| if valid(c) { c } else { '_' })
+        .collect::<String>()
+        .into()
 }
 
 /// `{name="value",...}` with the attributes sorted by label name (attributes whose names
@@ -260,7 +293,7 @@ fn labels<'a>(
     attributes: impl Iterator<Item = &'a KeyValue>,
     extra: &[(String, String)],
 ) -> String {
-    let mut pairs: Vec<(String, &str, String)> = attributes
+    let mut pairs: Vec<(Cow<'a, str>, &str, Cow<'a, str>)> = attributes
         .map(|kv| {
             (
                 sanitize_label(kv.key.as_str()),
@@ -296,12 +329,15 @@ fn labels<'a>(
     text
 }
 
-fn value(value: &Value) -> String {
-    value.to_string()
+fn value(value: &Value) -> Cow<'_, str> {
+    match value {
+        Value::String(text) => text.as_str().into(),
+        other => other.to_string().into(),
+    }
 }
 
 /// `\`, newline and (in label values) `"` escaped.
-fn escape(text: &str, quotes: bool) -> std::borrow::Cow<'_, str> {
+fn escape(text: &str, quotes: bool) -> Cow<'_, str> {
     if !(text.contains(['\\', '\n']) || quotes && text.contains('"')) {
         return text.into();
     }
@@ -409,6 +445,10 @@ fn write_histogram<T: AsF64>(
     extra: &[(String, String)],
     exemplars: Option<&ExemplarTable>,
 ) {
+    // The `le` values, spelled once per set of bounds (every point of an instrument shares
+    // them).
+    let mut bounds: Vec<f64> = Vec::new();
+    let mut les: Vec<String> = vec!["+Inf".to_owned()];
     for point in histogram.data_points() {
         let labels = labels(point.attributes(), extra);
         // The bucket label goes inside the braces, after the others.
@@ -417,7 +457,11 @@ fn write_histogram<T: AsF64>(
         } else {
             format!("{},", &labels[..labels.len() - 1])
         };
-        let bounds: Vec<f64> = point.bounds().collect();
+        if !point.bounds().eq(bounds.iter().copied()) {
+            bounds = point.bounds().collect();
+            les = bounds.iter().map(|bound| number(*bound)).collect();
+            les.push("+Inf".to_owned());
+        }
         let kept = exemplars
             .and_then(|table| {
                 let attributes: Vec<&KeyValue> = point.attributes().collect();
@@ -426,12 +470,21 @@ fn write_histogram<T: AsF64>(
             .map(|series| by_bucket(&series.exemplars(), &bounds))
             .unwrap_or_default();
         let mut cumulative = 0;
+        let mut digits = itoa::Buffer::new();
         for (bucket, count) in point.bucket_counts().enumerate() {
             cumulative += count;
-            let le = bounds
-                .get(bucket)
-                .map_or_else(|| "+Inf".to_owned(), |b| number(*b));
-            let _ = write!(out, "{name}_bucket{open}le=\"{le}\"}} {cumulative}");
+            let le = les.get(bucket).map_or("+Inf", String::as_str);
+            for part in [
+                name,
+                "_bucket",
+                &open,
+                "le=\"",
+                le,
+                "\"} ",
+                digits.format(cumulative),
+            ] {
+                out.push_str(part);
+            }
             if let Some(exemplar) = kept.get(bucket).copied().flatten() {
                 write_exemplar(out, &exemplar);
             }
