@@ -81,3 +81,12 @@ impl Exemplars {
             .map(|(_, table)| table)
     }
 }
+
+/// Ids made of one repeated byte, for tests.
+#[cfg(test)]
+pub(crate) fn test_trace(n: u8) -> TraceIds {
+    TraceIds {
+        trace_id: TraceId::from_bytes([n; 16]),
+        span_id: SpanId::from_bytes([n; 8]),
+    }
+}

@@ -63,16 +63,8 @@ impl SeriesExemplars {
 
 #[cfg(test)]
 mod tests {
-    use opentelemetry::trace::{SpanId, TraceId};
-
     use super::*;
-
-    fn trace(n: u8) -> TraceIds {
-        TraceIds {
-            trace_id: TraceId::from_bytes([n; 16]),
-            span_id: SpanId::from_bytes([n; 8]),
-        }
-    }
+    use crate::exemplars::test_trace as trace;
 
     #[test]
     fn each_bucket_keeps_its_latest_exemplar() {

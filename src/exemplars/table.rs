@@ -146,16 +146,8 @@ fn same_set<'a>(
 
 #[cfg(test)]
 mod tests {
-    use opentelemetry::trace::{SpanId, TraceId};
-
     use super::*;
-
-    fn trace(n: u8) -> TraceIds {
-        TraceIds {
-            trace_id: TraceId::from_bytes([n; 16]),
-            span_id: SpanId::from_bytes([n; 8]),
-        }
-    }
+    use crate::exemplars::test_trace as trace;
 
     #[test]
     fn a_series_is_found_whatever_the_order_of_its_attributes() {

@@ -210,11 +210,45 @@ pub fn chunks(n: usize, size: usize) -> Vec<Bytes> {
 
 pub mod prometheus;
 
+/// Sends `request` through `service` (an axum router or any tower service) and reads the
+/// whole response, as a client would.
+pub async fn send<S, ReqBody, ResBody>(
+    service: &S,
+    request: http::Request<ReqBody>,
+) -> (http::StatusCode, Bytes)
+where
+    S: tower::Service<http::Request<ReqBody>, Response = http::Response<ResBody>> + Clone,
+    S::Error: std::fmt::Debug,
+    ResBody: Body,
+    ResBody::Error: std::fmt::Debug,
+{
+    let (status, _, body) = send_keeping_headers(service, request).await;
+    (status, body)
+}
+
 /// [`send`], keeping the response headers and reading the body as text.
 pub async fn send_full<S, ReqBody, ResBody>(
     service: &S,
     request: http::Request<ReqBody>,
 ) -> (http::StatusCode, http::HeaderMap, String)
+where
+    S: tower::Service<http::Request<ReqBody>, Response = http::Response<ResBody>> + Clone,
+    S::Error: std::fmt::Debug,
+    ResBody: Body,
+    ResBody::Error: std::fmt::Debug,
+{
+    let (status, headers, body) = send_keeping_headers(service, request).await;
+    (
+        status,
+        headers,
+        String::from_utf8(body.to_vec()).expect("UTF-8"),
+    )
+}
+
+async fn send_keeping_headers<S, ReqBody, ResBody>(
+    service: &S,
+    request: http::Request<ReqBody>,
+) -> (http::StatusCode, http::HeaderMap, Bytes)
 where
     S: tower::Service<http::Request<ReqBody>, Response = http::Response<ResBody>> + Clone,
     S::Error: std::fmt::Debug,
@@ -230,41 +264,9 @@ where
         .expect("service call");
     let (head, body) = response.into_parts();
     let body = body.collect().await.expect("response body").to_bytes();
-    (
-        head.status,
-        head.headers,
-        String::from_utf8(body.to_vec()).expect("UTF-8"),
-    )
+    (head.status, head.headers, body)
 }
 
-/// Sends `request` through `service` (an axum router or any tower service) and reads the
-/// whole response, as a client would.
-pub async fn send<S, ReqBody, ResBody>(
-    service: &S,
-    request: http::Request<ReqBody>,
-) -> (http::StatusCode, Bytes)
-where
-    S: tower::Service<http::Request<ReqBody>, Response = http::Response<ResBody>> + Clone,
-    S::Error: std::fmt::Debug,
-    ResBody: Body,
-    ResBody::Error: std::fmt::Debug,
-{
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-    let response = service
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("service call");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("response body")
-        .to_bytes();
-    (status, body)
-}
 pub mod example;
 pub mod otlp;
 pub mod tls;

@@ -12,29 +12,31 @@ pub const ACCEPTED_LINT: &[(&str, &str)] = &[(
      deprecated, so no rendering satisfies both the conventions and the linter",
 )];
 
-/// Fails the test, loudly, when promtool is missing, cannot parse `text`, or lints anything
-/// outside [`ACCEPTED_LINT`]; returns the accepted findings.
-pub fn promtool_accepts(text: &str) -> Vec<String> {
-    let mut child = match Command::new("promtool")
-        .args(["check", "metrics"])
+/// Runs `command` with `text` on its standard input; its output, or why it could not start.
+fn piped(command: &mut Command, text: &str) -> std::io::Result<std::process::Output> {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(err) => panic!(
-            "promtool is needed to parse the /metrics output ({err}); install Debian's `prometheus` \
-             package (`apt-get install prometheus`), as .ci/run does"
-        ),
-    };
+        .spawn()?;
     child
         .stdin
         .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+        .expect("piped stdin")
+        .write_all(text.as_bytes())?;
+    child.wait_with_output()
+}
+
+/// Fails the test, loudly, when promtool is missing, cannot parse `text`, or lints anything
+/// outside [`ACCEPTED_LINT`]; returns the accepted findings.
+pub fn promtool_accepts(text: &str) -> Vec<String> {
+    let output =
+        piped(Command::new("promtool").args(["check", "metrics"]), text).unwrap_or_else(|err| {
+            panic!(
+                "promtool is needed to parse the /metrics output ({err}); install Debian's \
+                 `prometheus` package (`apt-get install prometheus`), as .ci/run does"
+            )
+        });
     let report = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -105,27 +107,14 @@ pub fn open_metrics_parser_accepts(text: &str) -> usize {
         families = list(text_string_to_metric_families(sys.stdin.read()))\n\
         print(sum(1 for f in families for s in f.samples if s.exemplar))\n";
     let python = open_metrics_python();
-    let mut child = Command::new(&python)
-        .args(["-c", PARSE])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| {
-            panic!(
-                "{} is needed to parse OpenMetrics ({err}): run scripts/test.sh, which installs \
-                 `prometheus-client` (PyPI) into target/test-tools/venv, or point \
-                 OPENMETRICS_PYTHON at a Python that has it",
-                python.display()
-            )
-        });
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = piped(Command::new(&python).args(["-c", PARSE]), text).unwrap_or_else(|err| {
+        panic!(
+            "{} is needed to parse OpenMetrics ({err}): run scripts/test.sh, which installs \
+             `prometheus-client` (PyPI) into target/test-tools/venv, or point \
+             OPENMETRICS_PYTHON at a Python that has it",
+            python.display()
+        )
+    });
     assert!(
         output.status.success(),
         "the OpenMetrics parser rejected the text:\n{}\n--- text ---\n{text}",
