@@ -155,3 +155,99 @@ async fn a_limit_out_of_range_is_refused() {
         );
     }
 }
+
+/// The operations of the database series in the pushes received so far, `"overflow"` for the
+/// overflow series.
+fn pushed_operations(receiver: &support::otlp::Receiver) -> Vec<Vec<String>> {
+    receiver
+        .received
+        .metrics()
+        .into_iter()
+        .filter(|metric| metric.name == tower_monitoring::names::DB_CLIENT_OPERATION_DURATION)
+        .map(|metric| {
+            let mut operations: Vec<String> = metric
+                .points
+                .iter()
+                .map(|point| match point.attr("otel.metric.overflow") {
+                    Some("true") => "overflow".to_owned(),
+                    _ => point.attr("db.operation.name").unwrap_or("-").to_owned(),
+                })
+                .collect();
+            operations.sort();
+            operations
+        })
+        .collect()
+}
+
+/// Waits until a push of the database series satisfies `wanted`; returns it.
+async fn pushed(
+    receiver: &support::otlp::Receiver,
+    wanted: impl Fn(&[String]) -> bool,
+) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(found) = pushed_operations(receiver)
+            .into_iter()
+            .find(|ops| wanted(ops))
+        {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no such push; received {:?}",
+            pushed_operations(receiver)
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// With delta pushes the SDK forgets a series idle for an interval, so label sets that were
+/// folded past the limit get series of their own once room is free. (The HTTP layer's bound
+/// series are never bound past the limit, so none is ever pinned to the overflow series.)
+#[tokio::test(flavor = "multi_thread")]
+async fn with_delta_pushes_idle_series_expire_and_later_label_sets_get_their_own() {
+    use opentelemetry_sdk::metrics::Temporality;
+    use tower_monitoring::{MetricsExport, OtlpProtocol};
+
+    let receiver = support::otlp::Receiver::start().await;
+    let interval = std::time::Duration::from_millis(100);
+    let monitoring = Monitoring::builder()
+        .otlp_endpoint(receiver.http_endpoint())
+        .otlp_protocol(OtlpProtocol::HttpProtobuf)
+        .metrics_export(MetricsExport::Push)
+        .metrics_temporality(Temporality::Delta)
+        .metric_export_interval(interval)
+        .cardinality_limit(3)
+        .build()
+        .unwrap();
+    let dependencies = monitoring.dependencies();
+    macro_rules! query {
+        ($operation:literal) => {
+            dependencies
+                .db("postgresql", $operation, "orders", async {
+                    Ok::<_, std::io::Error>(())
+                })
+                .await
+                .unwrap()
+        };
+    }
+    query!("a");
+    query!("b");
+    query!("c");
+    query!("d");
+    query!("e");
+    let first = pushed(&receiver, |ops| ops.contains(&"overflow".to_owned())).await;
+    assert_eq!(first, ["a", "b", "c", "overflow"]);
+
+    // Idle for a few intervals: a, b and c expire.
+    tokio::time::sleep(interval * 4).await;
+    receiver.received.clear();
+    query!("d");
+    query!("e");
+    let later = pushed(&receiver, |ops| !ops.is_empty()).await;
+    assert_eq!(
+        later,
+        ["d", "e"],
+        "the folded label sets now have series of their own"
+    );
+}
