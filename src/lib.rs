@@ -137,12 +137,19 @@
 //! bytes that streamed, not `Content-Length`, observed only for requests and responses that
 //! carry a body (count requests with the duration histogram).
 //!
+//! With tracing on, every duration histogram keeps exemplars: per series and bucket, the
+//! trace of a recent sampled request, shown on `/metrics` to a scraper that asks for
+//! OpenMetrics ([`Monitoring::render_open_metrics`]; [`MonitoringBuilder::exemplars`]).
+//!
 //! # Cardinality
 //!
 //! Every label value comes from a closed set or from the application's route templates:
 //! 10 methods, 2 schemes, a handful of protocol versions, status codes, and routes. Requests
 //! that match no route share one series, so a scanner cannot add series. Nothing is taken
-//! from client-controlled headers (`Host`, `X-Forwarded-*`) for metrics. Each instrument keeps
+//! from client-controlled headers (`Host`, `X-Forwarded-*`) for metrics unless the
+//! application asks ([`MonitoringLayer::with_attribute`],
+//! [`MonitoringLayer::record_server_address`]), and then folded: values outside a closed set
+//! or past a cap are `_OTHER`, as are [operation names](OperationName). Each instrument keeps
 //! at most [`DEFAULT_CARDINALITY_LIMIT`] series ([`MonitoringBuilder::cardinality_limit`]);
 //! past it new label sets fold into one overflow series, named in a warning and counted in
 //! `monitoring.metric.overflow`.
