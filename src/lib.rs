@@ -198,6 +198,8 @@ mod endpoints;
 mod error;
 mod exemplars;
 pub mod failure;
+#[cfg(feature = "grpc")]
+mod grpc;
 mod http;
 mod method;
 mod monitoring;
@@ -219,6 +221,11 @@ pub use certificates::{CertificateWatch, DEFAULT_CERTIFICATE_REFRESH_INTERVAL};
 pub use classify::{Classify, Failure};
 pub use endpoints::{DEFAULT_EXCLUDED_PATHS, Endpoints};
 pub use error::{Error, ErrorKind};
+#[cfg(feature = "grpc")]
+pub use grpc::{
+    GrpcBody, GrpcClientErrors, GrpcClientLayer, GrpcFuture, GrpcLayer, GrpcServerErrors,
+    GrpcService,
+};
 #[cfg(feature = "axum")]
 pub use http::{ConnectionListener, CountedIo};
 pub use http::{

@@ -18,7 +18,11 @@ pub(crate) const MAX_VALUE_LEN: usize = 64;
 /// Which values a label keeps. Indexes start at 0, in the order values were first kept.
 pub(crate) enum Fold {
     OneOf(Box<[Box<str>]>),
-    Capped { cap: usize, kept: RwLock<Kept> },
+    Capped {
+        cap: usize,
+        max_len: usize,
+        kept: RwLock<Kept>,
+    },
 }
 
 #[derive(Default)]
@@ -34,8 +38,14 @@ impl Fold {
 
     /// At most `cap` values (and never more than a `u16` numbers).
     pub(crate) fn capped(cap: usize) -> Self {
+        Self::capped_to_length(cap, MAX_VALUE_LEN)
+    }
+
+    /// At most `cap` values of at most `max_len` bytes each.
+    pub(crate) fn capped_to_length(cap: usize, max_len: usize) -> Self {
         Self::Capped {
             cap: cap.min(usize::from(u16::MAX)),
+            max_len,
             kept: RwLock::default(),
         }
     }
@@ -43,15 +53,17 @@ impl Fold {
     /// The index of `value` among the values kept, keeping it if there is room; `None`
     /// when it folds into [`OTHER`] (as does `_OTHER` itself).
     pub(crate) fn index(&self, value: &str) -> Option<u16> {
-        if value.len() > MAX_VALUE_LEN || value == OTHER {
+        if value == OTHER {
             return None;
         }
         match self {
             Self::OneOf(values) => values
                 .iter()
                 .position(|kept| &**kept == value)
+                .filter(|_| value.len() <= MAX_VALUE_LEN)
                 .map(|at| at as u16),
-            Self::Capped { cap, kept } => {
+            Self::Capped { max_len, .. } if value.len() > *max_len => None,
+            Self::Capped { cap, kept, .. } => {
                 if let Some(&at) = kept
                     .read()
                     .unwrap_or_else(PoisonError::into_inner)

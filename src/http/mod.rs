@@ -55,6 +55,7 @@ pub use body::ResponseBody;
 #[cfg(feature = "axum")]
 pub use connections::{ConnectionListener, CountedIo};
 pub use custom::{CustomAttribute, RequestHead};
+pub(crate) use fold::Fold;
 pub use future::ResponseFuture;
 pub use labels::UrlScheme;
 pub use layer::MonitoringLayer;

@@ -136,6 +136,40 @@ impl Monitoring {
         }
     }
 
+    /// A [`GrpcLayer`](crate::GrpcLayer) for a tonic server, recording into these pipelines
+    /// and tracing with their propagators.
+    #[cfg(feature = "grpc")]
+    pub fn grpc_layer(&self) -> crate::GrpcLayer {
+        let layer = crate::GrpcLayer::new().with_meter_provider(self.meter_provider());
+        match self.server_tracer() {
+            Some(tracer) => layer.with_server_tracer(tracer),
+            None => layer.traces(false),
+        }
+    }
+
+    /// A [`GrpcClientLayer`](crate::GrpcClientLayer) for a tonic channel, recording into
+    /// these pipelines and propagating their context.
+    #[cfg(feature = "grpc")]
+    pub fn grpc_client_layer(&self) -> crate::GrpcClientLayer {
+        let layer = crate::GrpcClientLayer::new().with_meter_provider(self.meter_provider());
+        match self.server_tracer() {
+            Some(tracer) => layer.with_server_tracer(tracer),
+            None => layer.traces(false),
+        }
+    }
+
+    #[cfg(feature = "grpc")]
+    fn server_tracer(&self) -> Option<crate::trace::server_tracer::ServerTracer> {
+        use opentelemetry::trace::TracerProvider as _;
+        let pipelines = &self.inner.pipelines;
+        let provider = self.tracer_provider()?;
+        Some(crate::trace::server_tracer::ServerTracer {
+            tracer: provider.tracer_with_scope(crate::scope()),
+            propagation: pipelines.propagation.clone(),
+            value_length_limit: pipelines.value_length_limit,
+        })
+    }
+
     /// Wraps the listener given to `axum::serve` so it counts open and accepted
     /// connections and how long they stay open, in these pipelines.
     #[cfg(feature = "axum")]

@@ -51,6 +51,55 @@ metrics! {
     /// seconds).
     HTTP_SERVER_CONNECTION_DURATION: "http.server.connection.duration", Histogram, UNIT_SECONDS, Some(CONNECTION_DURATION_BUCKETS), None,
         "How long connections stayed open";
+    /// Duration of gRPC calls a [`GrpcLayer`](crate::GrpcLayer) served, from the request's
+    /// head to the end of the response stream (histogram, seconds). Semantic conventions
+    /// 1.45, where the RPC conventions are stable ([`RPC_SEMCONV_VERSION`]).
+    RPC_SERVER_CALL_DURATION: "rpc.server.call.duration", Histogram, UNIT_SECONDS, Some(DURATION_BUCKETS), Some("rpc.server.call.duration"),
+        "Duration of incoming RPCs, to the end of the response stream.";
+    /// gRPC calls being served now (up-down counter), by `rpc.system.name`. No semantic
+    /// convention exists; the counterpart of `http.server.active_requests`.
+    RPC_SERVER_ACTIVE_CALLS: "rpc.server.active_calls", UpDownCounter, UNIT_CALLS, None, None,
+        "Incoming RPCs being served now";
+    /// Messages received per served call (histogram): 1 for a unary call, the stream's
+    /// length for a client stream. Owned: semconv 1.42 removed `rpc.server.requests_per_rpc`
+    /// without a replacement.
+    RPC_SERVER_CALL_RECEIVED_MESSAGES: "rpc.server.call.received_messages", Histogram, UNIT_MESSAGES, Some(MESSAGE_COUNT_BUCKETS), None,
+        "Messages received per incoming RPC";
+    /// Messages sent per served call (histogram).
+    RPC_SERVER_CALL_SENT_MESSAGES: "rpc.server.call.sent_messages", Histogram, UNIT_MESSAGES, Some(MESSAGE_COUNT_BUCKETS), None,
+        "Messages sent per incoming RPC";
+    /// Duration of gRPC calls made through a [`GrpcClientLayer`](crate::GrpcClientLayer), to
+    /// the end of the response stream (histogram, seconds). Semantic conventions 1.45.
+    RPC_CLIENT_CALL_DURATION: "rpc.client.call.duration", Histogram, UNIT_SECONDS, Some(DURATION_BUCKETS), Some("rpc.client.call.duration"),
+        "Duration of outgoing RPCs, to the end of the response stream.";
+    /// gRPC calls in progress through a client (up-down counter).
+    RPC_CLIENT_ACTIVE_CALLS: "rpc.client.active_calls", UpDownCounter, UNIT_CALLS, None, None,
+        "Outgoing RPCs in progress";
+    /// Messages sent per outgoing call (histogram).
+    RPC_CLIENT_CALL_SENT_MESSAGES: "rpc.client.call.sent_messages", Histogram, UNIT_MESSAGES, Some(MESSAGE_COUNT_BUCKETS), None,
+        "Messages sent per outgoing RPC";
+    /// Messages received per outgoing call (histogram).
+    RPC_CLIENT_CALL_RECEIVED_MESSAGES: "rpc.client.call.received_messages", Histogram, UNIT_MESSAGES, Some(MESSAGE_COUNT_BUCKETS), None,
+        "Messages received per outgoing RPC";
+    /// Time from a request's arrival to its response head (histogram, seconds), for every
+    /// request: for a stream, the latency its client waits for; for an ordinary response,
+    /// the part of its duration before the body. Owned (no convention exists; Apollo's
+    /// time to first response is the precedent).
+    HTTP_SERVER_TIME_TO_FIRST_BYTE: "http.server.time_to_first_byte", Histogram, UNIT_SECONDS, Some(DURATION_BUCKETS), None,
+        "Time from a request's arrival to its response head";
+    /// How long streamed responses (server-sent events, upgrades such as WebSocket, routes
+    /// marked as streaming) stayed open, from their head to their end (histogram, seconds).
+    /// They are kept out of `http.server.request.duration`. Owned, after Kestrel's and
+    /// SignalR's connection durations.
+    HTTP_SERVER_STREAM_DURATION: "http.server.stream.duration", Histogram, UNIT_SECONDS, Some(CONNECTION_DURATION_BUCKETS), None,
+        "How long streamed responses stayed open, from their head to their end";
+    /// Streamed responses open now (up-down counter), by method and scheme; a request
+    /// moves from `http.server.active_requests` to here when its streaming head is sent.
+    HTTP_SERVER_ACTIVE_STREAMS: "http.server.active_streams", UpDownCounter, UNIT_STREAMS, None, None,
+        "Streamed responses open now";
+    /// Bytes sent per streamed response (histogram, bytes).
+    HTTP_SERVER_STREAM_BODY_SIZE: "http.server.stream.body.size", Histogram, UNIT_BYTES, Some(BODY_SIZE_BUCKETS), None,
+        "Bytes sent per streamed response";
     /// Duration of outbound HTTP requests to a platform, to the response headers (histogram, seconds).
     HTTP_CLIENT_REQUEST_DURATION: "http.client.request.duration", Histogram, UNIT_SECONDS, Some(DURATION_BUCKETS), Some("http.client.request.duration"),
         "Duration of requests to third-party platforms";
@@ -233,6 +282,12 @@ pub const UNIT_JOBS: &str = "{job}";
 pub const UNIT_CONNECTIONS: &str = "{connection}";
 /// Unit of a count of cache lookups.
 pub const UNIT_LOOKUPS: &str = "{lookup}";
+/// Unit of a count of RPCs.
+pub const UNIT_CALLS: &str = "{call}";
+/// Unit of a count of RPC messages.
+pub const UNIT_MESSAGES: &str = "{message}";
+/// Unit of a count of streamed responses.
+pub const UNIT_STREAMS: &str = "{stream}";
 /// Unit of a count of spans.
 pub const UNIT_SPANS: &str = "{span}";
 /// Unit of a count of refused requests.
@@ -252,6 +307,15 @@ pub const UNIT_NONE: &str = "";
 pub const DURATION_BUCKETS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
 ];
+
+/// Bucket bounds of the messages per RPC: one for unary calls, then streams of any length.
+pub const MESSAGE_COUNT_BUCKETS: &[f64] = &[0.0, 1.0, 2.0, 5.0, 10.0, 100.0, 1000.0, 10000.0];
+
+/// The semantic-convention release the RPC rows and attributes follow: 1.45, where the RPC
+/// conventions became stable. Their names are those of 1.42 (which the schema URL names),
+/// released then as candidates; the status code attribute is `rpc.response.status_code`
+/// (`rpc.grpc.status_code` before 1.38).
+pub const RPC_SEMCONV_VERSION: &str = "1.45.0";
 
 /// Bucket bounds of `db.client.operation.duration`: the semantic-convention advice.
 pub const DB_DURATION_BUCKETS: &[f64] = &[0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0];
@@ -335,6 +399,14 @@ pub mod attr {
     pub const CLIENT_ADDRESS: &str = "client.address";
     /// Peer port of the connection (server spans only).
     pub const CLIENT_PORT: &str = "client.port";
+    /// The RPC system: `grpc` (semconv 1.45, stable).
+    pub const RPC_SYSTEM_NAME: &str = "rpc.system.name";
+    /// The fully qualified method, `package.Service/Method`, or `_OTHER` for a method the
+    /// server does not serve (semconv 1.45, stable).
+    pub const RPC_METHOD: &str = "rpc.method";
+    /// The status code's name, such as `OK` or `INVALID_ARGUMENT` (semconv 1.45, stable;
+    /// `rpc.grpc.status_code`, a number, before).
+    pub const RPC_RESPONSE_STATUS_CODE: &str = "rpc.response.status_code";
     /// Host of an outbound request.
     pub const SERVER_ADDRESS: &str = "server.address";
     /// The port the client addressed, when it named one.
