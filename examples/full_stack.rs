@@ -9,6 +9,7 @@
 //! curl -X POST localhost:3000/tools/search       # a tool execution
 //! curl -X POST localhost:3000/tools/lookup       # a tool that fails one time in four (not_found)
 //! curl -X POST localhost:3000/workflows/checkout # a three-step workflow
+//! curl localhost:3000/greet/ada                 # a gRPC call to the Greeter (`fail`, `internal` fail)
 //! curl localhost:3000/metrics
 //! ```
 //!
@@ -17,6 +18,9 @@
 //! `PLATFORM_FAILURE_RATE` (0 to 1, default 0.05) tune it so dashboards and alerts have
 //! something to show. With `OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317` every request
 //! is a trace in Jaeger with its database, cache and platform calls nested under it.
+//!
+//! The Greeter is tonic's hello-world service, served on a third loopback port under the
+//! gRPC layer and called through the gRPC client layer: both ends of each call are recorded.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,16 +36,19 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use tower::{Service, ServiceExt};
-use tower_monitoring::Monitoring;
 use tower_monitoring::dependency::{
     self, PlatformLayer, PlatformService, PoolUsage, Workflow, monitor_cache, monitor_db,
 };
+use tower_monitoring::{GrpcService, Monitoring};
 
 // With `profiling-heap` the demo runs on jemalloc, so `GET /debug/pprof/heap` answers when
 // it is started with `_RJEM_MALLOC_CONF=prof:true,prof_active:true` (and an admin token).
 #[cfg(feature = "profiling-heap")]
 #[global_allocator]
 static ALLOCATOR: tower_monitoring::Jemalloc = tower_monitoring::Jemalloc;
+
+#[path = "grpc/helloworld.rs"]
+mod helloworld;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -55,7 +62,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState::new(database.clone(), platform).await?;
     tokio::spawn(refresh_stats(state.clone()));
     register_readiness(&monitoring, &state);
+    let greeter = serve_greeter(&monitoring).await?;
     let app = routes(state)
+        .merge(greet_routes(greeter))
         .merge(monitoring.routes())
         .layer(monitoring.layer());
 
@@ -485,6 +494,78 @@ async fn serve_platform(behaviour: PlatformBehaviour) -> std::io::Result<std::ne
         let _ = axum::serve(listener, app).await;
     });
     Ok(addr)
+}
+
+/// A client of the Greeter, through the gRPC client layer.
+type Greeter = tonic::client::Grpc<GrpcService<tonic::transport::Channel>>;
+
+/// Serves the Greeter on a loopback port under the gRPC layer, and returns a client of it.
+async fn serve_greeter(monitoring: &Monitoring) -> Result<Greeter, Box<dyn std::error::Error>> {
+    let incoming = tonic::transport::server::TcpIncoming::bind("127.0.0.1:0".parse()?)?;
+    let addr = incoming.local_addr()?;
+    let server = tonic::transport::Server::builder()
+        .layer(monitoring.grpc_layer())
+        .add_service(helloworld::GreeterServer::new(DemoGreeter));
+    tokio::spawn(server.serve_with_incoming(incoming));
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?.connect_lazy();
+    let layer = monitoring
+        .grpc_client_layer()
+        .server_address(&addr.to_string());
+    Ok(tonic::client::Grpc::new(
+        tower::ServiceBuilder::new().layer(layer).service(channel),
+    ))
+}
+
+/// Greets by name; `fail` is refused (`INVALID_ARGUMENT`), `internal` breaks (`INTERNAL`).
+struct DemoGreeter;
+
+impl helloworld::Greeter for DemoGreeter {
+    fn say_hello(
+        &self,
+        request: tonic::Request<helloworld::HelloRequest>,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = Result<tonic::Response<helloworld::HelloReply>, tonic::Status>,
+                > + Send,
+        >,
+    > {
+        let name = request.into_inner().name;
+        Box::pin(async move {
+            match name.as_str() {
+                "fail" => Err(tonic::Status::invalid_argument(
+                    "the name `fail` is refused",
+                )),
+                "internal" => Err(tonic::Status::internal("the greeter broke")),
+                _ => Ok(tonic::Response::new(helloworld::HelloReply {
+                    message: format!("Hello {name}!"),
+                })),
+            }
+        })
+    }
+}
+
+fn greet_routes(greeter: Greeter) -> Router {
+    Router::new()
+        .route("/greet/{name}", get(greet))
+        .with_state(greeter)
+}
+
+async fn greet(State(mut greeter): State<Greeter>, Path(name): Path<String>) -> Response {
+    let request = tonic::Request::new(helloworld::HelloRequest { name });
+    match helloworld::say_hello(&mut greeter, request).await {
+        Ok(reply) => {
+            Json(serde_json::json!({ "message": reply.into_inner().message })).into_response()
+        }
+        Err(status) if status.code() == tonic::Code::InvalidArgument => {
+            (StatusCode::BAD_REQUEST, status.message().to_owned()).into_response()
+        }
+        Err(status) => (
+            StatusCode::BAD_GATEWAY,
+            format!("the greeter answered {:?}\n", status.code()),
+        )
+            .into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -247,6 +247,9 @@ def main():
             (f"{a}/tools/search", "POST", "{}"),
             (f"{a}/tools/lookup", "POST", "{}"),
             (f"{a}/workflows/checkout", "POST", "{}"),
+            (f"{a}/greet/ada",),
+            (f"{a}/greet/fail",),
+            (f"{a}/greet/internal",),
             (f"{b}/orders/1",),
             (f"{b}/orders/2",),
         ]

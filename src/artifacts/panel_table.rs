@@ -103,6 +103,14 @@ pub(super) const DASHBOARDS: &[Dashboard] = &[
         panels: JOBS,
     },
     Dashboard {
+        file: "grpc.json",
+        uid: "tower-monitoring-grpc",
+        title: "gRPC",
+        description: "gRPC calls served and made: rate, status codes, errors, latency, active calls and messages per call.",
+        with_route: false,
+        panels: GRPC,
+    },
+    Dashboard {
         file: "performance-sla.json",
         uid: "tower-monitoring-slo",
         title: "Performance and SLA",
@@ -205,6 +213,121 @@ const OVERVIEW: &[Panel] = &[
         &[(
             "sum by (alert_type) (<monitoring.alerts.active>{<sel>})",
             "{{alert_type}}",
+        )],
+    ),
+];
+
+const GRPC: &[Panel] = &[
+    panel(
+        "Calls served by method",
+        Series,
+        "reqps",
+        &[(
+            "sum by (rpc_method) (rate(<rpc.server.call.duration>_count{<sel>}[$__rate_interval]))",
+            "{{rpc_method}}",
+        )],
+    ),
+    panel(
+        "Error ratio (server's own failures)",
+        Series,
+        "percentunit",
+        &[(
+            "sum(rate(<rpc.server.call.duration>_count{<sel>,<failed>}[$__rate_interval])) / sum(rate(<rpc.server.call.duration>_count{<sel>}[$__rate_interval]))",
+            "errors",
+        )],
+    ),
+    panel(
+        "Status codes",
+        Series,
+        "reqps",
+        &[(
+            "sum by (rpc_response_status_code) (rate(<rpc.server.call.duration>_count{<sel>}[$__rate_interval]))",
+            "{{rpc_response_status_code}}",
+        )],
+    ),
+    panel(
+        "Latency p50 / p95 / p99",
+        Latency,
+        "s",
+        &[
+            (
+                "histogram_quantile(0.5, sum by (le) (rate(<rpc.server.call.duration>_bucket{<sel>}[$__rate_interval])))",
+                "0.5",
+            ),
+            (
+                "histogram_quantile(0.95, sum by (le) (rate(<rpc.server.call.duration>_bucket{<sel>}[$__rate_interval])))",
+                "0.95",
+            ),
+            (
+                "histogram_quantile(0.99, sum by (le) (rate(<rpc.server.call.duration>_bucket{<sel>}[$__rate_interval])))",
+                "0.99",
+            ),
+        ],
+    ),
+    panel(
+        "Latency p95 by method",
+        Latency,
+        "s",
+        &[(
+            "histogram_quantile(0.95, sum by (rpc_method, le) (rate(<rpc.server.call.duration>_bucket{<sel>}[$__rate_interval])))",
+            "{{rpc_method}}",
+        )],
+    ),
+    panel(
+        "Errors by method and type",
+        Series,
+        "reqps",
+        &[(
+            "sum by (rpc_method, error_type) (rate(<rpc.server.call.duration>_count{<sel>,<failed>}[$__rate_interval]))",
+            "{{rpc_method}} {{error_type}}",
+        )],
+    ),
+    panel(
+        "Active calls",
+        Series,
+        "short",
+        &[
+            (
+                "sum by (instance) (<rpc.server.active_calls>{<sel>})",
+                "served {{instance}}",
+            ),
+            (
+                "sum by (instance) (<rpc.client.active_calls>{<sel>})",
+                "made {{instance}}",
+            ),
+        ],
+    ),
+    panel(
+        "Messages per call (streams)",
+        Series,
+        "short",
+        &[
+            (
+                "sum by (rpc_method) (rate(<rpc.server.call.received_messages>_sum{<sel>}[$__rate_interval])) / sum by (rpc_method) (rate(<rpc.server.call.received_messages>_count{<sel>}[$__rate_interval]))",
+                "received {{rpc_method}}",
+            ),
+            (
+                "sum by (rpc_method) (rate(<rpc.server.call.sent_messages>_sum{<sel>}[$__rate_interval])) / sum by (rpc_method) (rate(<rpc.server.call.sent_messages>_count{<sel>}[$__rate_interval]))",
+                "sent {{rpc_method}}",
+            ),
+        ],
+    ),
+    panel(
+        "Calls made by server and code",
+        Series,
+        "reqps",
+        &[(
+            "sum by (server_address, rpc_response_status_code) (rate(<rpc.client.call.duration>_count{<sel>}[$__rate_interval]))",
+            "{{server_address}} {{rpc_response_status_code}}",
+        )],
+    ),
+    panel(
+        "Calls made: latency p95 by method",
+        Latency,
+        "s",
+        &[(
+            "histogram_quantile(0.95, sum by (rpc_method, le) (rate(<rpc.client.call.duration>_bucket{<sel>}[$__rate_interval])))",
+            "{{rpc_method}}",
         )],
     ),
 ];

@@ -73,6 +73,34 @@ pub fn recording_rules(options: &ArtifactOptions) -> String {
             format!("histogram_quantile(0.{quantile}, sum by (job, http_route, le) (rate({bucket}[5m])))"),
         ));
     }
+    // gRPC calls served: the same error ratio and quantiles, by the server's own failures.
+    let rpc = options.metric(prom::RPC_SERVER_CALL_DURATION);
+    for window in ["5m", "1h"] {
+        rules.push((
+            format!("job:rpc_server_calls:rate{window}"),
+            format!("sum by (job) (rate({rpc}_count[{window}]))"),
+        ));
+        rules.push((
+            format!("job:rpc_server_errors:rate{window}"),
+            format!("sum by (job) (rate({rpc}_count{{{FAILED}}}[{window}]))"),
+        ));
+        rules.push((
+            format!("job:rpc_server_error_ratio:rate{window}"),
+            format!("job:rpc_server_errors:rate{window} / job:rpc_server_calls:rate{window}"),
+        ));
+    }
+    for quantile in ["50", "95", "99"] {
+        rules.push((
+            format!("job:rpc_server_call_duration_seconds:p{quantile}_5m"),
+            format!("histogram_quantile(0.{quantile}, sum by (job, le) (rate({rpc}_bucket[5m])))"),
+        ));
+        rules.push((
+            format!("job_method:rpc_server_call_duration_seconds:p{quantile}_5m"),
+            format!(
+                "histogram_quantile(0.{quantile}, sum by (job, rpc_method, le) (rate({rpc}_bucket[5m])))"
+            ),
+        ));
+    }
     let mut yaml = String::from(HEADER);
     yaml.push_str("groups:\n  - name: tower-monitoring-recording\n    rules:\n");
     for (record, expr) in rules {

@@ -37,6 +37,8 @@ fn every_metric_with_a_counterpart_is_spelled_as_the_conventions_spell_it() {
         m::SYSTEM_FILESYSTEM_UTILIZATION,
         m::OTEL_SDK_EXPORTER_SPAN_EXPORTED,
         m::OTEL_SDK_EXPORTER_METRIC_DATA_POINT_EXPORTED,
+        m::RPC_SERVER_CALL_DURATION,
+        m::RPC_CLIENT_CALL_DURATION,
     ];
     let claimed: Vec<&str> = METRICS.iter().filter_map(|metric| metric.semconv).collect();
     for name in &claimed {
@@ -115,7 +117,39 @@ fn every_attribute_with_a_counterpart_is_spelled_as_the_conventions_spell_it() {
         ),
         (attr::SYSTEM_MEMORY_STATE, a::SYSTEM_MEMORY_STATE),
         (attr::SYSTEM_FILESYSTEM_STATE, a::SYSTEM_FILESYSTEM_STATE),
+        (attr::RPC_SYSTEM_NAME, a::RPC_SYSTEM_NAME),
+        (attr::RPC_METHOD, a::RPC_METHOD),
+        (attr::RPC_RESPONSE_STATUS_CODE, a::RPC_RESPONSE_STATUS_CODE),
     ] {
         assert_eq!(ours, published);
     }
+}
+
+#[test]
+#[allow(deprecated)]
+fn the_rpc_names_are_the_stable_ones_not_their_predecessors() {
+    // 1.45 made these stable under the names 1.42 published as candidates; the status code
+    // was `rpc.grpc.status_code` (a number) and the system `rpc.system` before.
+    assert_eq!(names::RPC_SEMCONV_VERSION, "1.45.0");
+    assert_ne!(
+        attr::RPC_RESPONSE_STATUS_CODE,
+        semconv::attribute::RPC_GRPC_STATUS_CODE
+    );
+    assert_ne!(attr::RPC_SYSTEM_NAME, semconv::attribute::RPC_SYSTEM);
+    let durations = [
+        names::RPC_SERVER_CALL_DURATION,
+        names::RPC_CLIENT_CALL_DURATION,
+    ];
+    assert_eq!(
+        durations,
+        [
+            semconv::metric::RPC_SERVER_CALL_DURATION,
+            semconv::metric::RPC_CLIENT_CALL_DURATION
+        ]
+    );
+    assert_eq!(
+        tower_monitoring::names::metric::RPC_SERVER_CALL_DURATION.buckets,
+        Some(names::DURATION_BUCKETS),
+        "the conventions' advice for rpc.server.call.duration is the HTTP one"
+    );
 }
