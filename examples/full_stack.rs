@@ -10,6 +10,7 @@
 //! curl -X POST localhost:3000/tools/lookup       # a tool that fails one time in four (not_found)
 //! curl -X POST localhost:3000/workflows/checkout # a three-step workflow
 //! curl localhost:3000/greet/ada                 # a gRPC call to the Greeter (`fail`, `internal` fail)
+//! websocat ws://localhost:3000/ws                # a WebSocket echo; `bye` closes it
 //! curl localhost:3000/metrics
 //! ```
 //!
@@ -549,6 +550,34 @@ fn greet_routes(greeter: Greeter) -> Router {
     Router::new()
         .route("/greet/{name}", get(greet))
         .with_state(greeter)
+        .route("/ws", get(echo))
+}
+
+/// A WebSocket echo: every message back, until the client closes or sends `bye`. The guard
+/// moves into the connection's task, so the stream is timed to the socket's end.
+async fn echo(
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+    guard: tower_monitoring::UpgradeGuard,
+) -> Response {
+    use axum::extract::ws::Message;
+    upgrade.on_upgrade(move |mut socket| async move {
+        let _stream = guard;
+        while let Some(Ok(message)) = socket.recv().await {
+            match message {
+                Message::Text(text) if text.as_str() == "bye" => {
+                    let _ = socket.send(Message::Close(None)).await;
+                    break;
+                }
+                Message::Text(_) | Message::Binary(_) => {
+                    if socket.send(message).await.is_err() {
+                        break;
+                    }
+                }
+                Message::Close(_) => break,
+                Message::Ping(_) | Message::Pong(_) => {}
+            }
+        }
+    })
 }
 
 async fn greet(State(mut greeter): State<Greeter>, Path(name): Path<String>) -> Response {

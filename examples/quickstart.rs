@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo run --example quickstart            # PORT=8080 to move it off 3000, HOST=0.0.0.0 to expose it
 //! curl localhost:3000/users/42
+//! curl -N localhost:3000/events   # server-sent events: 5 over 2 s, a stream, not a request
 //! curl localhost:3000/metrics
 //! ```
 //!
@@ -18,6 +19,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
+use axum::response::sse::{Event, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -35,6 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/users/{id}", get(get_user))
         .route("/echo", post(|body: Body| async move { body }))
         .route("/slow", get(slow))
+        .route("/events", get(events))
         .route(
             "/error",
             get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "something broke\n") }),
@@ -85,4 +88,23 @@ async fn slow(Query(params): Query<SlowParams>) -> String {
     let ms = params.ms.unwrap_or(100).min(60_000);
     tokio::time::sleep(Duration::from_millis(ms)).await;
     format!("slept {ms} ms\n")
+}
+
+/// Server-sent events: five, half a second apart. The layer records it as a stream
+/// (`http_server_stream_duration_seconds`, `http_server_active_streams`), so its two seconds
+/// stay out of the request latency; its time to first event is
+/// `http_server_time_to_first_byte_seconds`.
+async fn events() -> Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>>
+{
+    let events = futures_util::stream::unfold(0u32, |sent| async move {
+        if sent == 5 {
+            return None;
+        }
+        if sent > 0 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let event = Event::default().event("tick").data(format!("{}", sent + 1));
+        Some((Ok(event), sent + 1))
+    });
+    Sse::new(events)
 }

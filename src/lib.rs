@@ -230,7 +230,7 @@ pub use grpc::{
 pub use http::{ConnectionListener, CountedIo};
 pub use http::{
     CustomAttribute, MonitoringLayer, MonitoringService, OperationName, RequestHead, ResponseBody,
-    ResponseFuture, RouteTemplate, UrlScheme,
+    ResponseFuture, RouteTemplate, UpgradeGuard, UrlScheme,
 };
 pub use monitoring::{Monitoring, MonitoringBuilder};
 #[cfg(feature = "operations")]

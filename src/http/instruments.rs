@@ -1,4 +1,4 @@
-//! The four HTTP server instruments of one meter.
+//! The HTTP server instruments of one meter.
 //!
 //! Recording with an attribute slice makes the SDK hash and look up the set on every call,
 //! so the series are bound once instead (see `series.rs` and `route_table.rs`).
@@ -13,11 +13,15 @@ use super::labels::{MethodLabel, SchemeLabel};
 use crate::exemplars::ExemplarTable;
 use crate::names::{attr, metric};
 
-/// The three histograms, shared by every [`RouteSeries`] that binds them.
+/// The histograms, shared by every [`RouteSeries`] that binds them.
 pub(crate) struct Histograms {
     pub(crate) duration: Histogram<f64>,
     pub(crate) request_size: Histogram<u64>,
     pub(crate) response_size: Histogram<u64>,
+    pub(crate) time_to_first_byte: Histogram<f64>,
+    /// Streamed responses: from their head to their end, and the bytes they sent.
+    pub(crate) stream_duration: Histogram<f64>,
+    pub(crate) stream_size: Histogram<u64>,
     /// Bound series so far, across routes, checked against [`bind_limit`](Self::bind_limit).
     pub(crate) bound: AtomicUsize,
     /// The provider's cardinality limit: series bound past it would stay on the SDK's
@@ -29,12 +33,34 @@ pub(crate) struct Histograms {
     pub(crate) duration_exemplars: Option<Arc<ExemplarTable>>,
 }
 
+impl Histograms {
+    /// The duration histogram of a request, or of a stream.
+    #[inline]
+    pub(crate) fn duration(&self, stream: bool) -> &Histogram<f64> {
+        if stream {
+            &self.stream_duration
+        } else {
+            &self.duration
+        }
+    }
+
+    /// The response-size histogram of a request, or the bytes-sent one of a stream.
+    #[inline]
+    pub(crate) fn response_size(&self, stream: bool) -> &Histogram<u64> {
+        if stream {
+            &self.stream_size
+        } else {
+            &self.response_size
+        }
+    }
+}
+
 /// The SDK's cardinality limit, for a provider the crate did not build.
 pub(crate) const SDK_CARDINALITY_LIMIT: usize = 2_000;
 
-/// `http.server.active_requests`, which carries only method and scheme (per the semantic
-/// conventions): all twenty combinations fit in an array, each bound on first use so idle
-/// combinations export no zero series.
+/// `http.server.active_requests` (and `http.server.active_streams`), which carries only
+/// method and scheme (per the semantic conventions): all twenty combinations fit in an
+/// array, each bound on first use so idle combinations export no zero series.
 ///
 /// It is a synchronous up-down counter rather than atomics read by a callback: several layers
 /// may record into one meter, and the SDK sums their adds, whereas it would keep only one
@@ -67,23 +93,41 @@ impl ActiveRequests {
     }
 }
 
+impl ActiveRequests {
+    fn new(metric: crate::names::Metric, meter: &Meter) -> Self {
+        Self {
+            counter: metric.i64_up_down_counter(meter),
+            bound: std::array::from_fn(|_| OnceLock::new()),
+        }
+    }
+}
+
+/// The in-flight gauges: requests, and streamed responses past their head.
+pub(crate) struct Gauges {
+    pub(crate) requests: ActiveRequests,
+    pub(crate) streams: ActiveRequests,
+}
+
 /// The instruments on `meter`, whose provider keeps `bind_limit` series per instrument.
 pub(crate) fn new(
     meter: &Meter,
     bind_limit: usize,
     duration_exemplars: Option<Arc<ExemplarTable>>,
-) -> (Histograms, ActiveRequests) {
+) -> (Histograms, Gauges) {
     let histograms = Histograms {
         duration: metric::HTTP_SERVER_REQUEST_DURATION.f64_histogram(meter),
         request_size: metric::HTTP_SERVER_REQUEST_BODY_SIZE.u64_histogram(meter),
         response_size: metric::HTTP_SERVER_RESPONSE_BODY_SIZE.u64_histogram(meter),
+        time_to_first_byte: metric::HTTP_SERVER_TIME_TO_FIRST_BYTE.f64_histogram(meter),
+        stream_duration: metric::HTTP_SERVER_STREAM_DURATION.f64_histogram(meter),
+        stream_size: metric::HTTP_SERVER_STREAM_BODY_SIZE.u64_histogram(meter),
         bound: AtomicUsize::new(0),
         bind_limit,
         duration_exemplars,
     };
-    let active = ActiveRequests {
-        counter: metric::HTTP_SERVER_ACTIVE_REQUESTS.i64_up_down_counter(meter),
-        bound: std::array::from_fn(|_| OnceLock::new()),
+    let gauges = Gauges {
+        requests: ActiveRequests::new(metric::HTTP_SERVER_ACTIVE_REQUESTS, meter),
+        streams: ActiveRequests::new(metric::HTTP_SERVER_ACTIVE_STREAMS, meter),
     };
-    (histograms, active)
+    (histograms, gauges)
 }

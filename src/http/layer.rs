@@ -139,6 +139,24 @@ impl MonitoringLayer {
         self.map_config(|config| config.traces = Traces::Tracer(tracer))
     }
 
+    /// Marks the responses of these route templates (`"/feed"`, `"/ws/{room}"`) as streams,
+    /// whatever their content type: from their head on they count in
+    /// `http.server.active_streams` and end in `http.server.stream.duration` and
+    /// `http.server.stream.body.size`, not in the request histograms. Server-sent events
+    /// (`text/event-stream`) and upgrades (`101`, such as a WebSocket) are streams without
+    /// being listed.
+    pub fn streaming_routes<I>(self, routes: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let routes: Vec<Box<str>> = routes
+            .into_iter()
+            .map(|route| route.into().into_boxed_str())
+            .collect();
+        self.map_config(|config| config.streaming_routes.extend(routes))
+    }
+
     /// How far server spans trust the caller's `traceparent`: continue its trace (the
     /// default, for a service behind a gateway or mesh) or start a new one linked to it (for
     /// a service facing the internet, whose clients could otherwise choose their trace ids

@@ -50,6 +50,7 @@ mod series;
 mod service;
 mod shared;
 mod span;
+mod upgrade;
 
 pub use body::ResponseBody;
 #[cfg(feature = "axum")]
@@ -62,3 +63,4 @@ pub use layer::MonitoringLayer;
 pub use operation::OperationName;
 pub use route::RouteTemplate;
 pub use service::MonitoringService;
+pub use upgrade::UpgradeGuard;

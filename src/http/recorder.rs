@@ -22,6 +22,7 @@ use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
 use super::request_body::RequestBytes;
 use super::series::{Observation, RequestEnd, RouteSeries};
 use super::span::ServerSpan;
+use super::upgrade::{UpgradeGuard, UpgradeSlot};
 use crate::classify::Failure;
 use crate::dependency::request_scope::RequestScope;
 
@@ -42,6 +43,12 @@ pub(crate) struct Recorder {
     span: Option<ServerSpan>,
     /// What the classifier found in the response head or trailers.
     failure: Option<Failure>,
+    /// Raw clock time of the response head; `0` until there is one.
+    first_byte: u64,
+    /// Whether the response is a stream (recorded apart from the request histograms).
+    stream: bool,
+    /// Where the recorder waits if the request is upgraded.
+    upgrade: Option<Arc<UpgradeSlot>>,
     finished: bool,
 }
 
@@ -69,8 +76,22 @@ impl Recorder {
             announced_bytes: None,
             span,
             failure: None,
+            first_byte: 0,
+            stream: false,
+            upgrade: None,
             finished: false,
         }
+    }
+
+    /// The request asks to upgrade its connection: it carries an [`UpgradeGuard`] for the
+    /// handler to keep while it serves the upgraded connection.
+    #[cold]
+    pub(crate) fn await_upgrade<B>(&mut self, request: &mut Request<B>) {
+        let slot = Arc::new(UpgradeSlot::default());
+        request
+            .extensions_mut()
+            .insert(UpgradeGuard::new(slot.clone()));
+        self.upgrade = Some(slot);
     }
 
     /// The route template and dependency handle, to make current while the request is
@@ -92,10 +113,18 @@ impl Recorder {
     pub(crate) fn respond<B: Body>(mut self, response: &Response<B>) -> Option<Self> {
         let status = response.status();
         self.status = status.as_u16();
+        self.first_byte = self.series.now();
         if let Some(renamed) = self.series.renamed(status, response.extensions()) {
             self.rename(renamed);
         }
         self.failure = self.series.classify_response(status, response.headers());
+        if status == StatusCode::SWITCHING_PROTOCOLS {
+            if let Some(slot) = self.upgrade.take() {
+                self.open_stream();
+                slot.hold(self);
+                return None;
+            }
+        }
         let body = response.body();
         let hint = body.size_hint().exact();
         if self.series.method() == MethodLabel::Head
@@ -108,9 +137,20 @@ impl Recorder {
             self.finish(ErrorLabel::None);
             return None;
         }
+        if self.series.streaming() || is_event_stream(response.headers()) {
+            self.open_stream();
+        }
         self.response_bytes = Some(0);
         self.announced_bytes = hint.or_else(|| content_length(response.headers()));
         Some(self)
+    }
+
+    /// From its head on, the response is a stream: out of the in-flight requests, into the
+    /// open streams, and timed from here.
+    #[cold]
+    fn open_stream(&mut self) {
+        self.series.open_stream(self.scheme);
+        self.stream = true;
     }
 
     /// Moves the request to the series its response named (same method, same in-flight
@@ -153,7 +193,18 @@ impl Recorder {
 
     fn record(&mut self, error: ErrorLabel) {
         self.finished = true;
-        let duration_seconds = self.series.end(self.scheme, self.start);
+        let (duration_seconds, first_byte_seconds) = if self.stream {
+            let stream = self.series.end_stream(self.scheme, self.first_byte);
+            (
+                stream,
+                Some(self.series.seconds(self.start, self.first_byte)),
+            )
+        } else {
+            let duration = self.series.end(self.scheme, self.start);
+            let first_byte =
+                (self.first_byte != 0).then(|| self.series.seconds(self.start, self.first_byte));
+            (duration, first_byte)
+        };
         let error = match error {
             ErrorLabel::None => self
                 .failure
@@ -166,6 +217,7 @@ impl Recorder {
             version: self.version,
             error,
             custom: self.custom,
+            stream: self.stream,
         };
         let mut trace = None;
         if let Some(span) = self.span.take() {
@@ -177,6 +229,7 @@ impl Recorder {
             request_bytes: self.request_bytes.get(),
             response_bytes: self.response_bytes,
             trace,
+            first_byte_seconds,
         };
         self.series.record(end, observation);
     }
@@ -211,6 +264,14 @@ impl Recorder {
             ErrorLabel::BodyError
         }
     }
+}
+
+/// Whether a response head announces server-sent events.
+#[inline]
+fn is_event_stream(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/event-stream"))
 }
 
 /// The `Content-Length` of a response head, when it is one valid number.

@@ -59,6 +59,8 @@ pub(crate) struct TableOptions {
     pub(crate) cardinality_limit: usize,
     /// The exemplars of the meter's provider, when it keeps them.
     pub(crate) exemplars: Option<Arc<Exemplars>>,
+    /// Route templates whose responses are streams, whatever their content type.
+    pub(crate) streaming_routes: Vec<Box<str>>,
 }
 
 impl RouteTable {
@@ -74,6 +76,7 @@ impl RouteTable {
             shared: Arc::new(SeriesShared {
                 histograms: Arc::new(histograms),
                 active: Arc::new(active),
+                streaming_routes: options.streaming_routes.into(),
                 clock,
                 dependencies: options.dependencies,
                 classifier: options.classifier,

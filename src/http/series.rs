@@ -9,7 +9,7 @@ use opentelemetry::metrics::BoundHistogram;
 
 use super::custom::{CustomAttributes, CustomValues};
 use super::fold::{Fold, OTHER};
-use super::instruments::{ActiveRequests, Histograms};
+use super::instruments::{Gauges, Histograms};
 use super::labels::{ErrorLabel, MethodLabel, SchemeLabel, VersionLabel};
 use super::operation::OperationName;
 use crate::classify::{Classify, Failure, ServerErrors};
@@ -28,6 +28,8 @@ pub(crate) struct RequestEnd {
     pub(crate) error: ErrorLabel,
     /// The layer's custom attributes, folded.
     pub(crate) custom: CustomValues,
+    /// A streamed response, recorded in the stream histograms rather than the request ones.
+    pub(crate) stream: bool,
 }
 
 /// What one finished request reports.
@@ -40,16 +42,24 @@ pub(crate) struct Observation {
     pub(crate) response_bytes: Option<u64>,
     /// The request's trace when it was sampled: its duration may become an exemplar.
     pub(crate) trace: Option<TraceIds>,
+    /// From arrival to the response head; `None` when no response was produced.
+    pub(crate) first_byte_seconds: Option<f64>,
 }
 
 /// The bound histograms of one outcome. The size histograms are bound on the first body
 /// they see: a bound series is exported even before it records, and a route that never
-/// receives a request body should not show an empty request-size series.
+/// receives a request body should not show an empty request-size series. The outcome of a
+/// streamed response binds the stream histograms in place of the request ones, so a stream
+/// leaves no series, not even an empty one, in the request histograms.
 struct BoundOutcome {
     attributes: Vec<KeyValue>,
+    /// `http.server.request.duration`, or `http.server.stream.duration` for a stream.
     duration: BoundHistogram<f64>,
     request_size: OnceLock<BoundHistogram<u64>>,
+    /// `http.server.response.body.size`, or `http.server.stream.body.size` for a stream.
     response_size: OnceLock<BoundHistogram<u64>>,
+    time_to_first_byte: OnceLock<BoundHistogram<f64>>,
+    stream: bool,
     /// The duration's exemplars, looked up on the first sampled request (`None` inside
     /// when the pipelines keep none, or their table is full).
     exemplars: OnceLock<Option<Arc<SeriesExemplars>>>,
@@ -59,7 +69,12 @@ impl BoundOutcome {
     #[inline]
     fn record(&self, histograms: &Histograms, observation: Observation) {
         self.duration.record(observation.duration_seconds);
-        if let Some(trace) = observation.trace {
+        if let Some(seconds) = observation.first_byte_seconds {
+            self.time_to_first_byte
+                .get_or_init(|| histograms.time_to_first_byte.bind(&self.attributes))
+                .record(seconds);
+        }
+        if let (Some(trace), false) = (observation.trace, self.stream) {
             self.exemplar(histograms, observation.duration_seconds, trace);
         }
         if let Some(bytes) = observation.request_bytes {
@@ -69,7 +84,7 @@ impl BoundOutcome {
         }
         if let Some(bytes) = observation.response_bytes {
             self.response_size
-                .get_or_init(|| histograms.response_size.bind(&self.attributes))
+                .get_or_init(|| histograms.response_size(self.stream).bind(&self.attributes))
                 .record(bytes);
         }
     }
@@ -109,7 +124,9 @@ const OUTCOME_SLOTS: usize = 12;
 /// classifier and the count of operations it has named.
 pub(crate) struct SeriesShared {
     pub(crate) histograms: Arc<Histograms>,
-    pub(crate) active: Arc<ActiveRequests>,
+    pub(crate) active: Arc<Gauges>,
+    /// Route templates whose responses are streams, whatever their content type.
+    pub(crate) streaming_routes: Box<[Box<str>]>,
     pub(crate) clock: quanta::Clock,
     pub(crate) dependencies: Option<crate::dependency::Dependencies>,
     pub(crate) classifier: Option<Arc<dyn Classify>>,
@@ -137,8 +154,10 @@ pub(crate) struct RouteSeries {
     /// The layer's classifier; `None` for [`ServerErrors`], called without indirection.
     classifier: Option<Arc<dyn Classify>>,
     histograms: Arc<Histograms>,
-    active: Arc<ActiveRequests>,
+    active: Arc<Gauges>,
     clock: quanta::Clock,
+    /// Whether the layer was told this route streams.
+    streaming: bool,
     /// `None` beside an outcome means the bound-series cap was reached: record unbound.
     slots: [OnceLock<(RequestEnd, Option<BoundOutcome>)>; OUTCOME_SLOTS],
     /// Only bound outcomes are stored here; past the cap nothing is, so it stays bounded.
@@ -184,6 +203,12 @@ impl RouteSeries {
             histograms: shared.histograms.clone(),
             active: shared.active.clone(),
             clock: shared.clock.clone(),
+            streaming: route.is_some_and(|route| {
+                shared
+                    .streaming_routes
+                    .iter()
+                    .any(|streaming| **streaming == *route)
+            }),
             slots: std::array::from_fn(|_| OnceLock::new()),
             overflow: RwLock::new(HashMap::new()),
         }
@@ -291,15 +316,49 @@ impl RouteSeries {
     /// Counts a request of this route in flight, and returns the clock's raw start time.
     #[inline]
     pub(crate) fn start(&self, scheme: SchemeLabel) -> u64 {
-        self.active.increment(self.method, scheme);
+        self.active.requests.increment(self.method, scheme);
         self.clock.raw()
+    }
+
+    /// The clock's raw time now.
+    #[inline]
+    pub(crate) fn now(&self) -> u64 {
+        self.clock.raw()
+    }
+
+    /// Seconds from `start` to `end`, both raw clock times.
+    #[inline]
+    pub(crate) fn seconds(&self, start: u64, end: u64) -> f64 {
+        self.clock.delta_as_nanos(start, end) as f64 * 1e-9
+    }
+
+    /// Whether the layer was told this route's responses are streams.
+    #[inline]
+    pub(crate) fn streaming(&self) -> bool {
+        self.streaming
+    }
+
+    /// Moves a request whose streaming head was sent from the in-flight requests to the
+    /// open streams.
+    #[cold]
+    pub(crate) fn open_stream(&self, scheme: SchemeLabel) {
+        self.active.requests.decrement(self.method, scheme);
+        self.active.streams.increment(self.method, scheme);
     }
 
     /// Releases the in-flight count taken by [`start`](Self::start); returns the seconds since.
     #[inline]
     pub(crate) fn end(&self, scheme: SchemeLabel, start: u64) -> f64 {
-        self.active.decrement(self.method, scheme);
-        self.clock.delta_as_nanos(start, self.clock.raw()) as f64 * 1e-9
+        self.active.requests.decrement(self.method, scheme);
+        self.seconds(start, self.clock.raw())
+    }
+
+    /// Releases a stream opened by [`open_stream`](Self::open_stream); returns the seconds
+    /// since its head.
+    #[cold]
+    pub(crate) fn end_stream(&self, scheme: SchemeLabel, head: u64) -> f64 {
+        self.active.streams.decrement(self.method, scheme);
+        self.seconds(head, self.clock.raw())
     }
 
     #[inline]
@@ -352,19 +411,27 @@ impl RouteSeries {
             Some(bound) => bound.record(&self.histograms, observation),
             None => {
                 let attributes = self.attributes(outcome);
-                self.histograms
-                    .duration
+                let histograms = &self.histograms;
+                histograms
+                    .duration(outcome.stream)
                     .record(observation.duration_seconds, &attributes);
-                if let (Some(trace), Some(table)) =
-                    (observation.trace, &self.histograms.duration_exemplars)
-                {
+                if let Some(seconds) = observation.first_byte_seconds {
+                    histograms.time_to_first_byte.record(seconds, &attributes);
+                }
+                if let (Some(trace), Some(table), false) = (
+                    observation.trace,
+                    &histograms.duration_exemplars,
+                    outcome.stream,
+                ) {
                     table.offer(&attributes, observation.duration_seconds, trace);
                 }
                 if let Some(bytes) = observation.request_bytes {
-                    self.histograms.request_size.record(bytes, &attributes);
+                    histograms.request_size.record(bytes, &attributes);
                 }
                 if let Some(bytes) = observation.response_bytes {
-                    self.histograms.response_size.record(bytes, &attributes);
+                    histograms
+                        .response_size(outcome.stream)
+                        .record(bytes, &attributes);
                 }
             }
         }
@@ -376,9 +443,11 @@ impl RouteSeries {
         }
         let attributes = self.attributes(outcome);
         Some(BoundOutcome {
-            duration: self.histograms.duration.bind(&attributes),
+            duration: self.histograms.duration(outcome.stream).bind(&attributes),
             request_size: OnceLock::new(),
             response_size: OnceLock::new(),
+            time_to_first_byte: OnceLock::new(),
+            stream: outcome.stream,
             exemplars: OnceLock::new(),
             attributes,
         })
@@ -433,6 +502,7 @@ mod tests {
             version: VersionLabel::of(http::Version::HTTP_11),
             error: ErrorLabel::None,
             custom: CustomValues::default(),
+            stream: false,
         }
     }
 
@@ -457,6 +527,7 @@ mod tests {
         request_bytes: None,
         response_bytes: Some(0),
         trace: None,
+        first_byte_seconds: Some(0.001),
     };
 
     #[test]

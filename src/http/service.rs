@@ -82,7 +82,12 @@ where
         } else {
             read_custom(&series, &request, span.as_ref())
         };
-        let recorder = Recorder::start(series, &request, scheme, request_bytes, span, custom);
+        let mut recorder = Recorder::start(series, &request, scheme, request_bytes, span, custom);
+        if request.version() == http::Version::HTTP_11
+            && request.headers().contains_key(http::header::UPGRADE)
+        {
+            recorder.await_upgrade(&mut request);
+        }
         // Handlers may open their spans as soon as they are called, before the first poll.
         let _entered = recorder.trace_context().map(|cx| cx.clone().attach());
         let future = self.inner.call(request);

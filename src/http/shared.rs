@@ -46,6 +46,7 @@ pub(crate) struct Config {
     /// Where the exemplars of [`meter`](Self::meter)'s provider are kept; `None` for the
     /// installed pipelines' when recording through the global provider, else none.
     pub(crate) exemplars: Option<Arc<Exemplars>>,
+    pub(crate) streaming_routes: Vec<Box<str>>,
 }
 
 impl std::fmt::Debug for Config {
@@ -62,6 +63,7 @@ impl std::fmt::Debug for Config {
             .field("fallbacks", &self.fallbacks)
             .field("max_operations", &self.max_operations)
             .field("custom", &self.custom)
+            .field("streaming_routes", &self.streaming_routes)
             .finish_non_exhaustive()
     }
 }
@@ -156,6 +158,7 @@ impl Shared {
                     custom: self.config.custom.clone(),
                     cardinality_limit: self.cardinality_limit(),
                     exemplars: self.exemplars(),
+                    streaming_routes: self.config.streaming_routes.clone(),
                 },
             )
         })

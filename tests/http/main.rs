@@ -17,4 +17,5 @@ mod in_flight;
 mod named_after_routing;
 mod panics;
 mod server_spans;
+mod streaming;
 mod tower_service;
