@@ -17,6 +17,7 @@ The rules are the committed ones with their `for:` durations cut to 5 s, so the 
 well under a minute. A missing binary fails the run with the command that installs it.
 """
 
+import base64
 import json
 import os
 import re
@@ -130,6 +131,27 @@ def traffic(calls, stop):
             except (urllib.error.URLError, ConnectionError, OSError, TimeoutError):
                 pass  # 500, 502 are recorded; a killed instance refuses; a timeout cancels
         time.sleep(0.02)
+
+
+def websockets(address, stop):
+    """A WebSocket opened on the full demo's echo and closed by the client, again and again:
+    streams, recorded apart from the requests. A raw handshake: no client library needed."""
+    host, port = address.split(":")
+    while not stop.is_set():
+        try:
+            with socket.create_connection((host, int(port)), timeout=2) as sock:
+                key = base64.b64encode(os.urandom(16)).decode()
+                sock.sendall(
+                    f"GET /ws HTTP/1.1\r\nHost: {address}\r\nUpgrade: websocket\r\n"
+                    f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                    "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+                )
+                if not sock.recv(1024).startswith(b"HTTP/1.1 101"):
+                    fail("the full demo refused a WebSocket upgrade on /ws")
+                time.sleep(0.2)
+        except (ConnectionError, OSError, TimeoutError):
+            pass
+        time.sleep(0.3)
 
 
 def check_live_page(url):
@@ -257,6 +279,9 @@ def main():
         # A client that gives up: the server records the request as cancelled.
         cancel = [(f"{a}/slow?ms=2000", "GET", None, 0.1)]
         threading.Thread(target=traffic, args=(cancel, stop), daemon=True).start()
+        threading.Thread(
+            target=websockets, args=(f"127.0.0.1:{demo_a}", stop), daemon=True
+        ).start()
         STOPS.append(stop)
 
         with open(rules[0]) as recording:

@@ -66,7 +66,7 @@ pub(super) const DASHBOARDS: &[Dashboard] = &[
         file: "http-routes.json",
         uid: "tower-monitoring-routes",
         title: "HTTP routes",
-        description: "Per-route rate, errors, latency, sizes and cancellations.",
+        description: "Per-route rate, errors, latency, sizes, cancellations, time to first byte and streams.",
         with_route: true,
         panels: ROUTES,
     },
@@ -409,6 +409,39 @@ const ROUTES: &[Panel] = &[
         "reqps",
         &[(
             "sum by (http_route) (rate(<http.server.request.duration>_count{<route_sel>,<cancelled>}[$__rate_interval]))",
+            "{{http_route}}",
+        )],
+    ),
+    panel(
+        "Time to first byte p95 by route (streams included)",
+        Latency,
+        "s",
+        &[(
+            "histogram_quantile(0.95, sum by (http_route, le) (rate(<http.server.time_to_first_byte>_bucket{<route_sel>}[$__rate_interval])))",
+            "{{http_route}}",
+        )],
+    ),
+    panel(
+        "Streams open and ended (events, WebSockets)",
+        Series,
+        "short",
+        &[
+            (
+                "sum by (instance) (<http.server.active_streams>{<sel>})",
+                "open {{instance}}",
+            ),
+            (
+                "sum by (http_route) (rate(<http.server.stream.duration>_count{<route_sel>}[$__rate_interval]))",
+                "ended/s {{http_route}}",
+            ),
+        ],
+    ),
+    panel(
+        "Stream duration p95 by route (outside request latency)",
+        Series,
+        "s",
+        &[(
+            "histogram_quantile(0.95, sum by (http_route, le) (rate(<http.server.stream.duration>_bucket{<route_sel>}[$__rate_interval])))",
             "{{http_route}}",
         )],
     ),

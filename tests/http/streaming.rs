@@ -341,3 +341,46 @@ async fn the_quickstart_streams_five_events_over_two_seconds_apart_from_its_requ
     let (status, _) = running.terminate();
     assert!(status.success(), "{status}");
 }
+
+#[cfg(feature = "operations")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_summary_shows_streams_apart_from_requests() {
+    let monitoring = tower_monitoring::Monitoring::builder()
+        .service_name("streams")
+        .alert_thread(false)
+        .build()
+        .unwrap();
+    let app = Router::new()
+        .route("/events", get(events))
+        .route("/plain", get(|| async { "plain" }))
+        .layer(monitoring.layer());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    reqwest::get(format!("http://{addr}/plain"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut response = reqwest::get(format!("http://{addr}/events")).await.unwrap();
+    response.chunk().await.unwrap().unwrap();
+    let open = monitoring.summary();
+    assert_eq!((open.streams.open, open.in_flight), (1.0, 0.0));
+    while response.chunk().await.unwrap().is_some() {}
+    let mut summary = monitoring.summary();
+    for _ in 0..100 {
+        if summary.streams.ended == 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        summary = monitoring.summary();
+    }
+    assert_eq!(summary.streams.ended, 1.0);
+    assert_eq!(summary.streams.open, 0.0);
+    assert_eq!(summary.streams.closed_by_client, 0.0);
+    let average = summary.streams.average_seconds.unwrap();
+    assert!(average >= EVENT_GAP.as_secs_f64() * 3.0, "{average}");
+    assert_eq!(summary.requests.total, 1.0, "the stream is not a request");
+}

@@ -211,6 +211,9 @@ pub(crate) struct HttpKey {
 pub(crate) struct Figures {
     pub(crate) http: HashMap<HttpKey, Series>,
     pub(crate) in_flight: f64,
+    /// Streamed responses that ended, by how; and those open now.
+    pub(crate) streams: HashMap<Verdict, Series>,
+    pub(crate) streams_open: f64,
     pub(crate) db: HashMap<Verdict, Series>,
     pub(crate) platform: HashMap<Verdict, Series>,
     /// Tool executions by tool and how they ended.
@@ -335,6 +338,8 @@ impl Figures {
                 }
             }
             names::HTTP_CLIENT_REQUEST_DURATION => add_by_verdict(&mut self.platform, data),
+            names::HTTP_SERVER_STREAM_DURATION => add_by_verdict(&mut self.streams, data),
+            names::HTTP_SERVER_ACTIVE_STREAMS => self.streams_open += total(data),
             names::OTEL_SDK_EXPORTER_SPAN_EXPORTED => {
                 for (attributes, value) in values(data) {
                     match label(&attributes, attr::ERROR_TYPE) {

@@ -14,6 +14,6 @@ pub(crate) use figures::{Figures, Quantile, Tally};
 pub use report::{
     CacheFigures, CallFigures, DashboardRequests, DashboardResources, DashboardSystem,
     DashboardView, DependencyFigures, Latency, ProcessFigures, Report, Requests, RouteFigures,
-    Routes, Summary, SummaryWindow, TelemetryFigures, ToolFigures,
+    Routes, StreamFigures, Summary, SummaryWindow, TelemetryFigures, ToolFigures,
 };
 pub(crate) use window::Window;

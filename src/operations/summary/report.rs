@@ -17,8 +17,12 @@ pub struct Summary {
     pub requests: Requests,
     /// Request latency in milliseconds.
     pub latency_ms: Latency,
-    /// Requests in flight now.
+    /// Requests in flight now (streams past their head are under `streams`).
     pub in_flight: f64,
+    /// Streamed responses (server-sent events, WebSockets, routes marked streaming), apart
+    /// from the requests: their length is no request's latency.
+    #[serde(default)]
+    pub streams: StreamFigures,
     /// The slowest and the most called routes.
     pub routes: Routes,
     /// Every tool that ran in the window, the most executed first.
@@ -51,6 +55,23 @@ pub struct TelemetryFigures {
     /// When an export last failed, in seconds since the Unix epoch; `None` if none did.
     /// Why, for token holders, is on `/ready`.
     pub last_export_failure_unix: Option<f64>,
+}
+
+/// Streamed responses: open now, and those that ended in the window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StreamFigures {
+    /// Streams open now.
+    pub open: f64,
+    /// Streams that ended in the window.
+    pub ended: f64,
+    /// Of them, closed by the client before the server ended them (`error.type="cancelled"`,
+    /// the usual end of server-sent events).
+    pub closed_by_client: f64,
+    /// Of them, failed (the body broke).
+    pub errors: f64,
+    /// Mean time a stream stayed open, in seconds.
+    pub average_seconds: Option<f64>,
 }
 
 /// When a summary window started and how long it runs.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::figures::{Figures, HttpKey, Quantile, Series, Tally};
 use super::report::{
     CacheFigures, CallFigures, DependencyFigures, Latency, ProcessFigures, Requests, RouteFigures,
-    Routes, Summary, SummaryWindow, TelemetryFigures, ToolFigures,
+    Routes, StreamFigures, Summary, SummaryWindow, TelemetryFigures, ToolFigures,
 };
 use crate::failure::Verdict;
 
@@ -81,6 +81,16 @@ impl Window {
             },
             latency_ms: latency_ms(&overall.all),
             in_flight: now.in_flight,
+            streams: {
+                let ended = calls(&now.streams, &self.baseline.streams);
+                StreamFigures {
+                    open: now.streams_open,
+                    ended: ended.calls,
+                    closed_by_client: ended.cancelled,
+                    errors: ended.errors,
+                    average_seconds: ended.average_ms.map(|ms| ms / 1000.0),
+                }
+            },
             routes: self.routes(&now),
             tools: self.tools(&now),
             dependencies: DependencyFigures {
