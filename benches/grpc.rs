@@ -81,7 +81,10 @@ where
         .await
         .expect("answered");
     let collected = response.into_body().collect().await.expect("body");
-    assert!(collected.trailers().is_some(), "the call ends with its status");
+    assert!(
+        collected.trailers().is_some(),
+        "the call ends with its status"
+    );
     std::hint::black_box(collected);
 }
 

@@ -122,15 +122,16 @@ impl<B: Body> Body for CountedBody<B> {
 /// Arranges for the messages of `body` to be counted, when its type is one the layer can
 /// rebuild (tonic's, and axum's for gRPC served by an axum router); `None` otherwise.
 pub(crate) fn count<B: Body + 'static>(body: &mut B) -> Option<Arc<AtomicU64>> {
-    let messages = Arc::new(AtomicU64::new(0));
     let any = body as &mut dyn std::any::Any;
     if let Some(body) = any.downcast_mut::<tonic::body::Body>() {
+        let messages = Arc::new(AtomicU64::new(0));
         let inner = std::mem::take(body);
         *body = tonic::body::Body::new(CountedBody::new(inner, messages.clone()));
         return Some(messages);
     }
     #[cfg(feature = "axum")]
     if let Some(body) = any.downcast_mut::<axum::body::Body>() {
+        let messages = Arc::new(AtomicU64::new(0));
         let inner = std::mem::take(body);
         *body = axum::body::Body::new(CountedBody::new(inner, messages.clone()));
         return Some(messages);

@@ -56,6 +56,7 @@ pub use body::ResponseBody;
 #[cfg(feature = "axum")]
 pub use connections::{ConnectionListener, CountedIo};
 pub use custom::{CustomAttribute, RequestHead};
+#[cfg(feature = "grpc")]
 pub(crate) use fold::Fold;
 pub use future::ResponseFuture;
 pub use labels::UrlScheme;
