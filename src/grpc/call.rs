@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use http::{HeaderMap, Request, Response, StatusCode};
 use http_body::Body;
@@ -17,6 +17,7 @@ use super::code::GrpcCode;
 use super::layer::{CallShared, Side};
 use super::messages::{self, MessageCounter};
 use super::method;
+use super::series::{CallKey, CallRecord};
 use crate::classify::Failure;
 use crate::names::{attr, error_type};
 use crate::trace::propagation::HeadersMut;
@@ -36,9 +37,11 @@ pub(crate) enum Ending {
 
 pub(crate) struct Call {
     shared: Arc<CallShared>,
-    start: Instant,
-    /// The method the path names, before folding.
-    method: Option<Box<str>>,
+    /// Raw clock time at the request's head.
+    start: u64,
+    /// The request's path, when it names a method (`/package.Service/Method`): kept as
+    /// the URI holds it (a reference count, no copy), folded when the call is recorded.
+    path: Option<http::uri::PathAndQuery>,
     /// The `grpc-timeout` the request carried.
     deadline: Option<Duration>,
     /// The host and port a client addressed.
@@ -61,7 +64,11 @@ impl Call {
         request: &mut Request<B>,
     ) -> Self {
         shared.instruments().active.add(1);
-        let method = method::from_path(request.uri().path()).map(Box::from);
+        let path = request
+            .uri()
+            .path_and_query()
+            .filter(|path| method::from_path(path.path()).is_some())
+            .cloned();
         let deadline = request
             .headers()
             .get("grpc-timeout")
@@ -79,8 +86,8 @@ impl Call {
         let request_messages = messages::count(request.body_mut());
         let mut call = Self {
             shared: shared.clone(),
-            start: Instant::now(),
-            method,
+            start: shared.clock().raw(),
+            path,
             deadline,
             server,
             request_messages,
@@ -108,14 +115,14 @@ impl Call {
             Side::Client => (Context::current(), SpanKind::Client),
         };
         // The conventions name the span by the method, or by the system when there is none.
-        let name = self.method.as_deref().unwrap_or("grpc").to_owned();
+        let name = self.method().unwrap_or("grpc").to_owned();
         let builder = SpanBuilder::from_name(name).with_kind(kind);
         let mut span = tracer.tracer.build_with_context(builder, &parent);
         self.recording = span.is_recording();
         if self.recording {
             let mut attributes = vec![KeyValue::new(attr::RPC_SYSTEM_NAME, "grpc")];
-            if let Some(method) = &self.method {
-                attributes.push(KeyValue::new(attr::RPC_METHOD, method.to_string()));
+            if let Some(method) = self.method() {
+                attributes.push(KeyValue::new(attr::RPC_METHOD, method.to_owned()));
             }
             if let Some((host, port)) = &self.server {
                 attributes.push(KeyValue::new(attr::SERVER_ADDRESS, host.clone()));
@@ -138,6 +145,11 @@ impl Call {
         self.cx = Some(cx);
     }
 
+    /// The method the request's path names (checked when the call started).
+    fn method(&self) -> Option<&str> {
+        self.path.as_ref().map(|path| &path.path()[1..])
+    }
+
     /// The context to make current while the call is served.
     pub(crate) fn context(&self) -> Option<&Context> {
         self.cx.as_ref()
@@ -149,10 +161,11 @@ impl Call {
         let status = response.status();
         self.http_status = status.as_u16();
         self.code = head_code(status, response.headers());
-        self.failure = self
-            .shared
-            .classifier()
-            .classify_response(status, response.headers());
+        // The default classifiers judge by the code alone, which `outcome` reads; only a
+        // classifier of the application's is asked.
+        if let Some(classifier) = self.shared.custom_classifier() {
+            self.failure = classifier.classify_response(status, response.headers());
+        }
         if response.body().is_end_stream() {
             self.finish(Ending::Ended);
             return None;
@@ -170,8 +183,10 @@ impl Call {
         if let Some(code) = GrpcCode::of(trailers) {
             self.code = Some(code);
         }
-        if let Some(failure) = self.shared.classifier().classify_trailers(trailers) {
-            self.failure = Some(failure);
+        if let Some(classifier) = self.shared.custom_classifier() {
+            if let Some(failure) = classifier.classify_trailers(trailers) {
+                self.failure = Some(failure);
+            }
         }
     }
 
@@ -220,33 +235,15 @@ impl Call {
 
     fn record(&mut self, ending: Ending) {
         self.finished = true;
-        let elapsed = self.start.elapsed();
+        let clock = self.shared.clock();
+        let elapsed = Duration::from_nanos(clock.delta_as_nanos(self.start, clock.raw()));
         let instruments = self.shared.instruments();
         instruments.active.add(-1);
         let (code, error) = self.outcome(ending, elapsed);
         // A method the server answers UNIMPLEMENTED is one it does not serve: folded, so a
         // scanner's paths never become series.
         let served = !(self.shared.side == Side::Server && code == GrpcCode::UNIMPLEMENTED);
-        let method = method::label(
-            self.shared.methods(),
-            self.method.as_deref().filter(|_| served),
-        );
-        let mut attributes = Vec::with_capacity(6);
-        attributes.push(KeyValue::new(attr::RPC_SYSTEM_NAME, "grpc"));
-        attributes.push(KeyValue::new(attr::RPC_METHOD, method));
-        attributes.push(KeyValue::new(attr::RPC_RESPONSE_STATUS_CODE, code.name()));
-        if let Some((host, port)) = &self.server {
-            attributes.push(KeyValue::new(attr::SERVER_ADDRESS, host.clone()));
-            if let Some(port) = port {
-                attributes.push(KeyValue::new(attr::SERVER_PORT, i64::from(*port)));
-            }
-        }
-        if let Some(error) = &error {
-            attributes.push(KeyValue::new(attr::ERROR_TYPE, error.clone()));
-        }
-        instruments
-            .duration
-            .record(elapsed.as_secs_f64(), &attributes);
+        let method = method::label(self.shared.methods(), self.method().filter(|_| served));
         let request_messages = self
             .request_messages
             .as_ref()
@@ -256,12 +253,18 @@ impl Call {
             Side::Server => (request_messages, Some(response_messages)),
             Side::Client => (Some(response_messages), request_messages),
         };
-        if let Some(received) = received {
-            instruments.received.record(received, &attributes);
-        }
-        if let Some(sent) = sent {
-            instruments.sent.record(sent, &attributes);
-        }
+        let key = CallKey {
+            method,
+            code,
+            error: error.clone(),
+            server: self.server.take(),
+        };
+        let record = CallRecord {
+            seconds: elapsed.as_secs_f64(),
+            received,
+            sent,
+        };
+        self.shared.series().record(instruments, key, record);
         if let (Some(cx), true) = (&self.cx, self.recording) {
             let span = cx.span();
             span.set_attribute(KeyValue::new(attr::RPC_RESPONSE_STATUS_CODE, code.name()));

@@ -8,8 +8,8 @@ use opentelemetry::metrics::{BoundUpDownCounter, Histogram, Meter, MeterProvider
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tower_layer::Layer;
 
-use super::classify::{GrpcClientErrors, GrpcServerErrors};
 use super::method::DEFAULT_MAX_METHODS;
+use super::series::CallSeries;
 use super::service::GrpcService;
 use crate::classify::Classify;
 use crate::http::Fold;
@@ -57,6 +57,9 @@ pub(crate) struct CallShared {
     instruments: OnceLock<Instruments>,
     tracer: OnceLock<Option<ServerTracer>>,
     methods: Fold,
+    series: CallSeries,
+    /// A TSC clock, as the HTTP layer's: two reads a call cost far less than `Instant`'s.
+    clock: quanta::Clock,
 }
 
 impl CallShared {
@@ -67,6 +70,8 @@ impl CallShared {
             config,
             instruments: OnceLock::new(),
             tracer: OnceLock::new(),
+            series: CallSeries::default(),
+            clock: quanta::Clock::new(),
         }
     }
 
@@ -117,16 +122,24 @@ impl CallShared {
             .as_ref()
     }
 
-    pub(crate) fn classifier(&self) -> &dyn Classify {
-        match (&self.config.classifier, self.side) {
-            (Some(classifier), _) => classifier.as_ref(),
-            (None, Side::Server) => &GrpcServerErrors,
-            (None, Side::Client) => &GrpcClientErrors,
-        }
+    /// The application's classifier, when it gave one; the default ones
+    /// ([`GrpcServerErrors`](crate::GrpcServerErrors), [`GrpcClientErrors`](crate::GrpcClientErrors))
+    /// judge by the code alone, as the call's
+    /// outcome does.
+    pub(crate) fn custom_classifier(&self) -> Option<&dyn Classify> {
+        self.config.classifier.as_deref()
     }
 
     pub(crate) fn server_address(&self) -> Option<&(String, Option<u16>)> {
         self.config.server_address.as_ref()
+    }
+
+    pub(crate) fn clock(&self) -> &quanta::Clock {
+        &self.clock
+    }
+
+    pub(crate) fn series(&self) -> &CallSeries {
+        &self.series
     }
 
     pub(crate) fn methods(&self) -> &Fold {

@@ -14,6 +14,7 @@ mod code;
 mod layer;
 mod messages;
 mod method;
+mod series;
 mod service;
 
 pub use classify::{GrpcClientErrors, GrpcServerErrors};
