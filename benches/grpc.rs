@@ -10,6 +10,10 @@
 //! ```sh
 //! cargo bench --bench grpc
 //! ```
+//!
+//! 2026-12-08, 2 shared cores, two runs (`--warm-up-time 2 --measurement-time 5`): bare
+//! 1 302 / 1 295 ns; `grpc_layer` +720 / +613 ns; with spans, sampler off, +981 / +1 046 ns;
+//! `monitoring_layer_on_grpc` +572 / +429 ns.
 
 use bytes::{BufMut, Bytes, BytesMut};
 use criterion::{Criterion, criterion_group, criterion_main};
