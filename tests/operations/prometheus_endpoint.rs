@@ -33,8 +33,15 @@ async fn get_text(router: &Router, uri: &str) -> (StatusCode, Option<String>, St
 /// Removes what varies between runs (timings, versions) and orders each family's samples.
 fn normalise(text: &str) -> String {
     let timing = |line: &str| {
-        line.starts_with("http_server_request_duration_seconds_bucket")
-            || line.starts_with("http_server_request_duration_seconds_sum")
+        [
+            "http_server_request_duration_seconds",
+            "http_server_time_to_first_byte_seconds",
+        ]
+        .iter()
+        .any(|timed| {
+            line.starts_with(&format!("{timed}_bucket"))
+                || line.starts_with(&format!("{timed}_sum"))
+        })
     };
     let mut out = Vec::new();
     let mut samples: Vec<String> = Vec::new();
