@@ -104,12 +104,19 @@ async fn past_the_limit_the_fold_is_counted_and_named_once() {
         Some((extra * 3) as f64),
         "{text}"
     );
+    assert_eq!(
+        folded("http.server.time_to_first_byte"),
+        Some((extra * 3) as f64),
+        "{text}"
+    );
 
     let warnings: Vec<&str> = logs
         .lines()
         .filter(|line| line.contains("passed its cardinality limit"))
         .collect();
-    assert_eq!(warnings.len(), 2, "one per instrument:\n{logs}");
+    // The duration, the response size and the time to first byte: the three histograms
+    // every request of these routes records.
+    assert_eq!(warnings.len(), 3, "one per instrument:\n{logs}");
     assert!(
         warnings
             .iter()
