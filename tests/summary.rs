@@ -73,6 +73,7 @@ async fn the_summary_reflects_the_window_and_reset_needs_the_admin_token() {
             "process",
             "requests",
             "routes",
+            "streams",
             "telemetry",
             "tools",
             "window"
