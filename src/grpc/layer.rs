@@ -77,14 +77,12 @@ impl CallShared {
 
     pub(crate) fn instruments(&self) -> &Instruments {
         self.instruments.get_or_init(|| {
-            let global;
-            let meter = match &self.config.meter {
-                Some(meter) => meter,
-                None => {
-                    global = opentelemetry::global::meter_with_scope(crate::scope());
-                    &global
-                }
-            };
+            let meter = self
+                .config
+                .meter
+                .clone()
+                .unwrap_or_else(|| opentelemetry::global::meter_with_scope(crate::scope()));
+            let meter = &meter;
             let (duration, active, received, sent) = match self.side {
                 Side::Server => (
                     metric::RPC_SERVER_CALL_DURATION,
