@@ -13,23 +13,14 @@ cd "$(dirname "$0")/.."
 seconds=${1:-8}
 rounds=${2:-4}
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
-rotel=${ROTEL_AGENT:-$(target/test-tools/venv/bin/python -c 'import os, rotel; print(os.path.join(os.path.dirname(rotel.__file__), "rotel-agent"))' 2>/dev/null || true)}
-[ -x "$rotel" ] || { echo "rotel not found: run scripts/test.sh once, or set ROTEL_AGENT" >&2; exit 1; }
 cargo build --release --example bench_server --features otlp-http -q
 bin=target/release/examples/bench_server
 port=3393 grpc=4427 http=4428 black_hole=4429
 tick=$(getconf CLK_TCK)
 
-"$rotel" start --otlp-grpc-endpoint "127.0.0.1:$grpc" --otlp-http-endpoint "127.0.0.1:$http" \
-  --exporter blackhole >/dev/null 2>&1 &
-rotel_pid=$!
-python3 -c "
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('127.0.0.1', $black_hole)); s.listen(1024); held = []
-while True: held.append(s.accept()[0])
-" &
-hole_pid=$!
+. benches/support/collectors.sh
+start_rotel "$grpc" "$http"
+start_black_hole "$black_hole"
 trap 'kill $rotel_pid $hole_pid 2>/dev/null || true' EXIT
 sleep 1
 
